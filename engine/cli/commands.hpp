@@ -1,0 +1,49 @@
+/*!
+ * @file commands.hpp
+ * @brief The commands of the `ipsim` program, each a function of a plain options struct.
+ *
+ * Parsing (main.cpp, CLI11) fills the structs; the functions here do the work and return the
+ * exit code. They throw io::InputError for bad input (exit 2) and other exceptions for
+ * failures while running (exit 1).
+ */
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ipsim::cli {
+
+/*! @brief Exit codes of the program (the contract scripts rely on). */
+enum ExitCode : int { kSuccess = 0, kRunFailure = 1, kBadInput = 2, kInterrupted = 130 };
+
+/*! @brief Options of `ipsim run`. */
+struct RunOptions {
+    std::string scenario;                  //!< file path or shipped scenario name; empty: mic2025
+    std::string output;                    //!< empty: <scenario name>.h5
+    std::optional<std::uint64_t> seed;
+    unsigned threads = 0;                  //!< 0: all cores
+    std::vector<std::string> overrides;    //!< --set PATH=VALUE
+    bool quiet = false;
+};
+
+/*! @brief Options of `ipsim validate`. */
+struct ValidateOptions {
+    std::string scenario;
+    std::vector<std::string> overrides;
+    bool print = false;
+};
+
+/*! @brief Runs a scenario into an HDF5 file; prints progress and a summary. */
+[[nodiscard]] int run_command(const RunOptions& options);
+/*! @brief Loads and checks a scenario without running it. */
+[[nodiscard]] int validate_command(const ValidateOptions& options);
+/*! @brief Lists the shipped scenarios, or prints one (`show` non-empty). */
+[[nodiscard]] int scenarios_command(const std::string& show);
+/*! @brief Describes a result file. */
+[[nodiscard]] int info_command(const std::string& path);
+/*! @brief Prints the scenario reference (every field). */
+[[nodiscard]] int schema_command();
+
+}  // namespace ipsim::cli

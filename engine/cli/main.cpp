@@ -1,0 +1,109 @@
+/*!
+ * @file main.cpp
+ * @brief The `ipsim` program: parses the command line with CLI11 and maps outcomes to exit
+ *        codes (0 success, 2 bad input, 1 failure while running, 130 interrupted).
+ */
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "io/input_error.hpp"
+
+namespace {
+
+using namespace ipsim::cli;
+
+constexpr const char* kRunHelp = R"(Runs a scenario quarter by quarter and writes its time series to an HDF5 file.
+With no SCENARIO the shipped baseline 'mic2025' (2015Q1-2035Q4) runs. SCENARIO is a YAML
+file or the name of a shipped scenario (see 'ipsim scenarios'). The same scenario and seed
+give bit-identical results with any number of threads, so counterfactuals run with the same
+seed share their random numbers.)";
+
+constexpr const char* kRunExamples = R"(
+Examples:
+  ipsim run                                      # the baseline, to mic2025.h5
+  ipsim run export_controls -o ec.h5 --seed 7    # a shipped counterfactual
+  ipsim run my.yaml --set firms.count=200000 --set sectors.nev.policy.output_subsidy=0
+  ipsim run --set 'sectors.nev.world.tariff={2015: 0, 2024: 0.3}' --threads 2 --quiet
+
+--set takes a dotted path to any scenario field (list items by name or [index]) and a YAML
+value; it is validated like the file. See 'ipsim schema' for every field.)";
+
+constexpr const char* kValidateHelp = R"(Loads a scenario (with its 'extends' base and any --set overrides) and checks every
+field: types, ranges, unknown keys, names of sectors and regions, and memory. Prints 'ok'
+and a one-line description, or the first problem with file:line:column, and exits 2.)";
+
+constexpr const char* kValidateExamples = R"(
+Examples:
+  ipsim validate scenarios/mic2025.yaml
+  ipsim validate my_counterfactual.yaml --print > resolved.yaml)";
+
+void add_run(CLI::App& app, RunOptions& o) {
+    auto* run = app.add_subcommand("run", kRunHelp);
+    run->add_option("scenario", o.scenario, "scenario file or shipped scenario name (default: mic2025)");
+    run->add_option("-o,--output", o.output, "result file (default: <scenario name>.h5); written only when complete");
+    run->add_option("--seed", o.seed, "random seed (default: the scenario's seed)");
+    run->add_option("--threads", o.threads, "worker threads (default 0: all cores)")->check(CLI::NonNegativeNumber);
+    run->add_option("--set", o.overrides, "override a field: PATH=VALUE (repeatable)")->allow_extra_args(false);
+    run->add_flag("-q,--quiet", o.quiet, "no progress bar and no summary");
+    run->footer(kRunExamples);
+}
+
+void add_validate(CLI::App& app, ValidateOptions& o) {
+    auto* validate = app.add_subcommand("validate", kValidateHelp);
+    validate->add_option("scenario", o.scenario, "scenario file or shipped scenario name")->required();
+    validate->add_option("--set", o.overrides, "override a field: PATH=VALUE (repeatable)")->allow_extra_args(false);
+    validate->add_flag("--print", o.print, "print the fully resolved scenario (defaults included) as YAML");
+    validate->footer(kValidateExamples);
+}
+
+int dispatch(CLI::App& app, const RunOptions& run, const ValidateOptions& validate, const std::string& show, const std::string& info) {
+    if (app.got_subcommand("run")) return run_command(run);
+    if (app.got_subcommand("validate")) return validate_command(validate);
+    if (app.got_subcommand("scenarios")) return scenarios_command(show);
+    if (app.got_subcommand("info")) return info_command(info);
+    return schema_command();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"ipsim: agent-based simulation of state-led industrial policy (firms, local governments,\n"
+                 "central government and state funds; results as HDF5 time series)."};
+    app.set_version_flag("--version", IPSIM_VERSION);
+    app.require_subcommand(1, 1);
+    app.footer("\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"
+               "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running.");
+    RunOptions run;
+    ValidateOptions validate;
+    std::string show;
+    std::string info;
+    add_run(app, run);
+    add_validate(app, validate);
+    auto* scenarios = app.add_subcommand("scenarios", "Lists the shipped scenarios with what each asks; --show NAME prints one.");
+    scenarios->add_option("--show", show, "print the YAML of this shipped scenario");
+    scenarios->footer("\nExample:\n  ipsim scenarios --show export_controls > ec.yaml");
+    auto* info_cmd = app.add_subcommand("info", "Describes a result file: scenario, seed, version, time range, sectors, regions and every series.");
+    info_cmd->add_option("file", info, "an HDF5 file written by 'ipsim run'")->required();
+    info_cmd->footer("\nExample:\n  ipsim info mic2025.h5");
+    app.add_subcommand("schema", "Prints every scenario field with unit, default, valid range, meaning and source (Markdown).");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) {
+            return app.exit(e);
+        }
+        std::cerr << "ipsim: error: " << e.what() << "\nrun 'ipsim --help' or 'ipsim COMMAND --help'\n";
+        return kBadInput;
+    }
+    try {
+        return dispatch(app, run, validate, show, info);
+    } catch (const ipsim::io::InputError& e) {
+        std::cerr << "ipsim: error: " << e.what() << "\n";
+        return kBadInput;
+    } catch (const std::exception& e) {
+        std::cerr << "ipsim: error while running: " << e.what() << "\n";
+        return kRunFailure;
+    }
+}

@@ -1,0 +1,58 @@
+#include "cli/progress.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace ipsim::cli {
+
+std::string quarter_label(double year) {
+    const double whole = std::floor(year + 1e-6);
+    const int quarter = static_cast<int>(std::floor((year - whole) * 4.0 + 1e-6)) + 1;
+    return std::to_string(static_cast<long long>(whole)) + "Q" + std::to_string(quarter);
+}
+
+std::string duration_text(double seconds) {
+    if (!(seconds >= 0.0) || !std::isfinite(seconds)) {
+        return "--";
+    }
+    const auto s = static_cast<long long>(std::llround(seconds));
+    if (s < 60) {
+        return std::to_string(s) + "s";
+    }
+    const long long m = s / 60;
+    const long long r = s % 60;
+    return std::to_string(m) + "m" + (r < 10 ? "0" : "") + std::to_string(r) + "s";
+}
+
+std::string progress_line(std::int64_t done, std::int64_t total, double year, double elapsed_seconds, int width) {
+    const double fraction = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+    const int filled = static_cast<int>(std::lround(fraction * width));
+    std::string bar = "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '-') + "]";
+    const double eta = done > 0 ? elapsed_seconds * static_cast<double>(total - done) / static_cast<double>(done) : -1.0;
+    return bar + " " + std::to_string(done) + "/" + std::to_string(total) + " " + quarter_label(year) + " elapsed " +
+           duration_text(elapsed_seconds) + " eta " + duration_text(eta);
+}
+
+ProgressReporter::ProgressReporter(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+
+bool ProgressReporter::stderr_is_terminal() noexcept { return isatty(STDERR_FILENO) == 1; }
+
+void ProgressReporter::update(std::int64_t done, std::int64_t total, double year) {
+    if (!enabled_) {
+        return;
+    }
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::fprintf(stderr, "\r\033[K%s", progress_line(done, total, year, elapsed).c_str());
+    std::fflush(stderr);
+    drawn_ = true;
+}
+
+void ProgressReporter::finish() {
+    if (enabled_ && drawn_) {
+        std::fprintf(stderr, "\n");
+    }
+}
+
+}  // namespace ipsim::cli

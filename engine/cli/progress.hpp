@@ -1,0 +1,40 @@
+/*!
+ * @file progress.hpp
+ * @brief The progress bar of long runs: pure formatting, plus a reporter that draws on a
+ *        terminal and stays silent when output is piped.
+ */
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace ipsim::cli {
+
+/*! @brief "2019Q3" for a calendar time given in years (2019.5 -> 2019Q3). */
+[[nodiscard]] std::string quarter_label(double year);
+
+/*! @brief "1m05s", "12s", "--" for a duration in seconds (negative: unknown). */
+[[nodiscard]] std::string duration_text(double seconds);
+
+/*! @brief One progress line: "[#####-----] 42/84 2025Q2 elapsed 3s eta 4s". */
+[[nodiscard]] std::string progress_line(std::int64_t done, std::int64_t total, double year, double elapsed_seconds,
+                                        int width = 30);
+
+/*! @brief Draws progress on stderr when it is a terminal; does nothing otherwise. */
+class ProgressReporter {
+public:
+    /*! @brief enabled = false (quiet, or not a terminal) makes every call a no-op. */
+    explicit ProgressReporter(bool enabled);
+    void update(std::int64_t done, std::int64_t total, double year);
+    void finish();
+    /*! @brief True if stderr is a terminal. */
+    [[nodiscard]] static bool stderr_is_terminal() noexcept;
+
+private:
+    bool enabled_;
+    bool drawn_ = false;
+    std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace ipsim::cli

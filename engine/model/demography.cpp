@@ -1,0 +1,325 @@
+/*!
+ * @file demography.cpp
+ * @brief Zombies, insolvency (bail-out or exit), localization of foreign firms, and entry.
+ *
+ * A firm whose operating profit has fallen short of its interest bill for `zombie_years`
+ * consecutive years is a zombie. A firm with negative net worth, or with a cash shortfall it
+ * cannot borrow to cover, is insolvent: it is bailed out with a probability that depends on its
+ * ownership and state-fund backing (the soft budget constraint), its local government paying
+ * part and the banks writing down the rest; otherwise it exits and the banks absorb its net
+ * position. Entrants arrive per (local government, sector) at a Poisson rate rising with the
+ * sector margin, local support and focus status; they are appended in a fixed order. Dead
+ * firms are removed once a year by a stable compaction.
+ */
+#include <algorithm>
+#include <cmath>
+
+#include "core/random.hpp"
+#include "model/phases.hpp"
+
+namespace ipsim::model {
+namespace {
+
+bool is_foreign(const Firms& f, std::size_t i) { return f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign); }
+
+void update_zombies(State& st) {
+    auto& f = st.firms;
+    const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] == 0) {
+            return;
+        }
+        const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
+        f.bad_years[i] = short_year ? f.bad_years[i] + 1 : 0;
+        f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
+        f.year_operating_profit[i] = 0.0;
+        f.year_interest[i] = 0.0;
+    });
+}
+
+double bailout_probability(const State& st, std::size_t i) {
+    const auto& fin = st.scenario->finance;
+    const auto& f = st.firms;
+    switch (static_cast<Ownership>(f.ownership[i])) {
+        case Ownership::soe: return fin.bailout_soe;
+        case Ownership::foreign: return fin.bailout_foreign;
+        case Ownership::private_firm: break;
+    }
+    return f.fund_stake[i] > 0.0 ? fin.bailout_fund_backed : fin.bailout_private;
+}
+
+double leverage_limit(const State& st, std::size_t i) {
+    const auto& fin = st.scenario->finance;
+    switch (static_cast<Ownership>(st.firms.ownership[i])) {
+        case Ownership::soe: return fin.max_leverage_soe;
+        case Ownership::foreign: return fin.max_leverage_foreign;
+        case Ownership::private_firm: break;
+    }
+    return fin.max_leverage_private * (st.firms.fund_stake[i] > 0.0 ? 1.5 : 1.0);
+}
+
+/*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
+ *  China; the rest of the world for foreign firms producing abroad). */
+void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders) {
+    auto& f = st.firms;
+    f.bailout[i] = 0.0;
+    if (f.localized[i] == 0) {
+        // Foreign producers abroad stand for the rest of the world's industry: their lenders
+        // abroad refinance them instead of letting the world supply vanish.
+        const double shortfall = std::max(0.0, -std::min(f.cash[i] + f.capital[i] - f.debt[i], f.cash[i]));
+        if (shortfall <= 0.0) {
+            return;
+        }
+        const double write_down = std::min(f.debt[i], shortfall + 0.05 * f.capital[i]);
+        f.debt[i] -= write_down;
+        lenders[1] -= write_down;
+        if (f.cash[i] < 0.0) {
+            f.debt[i] -= f.cash[i];
+            f.cash[i] = 0.0;
+        }
+        return;
+    }
+    if (f.cash[i] < 0.0 && f.debt[i] - f.cash[i] <= leverage_limit(st, i) * f.capital[i]) {
+        f.debt[i] -= f.cash[i];  // roll the shortfall into new loans
+        f.cash[i] = 0.0;
+    }
+    const double net_worth = f.cash[i] + f.capital[i] - f.debt[i];
+    if (net_worth >= 0.0 && f.cash[i] >= 0.0) {
+        return;
+    }
+    core::Stream rng(st.seed, core::Purpose::bailout, f.id[i], static_cast<std::uint64_t>(st.step));
+    const bool rescued = f.localized[i] != 0 && rng.uniform() < bailout_probability(st, i);
+    if (!rescued) {
+        f.alive[i] = 0;
+        lenders[0] += f.cash[i] - f.debt[i];
+        return;
+    }
+    const double need = std::max(-net_worth, -f.cash[i]) + 0.05 * f.capital[i];
+    const double government_part = st.scenario->finance.bailout_cost_share * need;
+    const double write_down = std::min(f.debt[i], need - government_part);
+    f.bailout[i] = government_part;
+    f.cash[i] += government_part;
+    f.debt[i] -= write_down;
+    if (f.cash[i] < 0.0) {
+        f.debt[i] -= f.cash[i];  // evergreening: the rest is refinanced
+        f.cash[i] = 0.0;
+    }
+    lenders[0] -= write_down;
+}
+
+void resolve_insolvency(State& st) {
+    auto& f = st.firms;
+    std::vector<std::uint8_t> was_alive(f.alive);
+    const auto totals = core::deterministic_sums<2>(f.size(), [&](std::size_t i, std::array<double, 2>& acc) {
+        if (f.alive[i] != 0) {
+            resolve_firm(st, i, acc);
+        } else {
+            f.bailout[i] = 0.0;
+        }
+    });
+    st.ledger.banks += totals[0];
+    st.ledger.rest_of_world += totals[1];
+    std::vector<std::array<double, 1>> per_government;
+    core::group_sums<1>(st.by_government, per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += f.bailout[i]; });
+    for (std::size_t g = 0; g < st.governments.size(); ++g) {
+        st.governments.debt[g] += per_government[g][0];
+        st.governments.bailouts[g] += per_government[g][0];
+        st.governments.support_spent[g] += per_government[g][0];
+    }
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        if (was_alive[i] != 0 && f.alive[i] == 0) {
+            st.sectors.exits[static_cast<std::size_t>(f.sector[i])] += 1.0;
+            st.funds_write_offs += f.fund_equity[i];
+        }
+    }
+}
+
+std::vector<double> location_cdf(const State& st, std::size_t s) {
+    const auto& sc = *st.scenario;
+    const auto& g = st.governments;
+    std::vector<double> cdf(g.size());
+    double acc = 0.0;
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        acc += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] * g.strength[k * st.n_sectors() + s];
+        cdf[k] = acc;
+    }
+    return cdf;
+}
+
+std::int32_t pick(const std::vector<double>& cdf, double u) {
+    const auto it = std::upper_bound(cdf.begin(), cdf.end(), u * cdf.back());
+    return static_cast<std::int32_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
+}
+
+/*! Foreign exporters move production to China under localization requirements (yearly). */
+void localize(State& st) {
+    auto& f = st.firms;
+    const double response = st.scenario->markets.localization_response;
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const double p = response * st.now[s].localization;
+        if (p <= 0.0) {
+            continue;
+        }
+        const auto cdf = location_cdf(st, s);
+        for (const auto* it = st.by_sector.begin(s); it != st.by_sector.end(s); ++it) {
+            const auto i = *it;
+            if (f.localized[i] != 0 || !is_foreign(f, i)) {
+                continue;
+            }
+            core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
+            if (rng.uniform() < p) {
+                f.localized[i] = 1;
+                f.government[i] = pick(cdf, rng.uniform());
+            }
+        }
+    }
+}
+
+struct SectorTotals {
+    double china_capacity = 0.0;
+    double firms = 0.0;
+    double exports_share = 0.0;
+};
+
+void add_entrant(State& st, std::size_t g, std::size_t s, const SectorTotals& totals) {
+    const auto& sc = *st.scenario;
+    auto& f = st.firms;
+    const std::size_t i = f.append();
+    f.id[i] = st.next_firm_id++;
+    core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
+    f.sector[i] = static_cast<std::int32_t>(s);
+    f.government[i] = static_cast<std::int32_t>(g);
+    f.ownership[i] = static_cast<std::uint8_t>(rng.uniform() < sc.firms.entrant_soe_share ? Ownership::soe : Ownership::private_firm);
+    f.localized[i] = 1;
+    f.alive[i] = 1;
+    f.entered[i] = 1;
+    const double sigma = sc.firms.productivity_dispersion;
+    const double mean = sc.firms.entrant_productivity * std::max(st.sectors.mean_productivity[s], 1e-3);
+    f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));
+    const auto& supply = sc.sectors[s].supply;
+    f.capacity[i] = sc.firms.entrant_size * std::max(st.sectors.mean_capacity[s], 1e-6);
+    f.capital[i] = st.capital_per_unit(i) * f.capacity[i];
+    f.debt[i] = sc.finance.initial_leverage * f.capital[i];
+    f.cash[i] = sc.finance.initial_cash * f.capital[i];
+    f.markup[i] = supply.markup;
+    const double weight = totals.china_capacity > 0.0 ? f.capacity[i] / totals.china_capacity : 0.0;
+    f.share_china[i] = std::max(sc.markets.min_share, weight * st.sectors.domestic_share[s]);
+    f.share_world[i] = std::max(sc.markets.min_share, weight * totals.exports_share);
+    set_appeal(st, i);
+    f.expected_demand[i] = f.capacity[i] * sc.markets.target_utilisation;
+    f.cumulative_output[i] = f.expected_demand[i];
+    // Owners and banks finance the plant: the economy pays in equity, buys nothing back yet.
+    st.ledger.economy += f.debt[i] - f.cash[i];
+    st.sectors.entries[s] += 1.0;
+}
+
+/*! Entrants take their market shares from China-located incumbents of their sector (business
+ *  stealing), so entry changes who supplies the domestic industry's share, not the share itself. */
+void make_room_for_entrants(State& st, std::size_t first_entrant) {
+    auto& f = st.firms;
+    const std::size_t ns = st.n_sectors();
+    std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0), local_china(ns, 0.0), local_world(ns, 0.0);
+    for (std::size_t i = first_entrant; i < f.size(); ++i) {
+        entrant_china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
+        entrant_world[static_cast<std::size_t>(f.sector[i])] += f.share_world[i];
+    }
+    std::vector<std::array<double, 2>> sums;
+    core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& a) {
+        if (f.localized[i] != 0 && f.alive[i] != 0) {
+            a[0] += f.share_china[i];
+            a[1] += f.share_world[i];
+        }
+    });
+    std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0);
+    for (std::size_t s = 0; s < ns; ++s) {
+        keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
+        keep_world[s] = sums[s][1] > 0.0 ? std::max(0.5, 1.0 - entrant_world[s] / sums[s][1]) : 1.0;
+    }
+    core::parallel_for(first_entrant, [&](std::size_t i) {
+        if (f.localized[i] == 0 || f.alive[i] == 0) {
+            return;
+        }
+        const auto s = static_cast<std::size_t>(f.sector[i]);
+        f.share_china[i] *= keep_china[s];
+        f.share_world[i] *= keep_world[s];
+        f.appeal_china[i] += std::log(keep_china[s]);
+        f.appeal_world[i] += std::log(keep_world[s]);
+    });
+}
+
+double entry_rate(const State& st, std::size_t g, std::size_t s, double incumbents, double sector_firms) {
+    const auto& sc = *st.scenario;
+    const auto& firms = sc.firms;
+    const auto& c = st.now[s];
+    const std::size_t ns = st.n_sectors();
+    const bool focus = st.governments.focus[g * ns + s] != 0;
+    const double local_weight = focus ? st.local_scale * st.governments.support_multiplier[g] : 0.0;
+    const double support = c.output_subsidy + c.investment_subsidy + local_weight * (sc.local.output_subsidy + sc.local.investment_subsidy);
+    const double seed = sector_firms * st.governments.weight[g] * st.governments.strength[g * ns + s] /
+                        static_cast<double>(std::max<std::size_t>(1, st.n_regions()));
+    // Entry responds to profits above the sector's normal margin (its margin at the start).
+    const double excess_margin = st.sectors.margin[s] - st.sectors.normal_margin[s];
+    const double drive = std::clamp(firms.entry_profit_sensitivity * excess_margin + firms.entry_subsidy_sensitivity * support, -3.0, 1.5);
+    // Focus status attracts entrants only where local governments actually support industry.
+    const double focus_effect = focus ? 1.0 + (firms.entry_focus_multiplier - 1.0) * std::min(1.0, st.local_scale) : 1.0;
+    return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * std::exp(drive) * focus_effect;
+}
+
+void enter(State& st) {
+    const std::size_t ns = st.n_sectors();
+    const std::size_t ng = st.governments.size();
+    const auto& f = st.firms;
+    std::vector<std::array<double, 3>> sums;
+    core::group_sums<3>(st.by_sector, sums, [&](std::size_t i, std::array<double, 3>& acc) {
+        if (f.localized[i] != 0) {
+            acc[0] += f.capacity[i];
+            acc[1] += 1.0;
+            acc[2] += f.share_world[i];
+        }
+    });
+    std::vector<SectorTotals> totals(ns);
+    for (std::size_t s = 0; s < ns; ++s) {
+        totals[s] = {sums[s][0], sums[s][1], sums[s][2]};
+    }
+    std::vector<std::uint32_t> arrivals(ng * ns, 0);
+    core::parallel_for(ng * ns, [&](std::size_t key) {
+        const std::size_t g = key / ns;
+        const std::size_t s = key % ns;
+        const double lambda = entry_rate(st, g, s, static_cast<double>(st.by_government_sector.size(key)), totals[s].firms);
+        core::Stream rng(st.seed, core::Purpose::entry, key, static_cast<std::uint64_t>(st.step));
+        arrivals[key] = static_cast<std::uint32_t>(std::min<std::uint64_t>(rng.poisson(lambda), 1000));
+    });
+    const std::size_t first_entrant = st.firms.size();
+    for (std::size_t key = 0; key < ng * ns; ++key) {
+        for (std::uint32_t k = 0; k < arrivals[key]; ++k) {
+            add_entrant(st, key / ns, key % ns, totals[key % ns]);
+        }
+    }
+    make_room_for_entrants(st, first_entrant);
+}
+
+}  // namespace
+
+void update_population(State& st) {
+    auto& f = st.firms;
+    std::fill(st.sectors.entries.begin(), st.sectors.entries.end(), 0.0);
+    std::fill(st.sectors.exits.begin(), st.sectors.exits.end(), 0.0);
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        f.entered[i] = 0;
+        f.age[i] += f.alive[i];
+    });
+    if (st.is_last_quarter()) {
+        update_zombies(st);
+    }
+    resolve_insolvency(st);
+    if (st.is_first_quarter()) {
+        localize(st);
+    }
+    enter(st);
+    if (st.is_last_quarter()) {
+        f.compact();
+    }
+    st.rebuild_indexes();
+}
+
+}  // namespace ipsim::model

@@ -1,0 +1,274 @@
+/*!
+ * @file governments.cpp
+ * @brief Central government (priorities, tournament transfers) and local governments (focus
+ *        choice, affordable support, budget and debt).
+ *
+ * The central government raises a sector's priority while its domestic share is short of the
+ * target, and each year ranks local governments by the growth of their output in priority
+ * sectors: a share of its transfer pool goes to the upper half by rank, the rest by size. Local
+ * governments choose their focus sectors once a year from central priority, local comparative
+ * advantage, herding on what other governments chose last year, and noise; under central
+ * coordination the centre instead assigns each sector to the regions with the strongest base.
+ * Support is paid in focus sectors at the scenario's rates times a multiplier that falls when
+ * the support bill exceeds the budget share or when debt/revenue passes the debt limit.
+ */
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/random.hpp"
+#include "model/phases.hpp"
+
+namespace ipsim::model {
+namespace {
+
+void update_priorities(State& st) {
+    const auto& sc = *st.scenario;
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& p = sc.sectors[s].policy;
+        const double gap = p.target_share > 0.0 && st.year() <= p.target_year + 5.0
+                               ? std::max(0.0, p.target_share - st.sectors.domestic_share[s])
+                               : 0.0;
+        st.sectors.priority[s] = p.priority * (1.0 + sc.central.target_escalation * gap);
+    }
+}
+
+/*! Rank-based tournament weights: the upper half shares in proportion to (half - rank). */
+std::vector<double> tournament_weights(const std::vector<double>& score) {
+    const std::size_t n = score.size();
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+    const std::size_t winners = std::max<std::size_t>(1, n / 2);
+    std::vector<double> w(n, 0.0);
+    double total = 0.0;
+    for (std::size_t rank = 0; rank < winners; ++rank) {
+        w[order[rank]] = static_cast<double>(winners - rank);
+        total += w[order[rank]];
+    }
+    for (auto& x : w) {
+        x /= total;
+    }
+    return w;
+}
+
+void allocate_transfers(State& st) {
+    const auto& sc = *st.scenario;
+    auto& g = st.governments;
+    const std::size_t n = g.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        const double prev = g.priority_output_prev[k];
+        g.tournament_score[k] = prev > 0.0 ? g.priority_output[k] / prev - 1.0 : 0.0;
+    }
+    const auto rank_weight = tournament_weights(g.tournament_score);
+    double size_total = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+        size_total += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k];
+    }
+    const double pool = sc.central.transfer_pool * sc.policy_scale.central.at(st.year());
+    for (std::size_t k = 0; k < n; ++k) {
+        const double size_share = sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] / size_total;
+        g.transfers[k] = pool * ((1.0 - sc.central.tournament_share) * size_share + sc.central.tournament_share * rank_weight[k]);
+        g.priority_output_prev[k] = g.priority_output[k];
+        g.priority_output[k] = 0.0;
+    }
+}
+
+/*! Output of each local government in each sector (capacity before the first quarter). */
+std::vector<double> local_output(const State& st) {
+    const auto& f = st.firms;
+    std::vector<std::array<double, 1>> sums;
+    core::group_sums<1>(st.by_government_sector, sums, [&](std::size_t i, std::array<double, 1>& acc) {
+        acc[0] += st.step == 0 ? f.capacity[i] : f.output[i];
+    });
+    std::vector<double> out(sums.size());
+    for (std::size_t k = 0; k < sums.size(); ++k) {
+        out[k] = sums[k][0];
+    }
+    return out;
+}
+
+/*! Location quotient of each (government, sector): local sector share over national sector share. */
+std::vector<double> location_quotients(const State& st, const std::vector<double>& output) {
+    const std::size_t ns = st.n_sectors();
+    const std::size_t ng = st.governments.size();
+    std::vector<double> national(ns, 0.0);
+    std::vector<double> local_total(ng, 0.0);
+    double total = 0.0;
+    for (std::size_t g = 0; g < ng; ++g) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            const double x = output[g * ns + s];
+            national[s] += x;
+            local_total[g] += x;
+            total += x;
+        }
+    }
+    std::vector<double> lq(ng * ns, 0.0);
+    for (std::size_t g = 0; g < ng; ++g) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            const double local_share = local_total[g] > 0.0 ? output[g * ns + s] / local_total[g] : 0.0;
+            const double national_share = total > 0.0 ? national[s] / total : 0.0;
+            lq[g * ns + s] = national_share > 0.0 ? local_share / national_share : 0.0;
+        }
+    }
+    return lq;
+}
+
+void free_choice(State& st, const std::vector<double>& lq) {
+    const auto& sc = *st.scenario;
+    const auto& local = sc.local;
+    const std::size_t ns = st.n_sectors();
+    const std::size_t ng = st.governments.size();
+    std::vector<double> herd(ns, 0.0);
+    for (std::size_t g = 0; g < ng; ++g) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            herd[s] += st.governments.focus[g * ns + s];
+        }
+    }
+    for (auto& h : herd) {
+        h /= static_cast<double>(ng);
+    }
+    const auto picks = std::min<std::size_t>(static_cast<std::size_t>(local.focus_count), ns);
+    core::parallel_for(ng, [&](std::size_t g) {
+        core::Stream rng(st.seed, core::Purpose::focus, g, static_cast<std::uint64_t>(st.step));
+        std::vector<std::pair<double, std::size_t>> score(ns);
+        for (std::size_t s = 0; s < ns; ++s) {
+            const double advantage = lq[g * ns + s] / (1.0 + lq[g * ns + s]);
+            const double value = local.weight_priority * st.sectors.priority[s] + local.weight_advantage * advantage +
+                                 local.weight_herding * herd[s] + local.focus_noise * rng.normal();
+            score[s] = {-value, s};
+        }
+        std::partial_sort(score.begin(), score.begin() + static_cast<std::ptrdiff_t>(picks), score.end());
+        for (std::size_t s = 0; s < ns; ++s) {
+            st.governments.focus[g * ns + s] = 0;
+        }
+        for (std::size_t k = 0; k < picks; ++k) {
+            st.governments.focus[g * ns + score[k].second] = 1;
+        }
+    });
+}
+
+void coordinated_choice(State& st, const std::vector<double>& output, const std::vector<double>& lq) {
+    const auto& sc = *st.scenario;
+    const std::size_t ns = st.n_sectors();
+    const std::size_t nr = st.n_regions();
+    const std::size_t ng = st.governments.size();
+    const auto& g = st.governments;
+    // Region strength in each sector: its share of national output, times the centre's priority.
+    std::vector<double> regional(nr * ns, 0.0);
+    for (std::size_t k = 0; k < ng; ++k) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            regional[static_cast<std::size_t>(g.region[k]) * ns + s] += output[k * ns + s];
+        }
+    }
+    std::vector<std::uint8_t> assigned(nr * ns, 0);
+    const auto per_sector = std::min<std::size_t>(static_cast<std::size_t>(sc.central.coordination_regions_per_sector), nr);
+    for (std::size_t s = 0; s < ns; ++s) {
+        if (st.sectors.priority[s] <= 0.0) {
+            continue;
+        }
+        std::vector<std::size_t> order(nr);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return regional[a * ns + s] > regional[b * ns + s]; });
+        for (std::size_t k = 0; k < per_sector; ++k) {
+            assigned[order[k] * ns + s] = 1;
+        }
+    }
+    const auto picks = std::min<std::size_t>(static_cast<std::size_t>(sc.local.focus_count), ns);
+    core::parallel_for(ng, [&](std::size_t k) {
+        const auto r = static_cast<std::size_t>(g.region[k]);
+        std::vector<std::pair<double, std::size_t>> candidates;
+        for (std::size_t s = 0; s < ns; ++s) {
+            st.governments.focus[k * ns + s] = 0;
+            if (assigned[r * ns + s] != 0) {
+                candidates.emplace_back(-lq[k * ns + s], s);
+            }
+        }
+        std::stable_sort(candidates.begin(), candidates.end());
+        for (std::size_t j = 0; j < std::min(picks, candidates.size()); ++j) {
+            st.governments.focus[k * ns + candidates[j].second] = 1;
+        }
+    });
+}
+
+}  // namespace
+
+void central_government(State& st) {
+    update_priorities(st);
+    if (st.step > 0) {
+        allocate_transfers(st);
+    } else {
+        // Before any tournament result, the pool is shared by size.
+        auto& g = st.governments;
+        const auto& sc = *st.scenario;
+        double size_total = 0.0;
+        for (std::size_t k = 0; k < g.size(); ++k) {
+            size_total += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k];
+        }
+        for (std::size_t k = 0; k < g.size(); ++k) {
+            g.transfers[k] = sc.central.transfer_pool * sc.policy_scale.central.at(st.year()) *
+                             sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] / size_total;
+        }
+    }
+}
+
+void choose_focus(State& st) {
+    const auto output = local_output(st);
+    const auto lq = location_quotients(st, output);
+    if (st.scenario->central.coordination) {
+        coordinated_choice(st, output, lq);
+    } else {
+        free_choice(st, lq);
+    }
+}
+
+void plan_local_support(State& st) {
+    const auto& local = st.scenario->local;
+    auto& g = st.governments;
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        const double budget = local.support_share * g.revenue[k];
+        const double desired = g.support_spent[k] / std::max(g.support_multiplier[k], 0.05);
+        const double affordable = desired > 0.0 ? std::min(1.0, budget / desired) : 1.0;
+        const double ratio = g.revenue[k] > 0.0 ? g.debt[k] / (4.0 * g.revenue[k]) : 0.0;
+        const double excess = std::max(0.0, ratio - local.debt_limit) / local.debt_limit;
+        const double squeeze = std::clamp(1.0 - local.debt_squeeze_speed * excess, 0.0, 1.0);
+        g.support_multiplier[k] = affordable * squeeze;
+        g.support_spent[k] = 0.0;
+        g.bailouts[k] = 0.0;
+    }
+}
+
+void settle_governments(State& st) {
+    const auto& sc = *st.scenario;
+    const auto& local = sc.local;
+    auto& g = st.governments;
+    const double year = st.year();
+    const double t = static_cast<double>(st.step) / 4.0;
+    const double land_factor = std::pow(1.0 + local.land_revenue_growth, t) * local.land_revenue_multiplier.at(year);
+    const double base_factor = std::pow(1.0 + local.tax_base_growth, t);
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        const double tax_base = g.tax_base[k] * base_factor;
+        g.land_revenue[k] = g.land_revenue_base[k] * land_factor;
+        const double own = tax_base + g.land_revenue[k];
+        const double obligations = local.other_spending_share * own;
+        const double interest = local.debt_rate / 4.0 * g.debt[k];
+        g.debt[k] += obligations + interest - own - g.transfers[k];
+        g.revenue[k] += own + g.transfers[k];  // local corporate tax was entered by settle_accounts
+        st.ledger.economy += obligations - own;
+        st.ledger.banks += interest;
+        st.ledger.central -= g.transfers[k];
+    }
+    // Output in priority sectors, accumulated for next year's tournament.
+    const auto& f = st.firms;
+    std::vector<std::array<double, 1>> sums;
+    core::group_sums<1>(st.by_government, sums, [&](std::size_t i, std::array<double, 1>& acc) {
+        if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
+            acc[0] += st.sectors.priority[static_cast<std::size_t>(f.sector[i])] * f.output[i];
+        }
+    });
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        g.priority_output[k] += sums[k][0];
+    }
+}
+
+}  // namespace ipsim::model

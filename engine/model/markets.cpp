@@ -1,0 +1,338 @@
+/*!
+ * @file markets.cpp
+ * @brief Conditions in force, pricing, replicator market shares, demand and production.
+ *
+ * Each sector has two segments, China and the rest of the world. A firm's share of a segment
+ * moves by replicator dynamics, f' = f exp(chi (E - mean E)), on a competitiveness E built from
+ * its delivered price, its productivity (quality), its unfilled orders and the policy terms of
+ * the segment (procurement bonus, localization and market-access penalties, export controls,
+ * tariffs). A fixed effect per (sector, segment, origin) is calibrated once at the start so
+ * that the initial state is at rest without policy; what moves shares afterwards is policy,
+ * technology and capacity. Demand grows on trend paths, responds to the segment price index
+ * with an elasticity and, in China, includes intermediate demand from downstream sectors
+ * (input-output matrix times last quarter's output).
+ */
+#include <algorithm>
+#include <cmath>
+
+#include "model/phases.hpp"
+
+namespace ipsim::model {
+namespace {
+
+constexpr double kExponentCap = 5.0;
+
+/*! Trend level after this quarter's growth: the path's rate in force, compounded quarterly. */
+double next_level(double level, const TimePath& growth, double year, std::int64_t step) {
+    return step == 0 ? 1.0 : level * std::pow(1.0 + growth.at(year - 0.25), 0.25);
+}
+
+/*! Share of sector s capacity idled by export controls on its own or its suppliers' components. */
+double component_cut(const State& st, std::size_t s) {
+    const auto& sc = *st.scenario;
+    const std::size_t ns = st.n_sectors();
+    const double own = st.now[s].export_control * (1.0 - st.sectors.domestic_share[s]);
+    double inputs_total = 0.0;
+    double upstream = 0.0;
+    for (std::size_t k = 0; k < ns; ++k) {
+        const double a = st.io(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(s));
+        inputs_total += a;
+        if (k != s) {
+            upstream += a * st.now[k].export_control * (1.0 - st.sectors.domestic_share[k]);
+        }
+    }
+    const double via_inputs = inputs_total > 0.0 ? upstream / inputs_total : 0.0;
+    return sc.sectors[s].technology.component_intensity * std::min(1.0, std::max(own, via_inputs));
+}
+
+void update_tariff_trigger(State& st, std::size_t s) {
+    const auto& world = st.scenario->sectors[s].world;
+    auto& sec = st.sectors;
+    if (!world.tariff_trigger || sec.trigger_fired[s] != 0 || !st.is_first_quarter() || st.step == 0) {
+        return;
+    }
+    const double intensity = sec.sales_year[s] > 0.0 ? sec.subsidy_sales_year[s] / sec.sales_year[s] : 0.0;
+    if (sec.world_share[s] > world.trigger_world_share && intensity > world.trigger_subsidy_intensity) {
+        sec.trigger_fired[s] = 1;
+    }
+}
+
+}  // namespace
+
+void update_conditions(State& st) {
+    const auto& sc = *st.scenario;
+    const double year = st.year();
+    const double central = sc.policy_scale.central.at(year);
+    st.now.resize(st.n_sectors());
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& sector = sc.sectors[s];
+        const auto& p = sector.policy;
+        auto& c = st.now[s];
+        c.output_subsidy = std::min(1.0, central * p.output_subsidy.at(year));
+        c.investment_subsidy = std::min(1.0, central * p.investment_subsidy.at(year));
+        c.rd_tax_credit = central * p.rd_tax_credit.at(year);
+        c.tax_rebate = std::min(1.0, central * p.tax_rebate.at(year));
+        c.loan_discount = central * p.loan_discount.at(year);
+        c.procurement_share = std::min(1.0, central * p.procurement_share.at(year));
+        c.localization = std::min(1.0, central * p.localization_requirement.at(year));
+        c.market_access = std::min(1.0, central * p.market_access_restriction.at(year));
+        c.cluster_support = central * p.cluster_support.at(year);
+        update_tariff_trigger(st, s);
+        c.tariff = sector.world.tariff.at(year) + (st.sectors.trigger_fired[s] != 0 ? sector.world.trigger_tariff : 0.0);
+        st.sectors.tariff[s] = c.tariff;
+        c.export_control = sector.world.export_control.at(year);
+        c.china_growth_factor = next_level(c.china_growth_factor, sector.demand.china_growth, year, st.step);
+        c.world_growth_factor = next_level(c.world_growth_factor, sector.demand.world_growth, year, st.step);
+        c.frontier_step = std::pow(1.0 + sector.technology.frontier_growth, 0.25);
+        c.intermediate_share = st.io.col(static_cast<Eigen::Index>(s)).sum();
+        c.capacity_growth = std::pow(1.0 + std::clamp(st.sectors.demand_growth_expected[s], -0.3, 0.6), 0.25);
+    }
+    st.local_scale = sc.policy_scale.local.at(year);
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        st.now[s].component_cut = component_cut(st, s);
+    }
+}
+
+double local_support_weight(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
+    const auto g = static_cast<std::size_t>(f.government[i]);
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    if (st.governments.focus[g * st.n_sectors() + s] == 0) {
+        return 0.0;
+    }
+    return st.local_scale * st.governments.support_multiplier[g];
+}
+
+/*! Unit cost at initial prices: sector base cost over absolute productivity. */
+double unit_cost(const State& st, std::size_t i) noexcept {
+    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
+    return st.sectors.base_cost[s] / (st.firms.productivity[i] * st.sectors.frontier[s]);
+}
+
+double rd_share(const State& st, std::size_t i) noexcept {
+    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
+    const double credit = st.firms.localized[i] != 0 ? st.now[s].rd_tax_credit : 0.0;
+    // R&D spending responds to its after-tax price with elasticity one.
+    return st.scenario->sectors[s].technology.rd_intensity / (1.0 - credit * st.scenario->finance.corporate_tax);
+}
+
+double full_unit_cost(const State& st, std::size_t i) noexcept {
+    const auto& sc = *st.scenario;
+    const double capital_cost = (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * st.capital_per_unit(i) / sc.markets.target_utilisation;
+    return unit_cost(st, i) + capital_cost;
+}
+
+double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
+    // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
+    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
+    const double pass = st.scenario->markets.subsidy_pass_through;
+    const double rd = st.scenario->sectors[s].technology.rd_intensity;
+    return (1.0 + markup) * (full_unit_cost(st, i) - pass * subsidy_rate * unit_cost(st, i)) / (1.0 - rd);
+}
+
+double output_subsidy_rate(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0) {
+        return 0.0;
+    }
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const double local = st.scenario->local.output_subsidy * local_support_weight(st, i);
+    return std::min(0.9, st.now[s].output_subsidy + local);
+}
+
+void set_prices(State& st) {
+    const auto& sc = *st.scenario;
+    auto& f = st.firms;
+    const auto& m = sc.markets;
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] == 0) {
+            return;
+        }
+        const auto s = static_cast<std::size_t>(f.sector[i]);
+        const double normal = sc.sectors[s].supply.markup;
+        const double n = static_cast<double>(std::max<std::size_t>(1, st.by_sector.size(s)));
+        const double share = 0.5 * (f.share_china[i] + f.share_world[i]);
+        const double utilisation = f.localized[i] != 0 ? st.sectors.utilisation[s]
+                                                       : (f.capacity[i] > 0.0 ? f.output[i] / f.capacity[i] : 1.0);
+        const double slack = std::max(0.0, m.target_utilisation - utilisation);
+        const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / m.target_utilisation);
+        f.markup[i] = normal * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - 1.0 / n)) * war;
+        f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
+    });
+}
+
+namespace {
+
+struct Competitiveness {
+    double china;
+    double world;
+};
+
+/*! Competitiveness without policy terms: price, quality, unfilled orders. */
+double base_competitiveness(const MarketSettings& m, double price, double productivity, double unfilled) {
+    return -m.price_weight * std::log(price) + m.quality_weight * std::log(productivity) - m.unfilled_weight * unfilled;
+}
+
+/*! Policy and trade terms of a firm's competitiveness in the two segments. */
+Competitiveness policy_terms(const State& st, std::size_t i) {
+    const auto& sc = *st.scenario;
+    const auto& m = sc.markets;
+    const auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const auto& c = st.now[s];
+    const bool local = f.localized[i] != 0;
+    Competitiveness t{0.0, 0.0};
+    if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
+        const double local_pref = sc.local.procurement_preference * local_support_weight(st, i);
+        t.china += m.procurement_weight * sc.sectors[s].demand.procurement_segment * std::min(1.0, c.procurement_share + local_pref);
+    } else {
+        t.china -= m.market_access_penalty * c.market_access;
+        if (!local) {
+            t.china -= m.localization_penalty * c.localization + m.export_control_penalty * c.export_control;
+        }
+    }
+    if (local) {
+        t.world -= m.price_weight * std::log1p(c.tariff);
+    }
+    return t;
+}
+
+Competitiveness competitiveness(const State& st, std::size_t i) {
+    const auto& f = st.firms;
+    const double base = base_competitiveness(st.scenario->markets, f.price[i], f.productivity[i], f.unfilled[i]);
+    const auto t = policy_terms(st, i);
+    return {base + t.china + f.appeal_china[i], base + t.world + f.appeal_world[i]};
+}
+
+}  // namespace
+
+void set_appeal(State& st, std::size_t i) {
+    auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const double price = list_price(st, i, st.scenario->sectors[s].supply.markup, 0.0);
+    const double base = base_competitiveness(st.scenario->markets, price, f.productivity[i], 0.0);
+    f.appeal_china[i] = std::log(f.share_china[i]) - base;
+    f.appeal_world[i] = std::log(f.share_world[i]) - base;
+}
+
+void calibrate_appeal(State& st) {
+    auto& f = st.firms;
+    auto& sec = st.sectors;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        f.share_china[i] = std::max(f.share_china[i], st.scenario->markets.min_share);
+        f.share_world[i] = std::max(f.share_world[i], st.scenario->markets.min_share);
+        set_appeal(st, i);
+        f.price[i] = list_price(st, i, f.markup[i], 0.0);
+    }
+    std::vector<std::array<double, 4>> sums;
+    core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
+        acc[0] += f.share_china[i] * f.price[i];
+        acc[1] += f.share_world[i] * f.price[i];
+        if (f.localized[i] != 0) {
+            acc[2] += f.price[i] * f.output[i];
+            acc[3] += f.output[i];
+        }
+    });
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        sec.price_china0[s] = sums[s][0];
+        sec.price_world0[s] = sums[s][1];
+        sec.price_local0[s] = sums[s][3] > 0.0 ? sums[s][2] / sums[s][3] : 1.0;
+    }
+}
+
+namespace {
+
+/*! Logit-replicator step: log f' = log f + chi (E - log f), then shares renormalised. */
+void update_shares(State& st, const std::vector<Competitiveness>& e) {
+    auto& f = st.firms;
+    const auto& m = st.scenario->markets;
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] == 0) {
+            return;
+        }
+        const double dc = std::clamp(m.selection_intensity * (e[i].china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
+        const double dw = std::clamp(m.selection_intensity * (e[i].world - std::log(f.share_world[i])), -kExponentCap, kExponentCap);
+        f.share_china[i] = f.share_china[i] * std::exp(dc);
+        f.share_world[i] = f.share_world[i] * std::exp(dw);
+    });
+    std::vector<std::array<double, 2>> totals;
+    core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) {
+        acc[0] += f.share_china[i];
+        acc[1] += f.share_world[i];
+    });
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] == 0) {
+            return;
+        }
+        const auto& t = totals[static_cast<std::size_t>(f.sector[i])];
+        f.share_china[i] = std::max(m.min_share, f.share_china[i] / t[0]);
+        f.share_world[i] = std::max(m.min_share, f.share_world[i] / t[1]);
+    });
+}
+
+void compute_demand(State& st) {
+    const auto& sc = *st.scenario;
+    auto& f = st.firms;
+    auto& sec = st.sectors;
+    std::vector<std::array<double, 2>> price;
+    core::group_sums<2>(st.by_sector, price, [&](std::size_t i, std::array<double, 2>& acc) {
+        const auto s = static_cast<std::size_t>(f.sector[i]);
+        acc[0] += f.share_china[i] * f.price[i];
+        acc[1] += f.share_world[i] * f.price[i] * (f.localized[i] != 0 ? 1.0 + st.now[s].tariff : 1.0);
+    });
+    const auto ns = static_cast<Eigen::Index>(st.n_sectors());
+    const Eigen::Map<const Eigen::VectorXd> output(sec.output_china.data(), ns);
+    const Eigen::VectorXd intermediate = st.io * output;
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& demand = sc.sectors[s].demand;
+        sec.price_index_china[s] = price[s][0] / sec.price_china0[s];
+        sec.price_index_world[s] = price[s][1] / sec.price_world0[s];
+        sec.demand_china[s] = sec.final_china0[s] * st.now[s].china_growth_factor *
+                                  std::pow(sec.price_index_china[s], -demand.elasticity) +
+                              intermediate(static_cast<Eigen::Index>(s));
+        sec.demand_world[s] = demand.world * st.now[s].world_growth_factor *
+                              std::pow(sec.price_index_world[s], -demand.elasticity);
+    }
+}
+
+void produce(State& st) {
+    auto& f = st.firms;
+    const auto& sec = st.sectors;
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] == 0) {
+            return;
+        }
+        const auto s = static_cast<std::size_t>(f.sector[i]);
+        const double china = f.share_china[i] * sec.demand_china[s];
+        const double world = f.share_world[i] * sec.demand_world[s];
+        const double demanded = china + world;
+        const double usable = f.capacity[i] * (f.localized[i] != 0 ? 1.0 - st.now[s].component_cut : 1.0);
+        f.output[i] = std::min(demanded, usable);
+        const double filled = demanded > 0.0 ? f.output[i] / demanded : 1.0;
+        f.sales_china[i] = filled * china;
+        f.sales_world[i] = filled * world;
+        f.unfilled[i] = 1.0 - filled;
+        const double w = st.scenario->markets.expectation_weight;
+        f.expected_demand[i] = (1.0 - w) * f.expected_demand[i] + w * demanded;
+    });
+}
+
+}  // namespace
+
+void clear_markets(State& st) {
+    auto& f = st.firms;
+    std::vector<Competitiveness> e(f.size());
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] != 0) {
+            e[i] = competitiveness(st, i);
+        }
+    });
+    update_shares(st, e);
+    compute_demand(st);
+    produce(st);
+}
+
+}  // namespace ipsim::model

@@ -1,0 +1,117 @@
+#include "model/metrics.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace ipsim::model {
+namespace {
+
+using S = Scope;
+constexpr const char* kFlow = "bn CNY per quarter";
+constexpr const char* kReal = "bn CNY (initial prices) per quarter";
+
+constexpr std::array kCatalog = {
+    MetricInfo{S::sector, "capacity", kReal, "usable production capacity of China-located firms"},
+    MetricInfo{S::sector, "output", kReal, "output of China-located firms"},
+    MetricInfo{S::sector, "utilization", "1", "output / capacity of China-located firms"},
+    MetricInfo{S::sector, "price", "index (start = 1)", "sales-weighted price index of China-located firms, world market included"},
+    MetricInfo{S::sector, "domestic_share", "1", "share of China's market supplied by China-located firms (self-sufficiency)"},
+    MetricInfo{S::sector, "import_share", "1", "share of China's market supplied by imports (1 - domestic_share)"},
+    MetricInfo{S::sector, "world_share", "1", "China-located output / world output"},
+    MetricInfo{S::sector, "exports", kFlow, "sales of China-located firms in the rest of the world"},
+    MetricInfo{S::sector, "subsidies", kFlow, "output and investment subsidies paid, central and local"},
+    MetricInfo{S::sector, "subsidies_central", kFlow, "subsidies paid by the central government"},
+    MetricInfo{S::sector, "subsidies_local", kFlow, "subsidies paid by local governments"},
+    MetricInfo{S::sector, "firms", "firms", "China-located firms alive (Chinese-owned and localized foreign)"},
+    MetricInfo{S::sector, "entries", "firms per quarter", "firms that entered this quarter"},
+    MetricInfo{S::sector, "exits", "firms per quarter", "firms that exited this quarter"},
+    MetricInfo{S::sector, "zombies", "firms", "zombie firms (operating profit below interest for zombie_years years)"},
+    MetricInfo{S::sector, "productivity", "share of frontier", "output-weighted productivity of China-located firms relative to the world frontier"},
+    MetricInfo{S::sector, "frontier_gap", "1", "1 - productivity"},
+    MetricInfo{S::sector, "hhi", "1", "Herfindahl index of China-located firms' output shares"},
+    MetricInfo{S::sector, "margin", "1", "operating profit / revenue of China-located firms"},
+    MetricInfo{S::sector, "investment", kFlow, "gross fixed investment of China-located firms"},
+    MetricInfo{S::sector, "rd", kFlow, "R&D spending of China-located firms"},
+    MetricInfo{S::sector, "fund_equity", kFlow, "state-fund equity invested in the sector this quarter"},
+    MetricInfo{S::sector, "china_demand", kReal, "quantity demanded in China (final plus intermediate)"},
+    MetricInfo{S::sector, "world_demand", kReal, "quantity demanded in the rest of the world"},
+    MetricInfo{S::sector, "tariff", "ad valorem", "foreign tariff on Chinese exports in force"},
+    MetricInfo{S::sector, "export_control", "1", "share of foreign core components cut off"},
+    MetricInfo{S::sector, "focus_governments", "local governments", "local governments with the sector among their focus sectors"},
+    MetricInfo{S::sector, "priority", "1", "central priority weight in force (raised by target shortfall)"},
+
+    MetricInfo{S::region, "subsidies", kFlow, "industrial support paid by the region's local governments (subsidies, fund contributions, bail-outs)"},
+    MetricInfo{S::region, "revenue", kFlow, "local revenue: taxes, land sales, central transfers"},
+    MetricInfo{S::region, "debt", "bn CNY", "local government debt"},
+    MetricInfo{S::region, "debt_ratio", "debt per annual revenue", "debt / (4 x quarterly revenue)"},
+    MetricInfo{S::region, "value_added", kFlow, "value added of China-located firms in the region (revenue less intermediate inputs)"},
+    MetricInfo{S::region, "transfers", kFlow, "central transfers received (tournament and size shares)"},
+    MetricInfo{S::region, "land_revenue", kFlow, "land-sale revenue"},
+    MetricInfo{S::region, "bailouts", kFlow, "bail-out payments to insolvent firms"},
+    MetricInfo{S::region, "support_multiplier", "1", "share of desired support a local government can afford under its debt limit"},
+    MetricInfo{S::region, "focus_sectors", "sectors", "mean number of focus sectors of the region's local governments"},
+
+    MetricInfo{S::region_sector, "focus", "1", "share of the region's local governments focusing on the sector"},
+
+    MetricInfo{S::national, "fiscal_cost", kFlow, "subsidies, tax expenditures, interest subsidies, fund paid-in capital and bail-outs, central and local"},
+    MetricInfo{S::national, "self_sufficiency", "1", "domestic share of China's market over all sectors"},
+    MetricInfo{S::national, "zombie_share", "1", "share of China-located firms that are zombies"},
+    MetricInfo{S::national, "zombie_capital_share", "1", "share of China-located capital held by zombies"},
+    MetricInfo{S::national, "soe_revenue_share_key", "1", "SOE share of revenue in key industries"},
+    MetricInfo{S::national, "misallocation_tfp_gain", "1", "TFP gain from equalising marginal revenue products (Hsieh-Klenow 2009)"},
+    MetricInfo{S::national, "local_debt", "bn CNY", "debt of all local governments"},
+    MetricInfo{S::national, "funds_pledged", "bn CNY", "cumulative capital pledged to state funds"},
+    MetricInfo{S::national, "funds_paid_in", "bn CNY", "cumulative capital paid in"},
+    MetricInfo{S::national, "funds_invested", "bn CNY", "cumulative equity invested"},
+    MetricInfo{S::national, "funds_portfolio_value", "bn CNY", "holdings marked to the firms' book equity"},
+    MetricInfo{S::national, "funds_write_offs", "bn CNY", "cumulative holdings written off on exit"},
+    MetricInfo{S::national, "firms", "firms", "all firms alive, foreign exporters included"},
+    MetricInfo{S::national, "accounting_residual", "bn CNY", "sum of all money stocks minus its initial value (must be 0 up to rounding)"},
+};
+
+}  // namespace
+
+std::span<const MetricInfo> metric_catalog() noexcept { return kCatalog; }
+
+std::size_t metric_count(Scope scope) noexcept {
+    std::size_t n = 0;
+    for (const auto& m : kCatalog) {
+        n += m.scope == scope ? 1 : 0;
+    }
+    return n;
+}
+
+int metric_index(Scope scope, const std::string& name) noexcept {
+    int i = 0;
+    for (const auto& m : kCatalog) {
+        if (m.scope != scope) {
+            continue;
+        }
+        if (name == m.name) {
+            return i;
+        }
+        ++i;
+    }
+    return -1;
+}
+
+const char* scope_group(Scope scope) noexcept {
+    switch (scope) {
+        case Scope::sector: return "sector";
+        case Scope::region: return "region";
+        case Scope::national: return "national";
+        case Scope::region_sector: return "region_sector";
+    }
+    return "unknown";
+}
+
+void StepRecord::resize(std::size_t sectors, std::size_t regions) {
+    n_sectors = sectors;
+    n_regions = regions;
+    sector.assign(metric_count(Scope::sector) * sectors, 0.0);
+    region.assign(metric_count(Scope::region) * regions, 0.0);
+    national.assign(metric_count(Scope::national), 0.0);
+    region_sector.assign(metric_count(Scope::region_sector) * regions * sectors, 0.0);
+}
+
+}  // namespace ipsim::model

@@ -1,0 +1,312 @@
+/*!
+ * @file outcomes.cpp
+ * @brief Sector aggregates that behaviour reads, and the recorded outcomes of each quarter.
+ *
+ * Everything here is computed from the agents with deterministic reductions: sums per sector
+ * over the sector index, per region over local governments. "China-located" firms are
+ * Chinese-owned firms plus localized foreign firms; they make up domestic production. The
+ * misallocation measure follows Hsieh and Klenow (2009): with sector output a CES aggregate
+ * (elasticity sigma = 3) of firm outputs and Cobb-Douglas firms, the ratio of efficient to
+ * actual sector TFP is [sum_i y_i^sigma (k_i^alpha l_i^(1-alpha))^(1-sigma)]^(1/(sigma-1)),
+ * where y, k, l are each firm's shares of sector revenue, capital and labour (variable cost);
+ * sectors combine with value-added weights.
+ */
+#include <algorithm>
+#include <cmath>
+
+#include "model/phases.hpp"
+
+namespace ipsim::model {
+namespace {
+
+constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009)
+
+bool is_foreign(const Firms& f, std::size_t i) { return f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign); }
+
+enum SectorSum : std::size_t {
+    cap_local, out_local, out_all, sales_china_local, sales_china_all, revenue_local, op_profit_local,
+    firms_local, firms_chinese, productivity_chinese, capital_chinese, fund_equity_chinese, subsidies_local,
+    exports_value, out_sq_local, revenue_value_local, productivity_weighted, zombies_local, capital_local,
+    zombie_capital, investment_local, rd_local, subsidy_central, subsidy_local_sum, soe_revenue, demand_total,
+    price_weighted_local, usable_local, kSectorSums
+};
+
+std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
+    const auto& f = st.firms;
+    std::vector<std::array<double, kSectorSums>> sums;
+    core::group_sums<kSectorSums>(st.by_sector, sums, [&](std::size_t i, std::array<double, kSectorSums>& a) {
+        const auto s = static_cast<std::size_t>(f.sector[i]);
+        a[out_all] += f.output[i];
+        a[sales_china_all] += f.sales_china[i];
+        if (f.localized[i] == 0) {
+            return;
+        }
+        a[cap_local] += f.capacity[i];
+        a[usable_local] += f.capacity[i] * (1.0 - st.now[s].component_cut);
+        a[out_local] += f.output[i];
+        a[out_sq_local] += f.output[i] * f.output[i];
+        a[sales_china_local] += f.sales_china[i];
+        a[revenue_local] += f.revenue[i];
+        a[op_profit_local] += f.operating_profit[i];
+        a[firms_local] += 1.0;
+        a[exports_value] += f.price[i] * f.sales_world[i];
+        a[productivity_weighted] += f.productivity[i] * f.output[i];
+        a[zombies_local] += f.zombie[i];
+        a[capital_local] += f.capital[i];
+        a[zombie_capital] += f.zombie[i] != 0 ? f.capital[i] : 0.0;
+        a[investment_local] += f.investment[i];
+        a[rd_local] += f.rd[i];
+        a[subsidy_central] += f.subsidy_central[i];
+        a[subsidy_local_sum] += f.subsidy_local[i];
+        a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? f.revenue[i] : 0.0;
+        a[price_weighted_local] += f.price[i] * f.output[i];
+        if (!is_foreign(f, i)) {
+            a[firms_chinese] += 1.0;
+            a[productivity_chinese] += f.productivity[i];
+            a[capital_chinese] += f.capital[i];
+            a[fund_equity_chinese] += f.fund_equity[i];
+        }
+    });
+    return sums;
+}
+
+double ratio(double a, double b, double fallback = 0.0) { return b > 0.0 ? a / b : fallback; }
+
+/*! Efficient over actual TFP per sector (Hsieh-Klenow), and each sector's value added. */
+std::vector<std::pair<double, double>> misallocation_by_sector(const State& st) {
+    const auto& f = st.firms;
+    const auto& sc = *st.scenario;
+    auto counted = [&](std::size_t i) { return f.localized[i] != 0 && f.output[i] > 0.0 && f.revenue[i] > 0.0 && f.capital[i] > 0.0; };
+    std::vector<std::array<double, 3>> totals;
+    core::group_sums<3>(st.by_sector, totals, [&](std::size_t i, std::array<double, 3>& a) {
+        if (counted(i)) {
+            a[0] += f.revenue[i];
+            a[1] += f.capital[i];
+            a[2] += f.variable_cost[i];
+        }
+    });
+    std::vector<std::array<double, 1>> terms;
+    core::group_sums<1>(st.by_sector, terms, [&](std::size_t i, std::array<double, 1>& a) {
+        if (!counted(i)) {
+            return;
+        }
+        const auto s = static_cast<std::size_t>(f.sector[i]);
+        const double alpha = sc.sectors[s].supply.capital_share;
+        const double y = f.revenue[i] / totals[s][0];
+        const double k = f.capital[i] / totals[s][1];
+        const double l = f.variable_cost[i] / totals[s][2];
+        a[0] += std::pow(y, kSigma) * std::pow(std::pow(k, alpha) * std::pow(l, 1.0 - alpha), 1.0 - kSigma);
+    });
+    std::vector<std::pair<double, double>> out(st.n_sectors(), {1.0, 0.0});
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        if (totals[s][0] > 0.0 && terms[s][0] > 0.0) {
+            out[s] = {std::pow(terms[s][0], 1.0 / (kSigma - 1.0)), totals[s][0] - totals[s][2]};
+        }
+    }
+    return out;
+}
+
+double misallocation_gain(const State& st) {
+    const auto by_sector = misallocation_by_sector(st);
+    double weight = 0.0;
+    double log_gain = 0.0;
+    for (const auto& [gain, value_added] : by_sector) {
+        const double w = std::max(value_added, 0.0);
+        weight += w;
+        log_gain += w * std::log(gain);
+    }
+    return weight > 0.0 ? std::exp(log_gain / weight) - 1.0 : 0.0;
+}
+
+}  // namespace
+
+void summarize_sectors(State& st) {
+    const auto sums = sector_sums(st);
+    auto& sec = st.sectors;
+    const std::size_t ns = st.n_sectors();
+    const std::size_t slot = static_cast<std::size_t>(st.step % 4);
+    for (std::size_t s = 0; s < ns; ++s) {
+        const auto& a = sums[s];
+        sec.utilisation[s] = ratio(a[out_local], a[usable_local], 1.0);
+        sec.domestic_share[s] = ratio(a[sales_china_local], a[sales_china_all]);
+        sec.world_share[s] = ratio(a[out_local], a[out_all]);
+        sec.margin[s] = ratio(a[op_profit_local], a[revenue_local]);
+        if (st.step == 0) {
+            sec.normal_margin[s] = sec.margin[s];
+        }
+        sec.output_china[s] = a[out_local];
+        sec.mean_capacity[s] = ratio(a[cap_local], a[firms_local]);
+        sec.mean_productivity[s] = ratio(a[productivity_chinese], a[firms_chinese], st.scenario->sectors[s].supply.china_productivity);
+        sec.fund_presence[s] = ratio(a[fund_equity_chinese], a[capital_chinese]);
+        sec.subsidy_sales_year[s] += a[subsidy_central] + a[subsidy_local_sum];
+        sec.sales_year[s] += a[revenue_local];
+        const double demand = sec.demand_china[s] + sec.demand_world[s];
+        const double year_ago = sec.demand_year_ago[slot * ns + s];
+        const double observed = year_ago > 0.0 ? demand / year_ago - 1.0 : 0.0;
+        sec.demand_growth_expected[s] = 0.75 * sec.demand_growth_expected[s] + 0.25 * observed;
+        sec.demand_year_ago[slot * ns + s] = demand;
+        if (st.is_last_quarter()) {
+            sec.subsidy_sales_year[s] = 0.0;
+            sec.sales_year[s] = 0.0;
+        }
+    }
+}
+
+namespace {
+
+void sector_outcomes(const State& st, const std::vector<std::array<double, kSectorSums>>& sums, StepRecord& r) {
+    const auto& sec = st.sectors;
+    auto put = [&](const char* name, std::size_t s, double value) {
+        r.at_sector(static_cast<std::size_t>(metric_index(Scope::sector, name)), s) = value;
+    };
+    std::vector<double> focus(st.n_sectors(), 0.0);
+    for (std::size_t g = 0; g < st.governments.size(); ++g) {
+        for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+            focus[s] += st.governments.focus[g * st.n_sectors() + s];
+        }
+    }
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& a = sums[s];
+        const double productivity = ratio(a[productivity_weighted], a[out_local]);
+        put("capacity", s, a[usable_local]);
+        put("output", s, a[out_local]);
+        put("utilization", s, ratio(a[out_local], a[usable_local]));
+        put("price", s, ratio(ratio(a[price_weighted_local], a[out_local]), sec.price_local0[s], 1.0));
+        put("domestic_share", s, sec.domestic_share[s]);
+        put("import_share", s, 1.0 - sec.domestic_share[s]);
+        put("world_share", s, sec.world_share[s]);
+        put("exports", s, a[exports_value]);
+        put("subsidies", s, a[subsidy_central] + a[subsidy_local_sum]);
+        put("subsidies_central", s, a[subsidy_central]);
+        put("subsidies_local", s, a[subsidy_local_sum]);
+        put("firms", s, a[firms_local]);
+        put("entries", s, sec.entries[s]);
+        put("exits", s, sec.exits[s]);
+        put("zombies", s, a[zombies_local]);
+        put("productivity", s, productivity);
+        put("frontier_gap", s, 1.0 - productivity);
+        put("hhi", s, ratio(a[out_sq_local], a[out_local] * a[out_local]));
+        put("margin", s, sec.margin[s]);
+        put("investment", s, a[investment_local]);
+        put("rd", s, a[rd_local]);
+        put("fund_equity", s, sec.fund_equity_flow[s]);
+        put("china_demand", s, sec.demand_china[s]);
+        put("world_demand", s, sec.demand_world[s]);
+        put("tariff", s, st.now[s].tariff);
+        put("export_control", s, st.now[s].export_control);
+        put("focus_governments", s, focus[s]);
+        put("priority", s, sec.priority[s]);
+    }
+}
+
+void region_outcomes(const State& st, StepRecord& r) {
+    const auto& g = st.governments;
+    const auto& f = st.firms;
+    const std::size_t nr = st.n_regions();
+    const std::size_t ns = st.n_sectors();
+    std::vector<std::array<double, 1>> value_added;
+    core::group_sums<1>(st.by_government, value_added, [&](std::size_t i, std::array<double, 1>& a) {
+        a[0] += f.revenue[i] - st.now[static_cast<std::size_t>(f.sector[i])].intermediate_share * f.output[i];
+    });
+    std::vector<double> per_region(nr * 10, 0.0);
+    std::vector<double> governments(nr, 0.0);
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        const auto reg = static_cast<std::size_t>(g.region[k]);
+        double focus_count = 0.0;
+        for (std::size_t s = 0; s < ns; ++s) {
+            focus_count += g.focus[k * ns + s];
+            r.at_region_sector(0, reg, s) += g.focus[k * ns + s];
+        }
+        const double values[] = {g.support_spent[k], g.revenue[k], g.debt[k], 0.0, value_added[k][0],
+                                 g.transfers[k], g.land_revenue[k], g.bailouts[k], g.support_multiplier[k], focus_count};
+        for (std::size_t m = 0; m < 10; ++m) {
+            per_region[m * nr + reg] += values[m];
+        }
+        governments[reg] += 1.0;
+    }
+    for (std::size_t reg = 0; reg < nr; ++reg) {
+        const double n = std::max(governments[reg], 1.0);
+        per_region[3 * nr + reg] = ratio(per_region[2 * nr + reg], 4.0 * per_region[1 * nr + reg]);
+        per_region[8 * nr + reg] /= n;
+        per_region[9 * nr + reg] /= n;
+        for (std::size_t s = 0; s < ns; ++s) {
+            r.at_region_sector(0, reg, s) /= n;
+        }
+        for (std::size_t m = 0; m < 10; ++m) {
+            r.at_region(m, reg) = per_region[m * nr + reg];
+        }
+    }
+}
+
+void national_outcomes(const State& st, const std::vector<std::array<double, kSectorSums>>& sums, StepRecord& r) {
+    const auto& sc = *st.scenario;
+    const auto& f = st.firms;
+    auto put = [&](const char* name, double value) { r.at_national(static_cast<std::size_t>(metric_index(Scope::national, name))) = value; };
+    const auto flows = core::deterministic_sums<3>(f.size(), [&](std::size_t i, std::array<double, 3>& a) {
+        if (f.alive[i] == 0 && f.bailout[i] == 0.0) {
+            return;
+        }
+        a[0] += f.subsidy_central[i] + f.subsidy_local[i] + f.tax_expenditure[i] + f.interest_subsidy[i] + f.bailout[i];
+        a[1] += f.alive[i];
+        a[2] += f.alive[i] != 0 ? f.fund_stake[i] * std::max(0.0, f.cash[i] + f.capital[i] - f.debt[i]) : 0.0;
+    });
+    double paid_in_quarter = 0.0;
+    double pledged = 0.0;
+    double paid_in = 0.0;
+    double invested = 0.0;
+    for (std::size_t k = 0; k < st.funds.size(); ++k) {
+        pledged += st.year() + 1e-9 >= st.funds.start_year[k] ? st.funds.pledged[k] : 0.0;
+        paid_in += st.funds.paid_in[k];
+        invested += st.funds.invested[k];
+        const double year = st.year();
+        if (year + 1e-9 >= st.funds.start_year[k] && year < st.funds.start_year[k] + st.funds.investment_years[k]) {
+            paid_in_quarter += st.funds.pledged[k] * st.funds.paid_in_share[k] / (4.0 * st.funds.investment_years[k]);
+        }
+    }
+    double china_local = 0.0, china_all = 0.0, firms_local_n = 0.0, zombies = 0.0, capital = 0.0, zombie_capital_sum = 0.0;
+    double key_revenue = 0.0, key_soe = 0.0;
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& a = sums[s];
+        china_local += a[sales_china_local];
+        china_all += a[sales_china_all];
+        firms_local_n += a[firms_local];
+        zombies += a[zombies_local];
+        capital += a[capital_local];
+        zombie_capital_sum += a[zombie_capital];
+        if (sc.sectors[s].key_industry) {
+            key_revenue += a[revenue_local];
+            key_soe += a[soe_revenue];
+        }
+    }
+    double local_debt = 0.0;
+    for (const double d : st.governments.debt) {
+        local_debt += d;
+    }
+    put("fiscal_cost", flows[0] + paid_in_quarter);
+    put("self_sufficiency", ratio(china_local, china_all));
+    put("zombie_share", ratio(zombies, firms_local_n));
+    put("zombie_capital_share", ratio(zombie_capital_sum, capital));
+    put("soe_revenue_share_key", ratio(key_soe, key_revenue));
+    put("misallocation_tfp_gain", misallocation_gain(st));
+    put("local_debt", local_debt);
+    put("funds_pledged", pledged);
+    put("funds_paid_in", paid_in);
+    put("funds_invested", invested);
+    put("funds_portfolio_value", flows[2]);
+    put("funds_write_offs", st.funds_write_offs);
+    put("firms", flows[1]);
+    put("accounting_residual", st.money_total() - st.ledger.initial_total);
+}
+
+}  // namespace
+
+void compute_outcomes(const State& st, StepRecord& record) {
+    record.resize(st.n_sectors(), st.n_regions());
+    record.year = st.year();
+    const auto sums = sector_sums(st);
+    sector_outcomes(st, sums, record);
+    region_outcomes(st, record);
+    national_outcomes(st, sums, record);
+}
+
+}  // namespace ipsim::model

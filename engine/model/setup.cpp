@@ -1,0 +1,346 @@
+/*!
+ * @file setup.cpp
+ * @brief Builds the initial agents from the scenario.
+ *
+ * Local governments split each region's fiscal aggregates by a random weight. Firms of each
+ * sector are created in a fixed order (foreign exporters, localized foreign firms, SOEs,
+ * private firms), placed in local governments with probability proportional to the region's
+ * size times its strength in the sector, and sized so that the sector's initial China-located
+ * output, domestic share and exports match the scenario. Every draw uses the setup stream of
+ * the firm's id, so the initial population is identical across counterfactuals that share
+ * the same structure.
+ */
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/random.hpp"
+#include "model/phases.hpp"
+
+namespace ipsim::model {
+namespace {
+
+constexpr std::uint64_t kGovernmentStreamBase = 1ULL << 40U;
+
+void build_io_matrix(State& st) {
+    const auto& sc = *st.scenario;
+    const auto n = static_cast<Eigen::Index>(st.n_sectors());
+    st.io = Eigen::MatrixXd::Zero(n, n);
+    for (const auto& link : sc.links) {
+        const int from = sc.sector_index(link.from);
+        const int to = sc.sector_index(link.to);
+        if (from >= 0 && to >= 0) {
+            st.io(from, to) += link.coefficient;
+        }
+    }
+}
+
+double region_strength(const Region& region, const std::string& sector) {
+    for (const auto& [name, value] : region.strengths) {
+        if (name == sector) {
+            return value;
+        }
+    }
+    return 1.0;
+}
+
+void build_governments(State& st) {
+    const auto& sc = *st.scenario;
+    const std::size_t ns = st.n_sectors();
+    const auto per_region = static_cast<std::size_t>(sc.local.per_region);
+    auto& g = st.governments;
+    for (std::size_t r = 0; r < sc.regions.size(); ++r) {
+        const auto& region = sc.regions[r];
+        std::vector<double> weights(per_region, 1.0);
+        if (per_region > 1) {
+            for (std::size_t k = 0; k < per_region; ++k) {
+                core::Stream rng(st.seed, core::Purpose::setup, kGovernmentStreamBase + r * per_region + k, 0);
+                weights[k] = std::exp(0.6 * rng.normal());
+            }
+        }
+        const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+        for (std::size_t k = 0; k < per_region; ++k) {
+            const double w = weights[k] / total;
+            g.region.push_back(static_cast<std::int32_t>(r));
+            g.weight.push_back(w);
+            g.debt.push_back(region.debt * w);
+            g.tax_base.push_back(region.tax_base * w);
+            g.land_revenue_base.push_back(region.land_revenue * w);
+            g.revenue.push_back((region.tax_base + region.land_revenue) * w);
+            core::Stream rng(st.seed, core::Purpose::setup, kGovernmentStreamBase + r * per_region + k, 1);
+            for (std::size_t s = 0; s < ns; ++s) {
+                const double noise = per_region > 1 ? std::exp(0.4 * rng.normal()) : 1.0;
+                g.strength.push_back(region_strength(region, sc.sectors[s].name) * noise);
+            }
+        }
+    }
+    const std::size_t n = g.region.size();
+    g.support_spent.assign(n, 0.0);
+    g.support_multiplier.assign(n, 1.0);
+    g.transfers.assign(n, 0.0);
+    g.land_revenue.assign(n, 0.0);
+    g.bailouts.assign(n, 0.0);
+    g.tournament_score.assign(n, 0.0);
+    g.priority_output.assign(n, 0.0);
+    g.priority_output_prev.assign(n, 0.0);
+    g.focus.assign(n * ns, 0);
+}
+
+std::uint32_t mandate_mask(const Scenario& sc, const std::vector<std::string>& sectors) {
+    std::uint32_t mask = 0;
+    for (const auto& name : sectors) {
+        const int s = sc.sector_index(name);
+        if (s >= 0 && s < 32) {
+            mask |= 1U << static_cast<unsigned>(s);
+        }
+    }
+    return mask;
+}
+
+void add_fund(Funds& f, std::int32_t government, double pledged, double start, double years, double paid_share,
+              std::uint32_t mandate) {
+    f.government.push_back(government);
+    f.national.push_back(static_cast<std::uint8_t>(government < 0 ? 1 : 0));
+    f.pledged.push_back(pledged);
+    f.paid_in.push_back(0.0);
+    f.invested.push_back(0.0);
+    f.cash.push_back(0.0);
+    f.write_offs.push_back(0.0);
+    f.start_year.push_back(start);
+    f.investment_years.push_back(years);
+    f.paid_in_share.push_back(paid_share);
+    f.mandate.push_back(mandate);
+}
+
+void build_funds(State& st) {
+    const auto& sc = *st.scenario;
+    for (const auto& nf : sc.funds.national) {
+        add_fund(st.funds, -1, nf.pledged, nf.start_year, nf.investment_years, nf.paid_in_share,
+                 mandate_mask(sc, nf.sectors));
+    }
+    // Local guidance funds: a deterministic count per government, started between the first
+    // year and five years later (funds proliferated 2015-2020, CSET 2021).
+    const auto& local = sc.local;
+    const double budget_years = sc.funds.investment_years;
+    double carry = 0.0;
+    for (std::size_t g = 0; g < st.governments.size(); ++g) {
+        carry += sc.funds.local_per_government;
+        const auto count = static_cast<std::size_t>(std::floor(carry + 1e-9));
+        carry -= static_cast<double>(count);
+        for (std::size_t k = 0; k < count; ++k) {
+            core::Stream rng(st.seed, core::Purpose::setup, kGovernmentStreamBase * 2 + g * 64 + k, 0);
+            const double start = sc.time.start_year + std::floor(rng.uniform() * 5.0);
+            const double pledged = local.fund_contribution * local.support_share * 4.0 * st.governments.revenue[g] *
+                                   budget_years / std::max(1.0, sc.funds.local_per_government);
+            add_fund(st.funds, static_cast<std::int32_t>(g), pledged, start, budget_years, local.fund_paid_in_share, 0);
+        }
+    }
+}
+
+/*! Cumulative location weights over governments for one sector. */
+std::vector<double> location_cdf(const State& st, std::size_t s) {
+    const auto& sc = *st.scenario;
+    double region_total = 0.0;
+    for (const auto& r : sc.regions) {
+        region_total += r.size;
+    }
+    const auto& g = st.governments;
+    std::vector<double> cdf(g.size());
+    double acc = 0.0;
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        const auto r = static_cast<std::size_t>(g.region[k]);
+        acc += sc.regions[r].size / region_total * g.weight[k] * g.strength[k * st.n_sectors() + s];
+        cdf[k] = acc;
+    }
+    return cdf;
+}
+
+std::int32_t draw_government(const std::vector<double>& cdf, double u) {
+    const double target = u * cdf.back();
+    const auto it = std::upper_bound(cdf.begin(), cdf.end(), target);
+    return static_cast<std::int32_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
+}
+
+struct SectorCounts {
+    std::size_t exporters = 0;
+    std::size_t localized = 0;
+    std::size_t soe = 0;
+    std::size_t privately_owned = 0;
+};
+
+SectorCounts split_sector(const Scenario& sc, const Sector& sector, std::size_t n) {
+    SectorCounts c;
+    const auto foreign = static_cast<std::size_t>(std::llround(static_cast<double>(n) * sector.supply.foreign_share));
+    c.localized = static_cast<std::size_t>(std::llround(static_cast<double>(foreign) * sector.supply.localized_share));
+    c.exporters = std::max<std::size_t>(foreign - c.localized, 1);  // the rest of the world always supplies
+    const std::size_t domestic = std::max<std::size_t>(n > foreign ? n - foreign : 0, 1);
+    const double soe = sector.supply.soe_share;
+    const double ratio = soe >= 1.0 ? 1e9 : soe / ((1.0 - soe) * sc.firms.soe_size_premium);
+    c.soe = static_cast<std::size_t>(std::llround(static_cast<double>(domestic) * ratio / (1.0 + ratio)));
+    if (soe > 0.0) {
+        c.soe = std::max<std::size_t>(c.soe, 1);
+    }
+    c.soe = std::min(c.soe, domestic);
+    c.privately_owned = domestic - c.soe;
+    return c;
+}
+
+void create_firm(State& st, std::size_t s, Ownership own, bool localized_firm, const std::vector<double>& cdf) {
+    const auto& sc = *st.scenario;
+    const auto& sector = sc.sectors[s];
+    auto& f = st.firms;
+    const std::size_t i = f.append();
+    f.id[i] = st.next_firm_id++;
+    core::Stream rng(st.seed, core::Purpose::setup, f.id[i], 0);
+    f.sector[i] = static_cast<std::int32_t>(s);
+    f.ownership[i] = static_cast<std::uint8_t>(own);
+    f.localized[i] = localized_firm ? 1 : 0;
+    f.alive[i] = 1;
+    f.government[i] = localized_firm ? draw_government(cdf, rng.uniform()) : -1;
+    const double sigma = sc.firms.productivity_dispersion;
+    const double mean = own == Ownership::foreign ? 1.0 : sector.supply.china_productivity;
+    f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));
+    const double premium = own == Ownership::private_firm ? 1.0 : sc.firms.soe_size_premium;
+    f.capacity[i] = premium * std::exp(sc.firms.size_dispersion * rng.normal());  // relative; scaled later
+    f.markup[i] = sector.supply.markup;
+    f.age[i] = 40;
+}
+
+/*! Scales capacities and sets shares so the sector's initial flows match the scenario. */
+void size_sector(State& st, std::size_t s, std::size_t first, std::size_t last) {
+    const auto& sector = st.scenario->sectors[s];
+    auto& f = st.firms;
+    const double dc = sector.demand.china;
+    const double dw = sector.demand.world;
+    const double china_output = sector.supply.china_world_share * (dc + dw);
+    double domestic = std::min(sector.supply.initial_domestic_share * dc, china_output);
+    double exports = china_output - domestic;
+    if (exports > dw * 0.95) {
+        exports = dw * 0.95;
+        domestic = std::min(dc * 0.95, china_output - exports);
+    }
+    double local_weight = 0.0;
+    double abroad_weight = 0.0;
+    for (std::size_t i = first; i < last; ++i) {
+        (f.localized[i] != 0 ? local_weight : abroad_weight) += f.capacity[i];
+    }
+    const double u0 = sector.supply.initial_utilisation;
+    for (std::size_t i = first; i < last; ++i) {
+        const bool local = f.localized[i] != 0;
+        const double w = f.capacity[i] / (local ? local_weight : abroad_weight);
+        f.share_china[i] = w * (local ? domestic / dc : 1.0 - domestic / dc);
+        f.share_world[i] = w * (local ? exports / dw : 1.0 - exports / dw);
+        f.output[i] = f.share_china[i] * dc + f.share_world[i] * dw;
+        f.sales_china[i] = f.share_china[i] * dc;
+        f.sales_world[i] = f.share_world[i] * dw;
+        f.expected_demand[i] = f.output[i];
+        f.capacity[i] = f.output[i] / u0;
+        f.cumulative_output[i] = f.output[i] * 20.0;  // about five years of past production
+    }
+}
+
+void finance_firms(State& st) {
+    const auto& sc = *st.scenario;
+    auto& f = st.firms;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        f.capital[i] = st.capital_per_unit(i) * f.capacity[i];
+        f.debt[i] = sc.finance.initial_leverage * f.capital[i];
+        f.cash[i] = sc.finance.initial_cash * f.capital[i];
+    }
+}
+
+void build_firms(State& st) {
+    const auto& sc = *st.scenario;
+    double share_total = 0.0;
+    for (const auto& sector : sc.sectors) {
+        share_total += sector.supply.firm_share;
+    }
+    for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+        const auto& sector = sc.sectors[s];
+        const double share = share_total > 0.0 ? sector.supply.firm_share / share_total : 1.0 / static_cast<double>(sc.sectors.size());
+        const auto n = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(static_cast<double>(sc.firms.count) * share)));
+        const auto counts = split_sector(sc, sector, n);
+        const auto cdf = location_cdf(st, s);
+        const std::size_t first = st.firms.size();
+        for (std::size_t k = 0; k < counts.exporters; ++k) create_firm(st, s, Ownership::foreign, false, cdf);
+        for (std::size_t k = 0; k < counts.localized; ++k) create_firm(st, s, Ownership::foreign, true, cdf);
+        for (std::size_t k = 0; k < counts.soe; ++k) create_firm(st, s, Ownership::soe, true, cdf);
+        for (std::size_t k = 0; k < counts.privately_owned; ++k) create_firm(st, s, Ownership::private_firm, true, cdf);
+        size_sector(st, s, first, st.firms.size());
+    }
+    finance_firms(st);
+}
+
+void init_sectors(State& st) {
+    const auto& sc = *st.scenario;
+    const std::size_t ns = st.n_sectors();
+    auto& sec = st.sectors;
+    auto zeros = [ns](std::vector<double>& v, double value = 0.0) { v.assign(ns, value); };
+    zeros(sec.frontier, 1.0);
+    zeros(sec.base_cost);
+    zeros(sec.demand_china);
+    zeros(sec.demand_world);
+    zeros(sec.final_china0);
+    zeros(sec.price_index, 1.0);
+    zeros(sec.price_index_china, 1.0);
+    zeros(sec.price_index_world, 1.0);
+    zeros(sec.utilisation);
+    zeros(sec.domestic_share);
+    zeros(sec.world_share);
+    zeros(sec.margin);
+    zeros(sec.normal_margin);
+    zeros(sec.subsidy_rate);
+    zeros(sec.output_china);
+    zeros(sec.mean_capacity);
+    zeros(sec.mean_productivity);
+    zeros(sec.best_productivity);
+    zeros(sec.priority);
+    zeros(sec.tariff);
+    sec.trigger_fired.assign(ns, 0);
+    zeros(sec.fund_presence);
+    for (auto* v : {&sec.price_china0, &sec.price_world0, &sec.price_local0,
+                    &sec.demand_growth_expected, &sec.entries, &sec.exits, &sec.fund_equity_flow,
+                    &sec.subsidy_sales_year, &sec.sales_year, &sec.output_year}) {
+        zeros(*v);
+    }
+    sec.demand_year_ago.assign(4 * ns, 0.0);
+    for (std::size_t s = 0; s < ns; ++s) {
+        const auto& sector = sc.sectors[s];
+        sec.base_cost[s] = 1.0 / (1.0 + sector.supply.markup);
+        sec.demand_china[s] = sector.demand.china;
+        sec.demand_world[s] = sector.demand.world;
+        sec.priority[s] = sector.policy.priority;
+        sec.utilisation[s] = sector.supply.initial_utilisation;
+        sec.domestic_share[s] = sector.supply.initial_domestic_share;
+        sec.world_share[s] = sector.supply.china_world_share;
+        sec.demand_growth_expected[s] = sector.demand.china_growth.at(sc.time.start_year);
+        sec.output_china[s] = sector.supply.china_world_share * (sector.demand.china + sector.demand.world);
+        for (std::size_t q = 0; q < 4; ++q) {
+            sec.demand_year_ago[q * ns + s] = sector.demand.china + sector.demand.world;
+        }
+    }
+    // Final demand in China excludes what sectors buy from each other at the start.
+    const Eigen::Map<const Eigen::VectorXd> output(sec.output_china.data(), static_cast<Eigen::Index>(ns));
+    const Eigen::VectorXd intermediate = st.io * output;
+    for (std::size_t s = 0; s < ns; ++s) {
+        const double total = sc.sectors[s].demand.china;
+        sec.final_china0[s] = std::max(0.2 * total, total - intermediate(static_cast<Eigen::Index>(s)));
+    }
+}
+
+}  // namespace
+
+void setup_state(State& st) {
+    build_io_matrix(st);
+    build_governments(st);
+    init_sectors(st);
+    build_funds(st);
+    build_firms(st);
+    st.rebuild_indexes();
+    calibrate_appeal(st);
+    st.now.assign(st.n_sectors(), SectorConditions{});
+    summarize_sectors(st);
+    st.ledger.initial_total = st.money_total();
+}
+
+}  // namespace ipsim::model

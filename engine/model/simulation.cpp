@@ -1,0 +1,100 @@
+#include "model/simulation.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "model/phases.hpp"
+
+namespace ipsim::model {
+namespace {
+
+/*! Throws if a recorded value is NaN or infinite, naming the series, entity and quarter. */
+void check_finite(const StepRecord& r, const Scenario& sc) {
+    auto fail = [&](const MetricInfo& m, const std::string& entity) {
+        throw std::runtime_error("non-finite value in " + std::string(scope_group(m.scope)) + "/" + m.name +
+                                 (entity.empty() ? "" : " for " + entity) + " at " + std::to_string(r.year) +
+                                 " (a parameter combination the model cannot handle; check the scenario)");
+    };
+    std::size_t index[4] = {0, 0, 0, 0};
+    for (const auto& m : metric_catalog()) {
+        const auto k = index[static_cast<int>(m.scope)]++;
+        switch (m.scope) {
+            case Scope::sector:
+                for (std::size_t s = 0; s < r.n_sectors; ++s) {
+                    if (!std::isfinite(r.sector_value(k, s))) fail(m, sc.sectors[s].name);
+                }
+                break;
+            case Scope::region:
+                for (std::size_t g = 0; g < r.n_regions; ++g) {
+                    if (!std::isfinite(r.region_value(k, g))) fail(m, sc.regions[g].name);
+                }
+                break;
+            case Scope::national:
+                if (!std::isfinite(r.national_value(k))) fail(m, "");
+                break;
+            case Scope::region_sector:
+                break;
+        }
+    }
+}
+
+}  // namespace
+
+Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_(scenario), state_(std::make_unique<State>()) {
+    state_->scenario = &scenario_;
+    state_->seed = seed;
+    setup_state(*state_);
+    record_.resize(scenario_.sectors.size(), scenario_.regions.size());
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::step() {
+    State& st = *state_;
+    update_conditions(st);
+    if (st.is_first_quarter()) {
+        central_government(st);
+        choose_focus(st);
+    }
+    plan_local_support(st);
+    invest_funds(st);
+    set_prices(st);
+    clear_markets(st);
+    settle_accounts(st);
+    invest_capacity(st);
+    advance_technology(st);
+    update_population(st);
+    settle_governments(st);
+    summarize_sectors(st);
+    compute_outcomes(st, record_);
+    check_finite(record_, scenario_);
+    ++st.step;
+}
+
+std::int64_t Simulation::steps_done() const noexcept { return state_->step; }
+
+std::int64_t Simulation::steps_total() const noexcept { return scenario_.time.quarters; }
+
+const StepRecord& Simulation::record() const noexcept { return record_; }
+
+const State& Simulation::state() const noexcept { return *state_; }
+
+void run(const Scenario& scenario, std::uint64_t seed, const RunInfo& info, ResultSink& sink, const RunHooks& hooks) {
+    Simulation sim(scenario, seed);
+    sink.begin(info);
+    const auto total = sim.steps_total();
+    while (sim.steps_done() < total) {
+        if (hooks.cancel != nullptr && hooks.cancel->load()) {
+            throw RunCancelled{};
+        }
+        sim.step();
+        sink.write_step(sim.record());
+        if (hooks.on_step) {
+            hooks.on_step(sim.steps_done(), total);
+        }
+    }
+    sink.finish();
+}
+
+}  // namespace ipsim::model

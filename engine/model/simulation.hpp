@@ -1,0 +1,65 @@
+/*!
+ * @file simulation.hpp
+ * @brief One run of the model: build the agents from a scenario, step quarters, emit records.
+ *
+ * A quarter is a fixed sequence of phases (see phases.hpp and docs/model.md). Each phase is
+ * parallel over agents; every random draw comes from a counter-based stream keyed by
+ * (seed, purpose, agent, step) and every reduction has a fixed order, so the records are
+ * bit-identical whatever the number of threads. The thread count is set by the caller with
+ * oneTBB's global_control.
+ */
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "model/metrics.hpp"
+#include "model/scenario.hpp"
+
+namespace ipsim::model {
+
+struct State;
+
+/*! @brief A simulation in progress. Owns the agent populations. */
+class Simulation {
+public:
+    /*! @brief Builds the initial populations. The scenario must outlive the simulation. */
+    Simulation(const Scenario& scenario, std::uint64_t seed);
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    /*! @brief Advances one quarter and computes its record. */
+    void step();
+    /*! @brief Quarters done so far. */
+    [[nodiscard]] std::int64_t steps_done() const noexcept;
+    /*! @brief Quarters in the horizon. */
+    [[nodiscard]] std::int64_t steps_total() const noexcept;
+    /*! @brief Outcomes of the last completed quarter. */
+    [[nodiscard]] const StepRecord& record() const noexcept;
+    /*! @brief Read access to the agents, for tests and diagnostics. */
+    [[nodiscard]] const State& state() const noexcept;
+    [[nodiscard]] const Scenario& scenario() const noexcept { return scenario_; }
+
+private:
+    const Scenario& scenario_;
+    std::unique_ptr<State> state_;
+    StepRecord record_;
+};
+
+/*! @brief Hooks for a long run: progress reports and cooperative cancellation. */
+struct RunHooks {
+    std::function<void(std::int64_t done, std::int64_t total)> on_step;  //!< after each quarter
+    const std::atomic<bool>* cancel = nullptr;  //!< when set to true, run() throws RunCancelled
+};
+
+/*! @brief Thrown by run() when RunHooks::cancel becomes true. */
+struct RunCancelled {};
+
+/*! @brief Runs a whole scenario into a sink: begin, one write per quarter, finish. */
+void run(const Scenario& scenario, std::uint64_t seed, const RunInfo& info, ResultSink& sink,
+         const RunHooks& hooks = {});
+
+}  // namespace ipsim::model

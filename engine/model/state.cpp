@@ -1,0 +1,63 @@
+#include "model/state.hpp"
+
+#include <algorithm>
+
+namespace ipsim::model {
+
+std::size_t Firms::append() {
+    for_each_column([](auto& column) { column.emplace_back(); });
+    return size() - 1;
+}
+
+void Firms::compact() {
+    const std::size_t n = size();
+    std::vector<std::uint32_t> keep;
+    keep.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (alive[i] != 0) {
+            keep.push_back(static_cast<std::uint32_t>(i));
+        }
+    }
+    if (keep.size() == n) {
+        return;
+    }
+    for_each_column([&](auto& column) {
+        for (std::size_t j = 0; j < keep.size(); ++j) {
+            column[j] = column[keep[j]];
+        }
+        column.resize(keep.size());
+    });
+}
+
+void State::rebuild_indexes() {
+    const std::size_t n = firms.size();
+    const auto sectors_n = n_sectors();
+    by_sector.build(n, sectors_n, [&](std::size_t i) {
+        return firms.alive[i] != 0 ? firms.sector[i] : -1;
+    });
+    by_government.build(n, governments.size(), [&](std::size_t i) {
+        return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
+    });
+    by_government_sector.build(n, governments.size() * sectors_n, [&](std::size_t i) {
+        if (firms.alive[i] == 0 || firms.localized[i] == 0) {
+            return std::int64_t{-1};
+        }
+        return static_cast<std::int64_t>(firms.government[i]) * static_cast<std::int64_t>(sectors_n) + firms.sector[i];
+    });
+}
+
+double State::money_total() const {
+    const auto firm_sum = core::deterministic_sum(firms.size(), [&](std::size_t i) {
+        return firms.alive[i] != 0 ? firms.cash[i] - firms.debt[i] : 0.0;
+    });
+    double total = firm_sum;
+    for (const double d : governments.debt) {
+        total -= d;
+    }
+    for (const double c : funds.cash) {
+        total += c;
+    }
+    return total + ledger.central + ledger.banks + ledger.economy + ledger.rest_of_world;
+}
+
+}  // namespace ipsim::model

@@ -1,0 +1,249 @@
+/*!
+ * @file state.hpp
+ * @brief The agent populations of a run, stored as columns (structure of arrays).
+ *
+ * Firms are the large population (up to millions): one std::vector per variable, indexed by
+ * position. Dead firms keep their slot (alive = 0) until the yearly compaction, which removes
+ * them stably so the order of survivors never changes. Entrants are appended in a fixed order
+ * (local government, then sector, then draw). Local governments, funds and sectors are small
+ * populations, also stored as columns. Aggregate money balances of the non-firm sectors of the
+ * economy live in Ledger so the accounting identity can be checked every step.
+ */
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <cstdint>
+#include <vector>
+
+#include "core/parallel.hpp"
+#include "model/scenario.hpp"
+
+namespace ipsim::model {
+
+/*! @brief Ownership of a firm. */
+enum class Ownership : std::uint8_t { private_firm = 0, soe = 1, foreign = 2 };
+
+/*! @brief All firms, one column per variable. Money in bn CNY, quantities in bn CNY at initial prices. */
+struct Firms {
+    // identity
+    std::vector<std::uint64_t> id;        //!< unique, never reused: keys the random streams
+    std::vector<std::int32_t> sector;
+    std::vector<std::int32_t> government;  //!< local government (its region follows)
+    std::vector<std::uint8_t> ownership;   //!< Ownership
+    std::vector<std::uint8_t> localized;   //!< 1 if it produces in China (all Chinese firms)
+    std::vector<std::uint8_t> alive;
+    std::vector<std::uint8_t> zombie;
+    std::vector<std::uint8_t> entered;     //!< 1 in the quarter of entry
+    std::vector<std::int32_t> age;         //!< quarters
+    // production and markets
+    std::vector<double> capacity;          //!< quantity per quarter
+    std::vector<double> productivity;      //!< relative to the sector's world frontier
+    std::vector<double> markup;
+    std::vector<double> price;             //!< relative to the sector's initial price
+    std::vector<double> share_china;       //!< market share in China
+    std::vector<double> share_world;       //!< market share in the rest of the world
+    std::vector<double> appeal_china;      //!< fixed effect making the entry shares a rest point
+    std::vector<double> appeal_world;
+    std::vector<double> output;
+    std::vector<double> sales_china;       //!< quantity
+    std::vector<double> sales_world;       //!< quantity
+    std::vector<double> unfilled;          //!< unfilled / demanded, last quarter
+    std::vector<double> expected_demand;   //!< quantity
+    std::vector<double> cumulative_output;
+    // finance (bn CNY)
+    std::vector<double> capital;           //!< book value of productive capital
+    std::vector<double> cash;
+    std::vector<double> debt;
+    std::vector<double> fund_equity;       //!< equity paid in by state funds (book)
+    std::vector<double> fund_stake;        //!< share of the firm held by state funds
+    // flows of the current quarter (bn CNY)
+    std::vector<double> revenue;
+    std::vector<double> variable_cost;
+    std::vector<double> subsidy_central;
+    std::vector<double> subsidy_local;
+    std::vector<double> tax_central;
+    std::vector<double> tax_local;
+    std::vector<double> tax_expenditure;   //!< taxes forgone through rebates and R&D credits
+    std::vector<double> interest;
+    std::vector<double> interest_subsidy;  //!< interest forgone through preferential discounts
+    std::vector<double> rd;
+    std::vector<double> investment;
+    std::vector<double> operating_profit;
+    std::vector<double> net_profit;
+    std::vector<double> dividends;
+    std::vector<double> bailout;
+    // zombie test (yearly accumulation)
+    std::vector<double> year_operating_profit;
+    std::vector<double> year_interest;
+    std::vector<std::int32_t> bad_years;
+
+    [[nodiscard]] std::size_t size() const noexcept { return id.size(); }
+    /*! @brief Appends one zero-initialised firm and returns its index. */
+    std::size_t append();
+    /*! @brief Removes dead firms, keeping survivors' order. */
+    void compact();
+    /*! @brief Applies f to every column (for resize / compaction). */
+    template <class F>
+    void for_each_column(F&& f);
+};
+
+/*! @brief Local governments, one column per variable. */
+struct Governments {
+    std::vector<std::int32_t> region;
+    std::vector<double> weight;            //!< share of the region's industrial base
+    std::vector<double> debt;
+    std::vector<double> tax_base;          //!< bn CNY per quarter
+    std::vector<double> land_revenue_base; //!< bn CNY per quarter at the start
+    std::vector<double> revenue;           //!< last quarter
+    std::vector<double> support_spent;     //!< last quarter's support (subsidies, fund pledges, bail-outs)
+    std::vector<double> support_multiplier;
+    std::vector<double> transfers;         //!< this quarter
+    std::vector<double> land_revenue;      //!< this quarter
+    std::vector<double> bailouts;          //!< this quarter
+    std::vector<double> tournament_score;
+    std::vector<double> priority_output;   //!< output in priority sectors, last year
+    std::vector<double> priority_output_prev;
+    std::vector<std::uint8_t> focus;       //!< [government * sectors + sector]
+    std::vector<double> strength;          //!< comparative advantage [government * sectors + sector]
+
+    [[nodiscard]] std::size_t size() const noexcept { return region.size(); }
+};
+
+/*! @brief State-backed funds (national and local guidance funds). */
+struct Funds {
+    std::vector<std::int32_t> government;  //!< owner, -1 for national funds
+    std::vector<std::uint8_t> national;
+    std::vector<double> pledged;           //!< bn CNY
+    std::vector<double> paid_in;           //!< cumulative
+    std::vector<double> invested;          //!< cumulative
+    std::vector<double> cash;
+    std::vector<double> write_offs;        //!< cumulative
+    std::vector<double> start_year;
+    std::vector<double> investment_years;
+    std::vector<double> paid_in_share;
+    std::vector<std::uint32_t> mandate;    //!< bit mask over sectors (up to 32 sectors); 0 = all
+
+    [[nodiscard]] std::size_t size() const noexcept { return government.size(); }
+};
+
+/*! @brief Per-sector quantities of the current quarter (small arrays, one entry per sector). */
+struct SectorState {
+    std::vector<double> frontier;          //!< world frontier productivity index (start = 1)
+    std::vector<double> base_cost;         //!< unit cost at frontier productivity, initial prices
+    std::vector<double> demand_china;      //!< quantity demanded in China this quarter
+    std::vector<double> demand_world;
+    std::vector<double> final_china0;      //!< initial final demand in China
+    std::vector<double> price_index;       //!< sales-weighted, start = 1
+    std::vector<double> price_index_china; //!< price index of the China segment
+    std::vector<double> price_index_world;
+    std::vector<double> utilisation;       //!< China-located, last quarter
+    std::vector<double> domestic_share;    //!< last quarter
+    std::vector<double> world_share;       //!< last quarter
+    std::vector<double> margin;            //!< last quarter, China-located
+    std::vector<double> normal_margin;     //!< margin of the first quarter (entry responds to excess)
+    std::vector<double> subsidy_rate;      //!< subsidies / sales of China-located firms, last year
+    std::vector<double> output_china;      //!< China-located output last quarter (drives IO demand)
+    std::vector<double> mean_capacity;     //!< mean capacity of China-located firms
+    std::vector<double> mean_productivity; //!< mean productivity of Chinese-owned firms
+    std::vector<double> best_productivity; //!< 90th-percentile-like best practice among China-located firms
+    std::vector<double> priority;          //!< central priority in force
+    std::vector<double> tariff;            //!< in force
+    std::vector<std::uint8_t> trigger_fired;
+    std::vector<double> fund_presence;     //!< fund equity / capital of Chinese firms
+    std::vector<double> price_china0;      //!< initial segment price levels (index bases)
+    std::vector<double> price_world0;
+    std::vector<double> price_local0;      //!< initial sales-weighted price of China-located firms
+    std::vector<double> demand_growth_expected; //!< expected yearly growth of sector demand
+    std::vector<double> demand_year_ago;   //!< total demand four quarters back (ring of 4)
+    std::vector<double> entries;
+    std::vector<double> exits;
+    std::vector<double> fund_equity_flow;
+    std::vector<double> subsidy_sales_year;   //!< accumulators for the trigger rule
+    std::vector<double> sales_year;
+    std::vector<double> output_year;          //!< China-located output this year (tournament)
+};
+
+/*! @brief Instruments and exogenous conditions of one sector in force this quarter. */
+struct SectorConditions {
+    double output_subsidy = 0.0;      //!< central, share of unit cost
+    double investment_subsidy = 0.0;  //!< central, share of capex
+    double rd_tax_credit = 0.0;
+    double tax_rebate = 0.0;          //!< central
+    double loan_discount = 0.0;       //!< per year
+    double procurement_share = 0.0;
+    double localization = 0.0;
+    double market_access = 0.0;
+    double cluster_support = 0.0;
+    double tariff = 0.0;              //!< foreign tariff on Chinese exports
+    double export_control = 0.0;      //!< share of foreign components cut off
+    double component_cut = 0.0;       //!< share of China-located capacity unusable for lack of components
+    double china_growth_factor = 1.0; //!< trend demand level relative to the start
+    double world_growth_factor = 1.0;
+    double frontier_step = 1.0;       //!< quarterly growth factor of the world frontier
+    double intermediate_share = 0.0;  //!< inputs from other sectors per unit of output (IO column sum)
+    double capacity_growth = 1.0;     //!< expected demand growth factor over the next quarter
+};
+
+/*! @brief Money balances of the non-firm sectors (bn CNY). Their sum with firms' cash - debt is conserved. */
+struct Ledger {
+    double central = 0.0;       //!< central government
+    double banks = 0.0;         //!< banks' net position (interest in, losses out)
+    double economy = 0.0;       //!< domestic households and suppliers
+    double rest_of_world = 0.0;
+    double initial_total = 0.0; //!< total at the start
+};
+
+/*! @brief Everything that changes during a run. */
+struct State {
+    const Scenario* scenario = nullptr;
+    std::uint64_t seed = 0;
+    std::int64_t step = 0;         //!< index of the quarter being simulated
+    std::uint64_t next_firm_id = 0;
+    Firms firms;
+    Governments governments;
+    Funds funds;
+    SectorState sectors;
+    std::vector<SectorConditions> now;  //!< per sector, set by the exogenous phase
+    double local_scale = 1.0;           //!< policy_scale.local in force this quarter
+    Ledger ledger;
+    Eigen::MatrixXd io;            //!< io(from, to): input of `from` per unit of `to` output
+    // group indexes, rebuilt after demography
+    core::GroupIndex by_sector;
+    core::GroupIndex by_government;
+    core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
+    // cumulative fund totals (for outcomes)
+    double funds_write_offs = 0.0;
+
+    [[nodiscard]] std::size_t n_sectors() const noexcept { return scenario->sectors.size(); }
+    [[nodiscard]] std::size_t n_regions() const noexcept { return scenario->regions.size(); }
+    [[nodiscard]] double year() const noexcept { return scenario->year_of(step); }
+    [[nodiscard]] bool is_first_quarter() const noexcept { return step % 4 == 0; }
+    [[nodiscard]] bool is_last_quarter() const noexcept { return step % 4 == 3; }
+    /*! @brief Capital (initial prices) per unit of quarterly capacity of firm i: the sector's
+     *  capital coefficient over the firm's absolute productivity (technology saves all inputs). */
+    [[nodiscard]] double capital_per_unit(std::size_t i) const noexcept {
+        const auto s = static_cast<std::size_t>(firms.sector[i]);
+        return scenario->sectors[s].supply.capital_per_output / (firms.productivity[i] * sectors.frontier[s]);
+    }
+    /*! @brief Recomputes firm i's capacity from its capital and productivity. */
+    void update_capacity(std::size_t i) noexcept { firms.capacity[i] = firms.capital[i] / capital_per_unit(i); }
+    /*! @brief Rebuilds the group indexes after entry and exit. */
+    void rebuild_indexes();
+    /*! @brief Sum of all money balances (firms' cash - debt, governments' -debt, funds' cash, ledger). */
+    [[nodiscard]] double money_total() const;
+};
+
+template <class F>
+void Firms::for_each_column(F&& f) {
+    f(id); f(sector); f(government); f(ownership); f(localized); f(alive); f(zombie); f(entered); f(age);
+    f(capacity); f(productivity); f(markup); f(price); f(share_china); f(share_world); f(appeal_china); f(appeal_world); f(output);
+    f(sales_china); f(sales_world); f(unfilled); f(expected_demand); f(cumulative_output);
+    f(capital); f(cash); f(debt); f(fund_equity); f(fund_stake);
+    f(revenue); f(variable_cost); f(subsidy_central); f(subsidy_local); f(tax_central); f(tax_local);
+    f(tax_expenditure); f(interest); f(interest_subsidy); f(rd); f(investment); f(operating_profit);
+    f(net_profit); f(dividends); f(bailout);
+    f(year_operating_profit); f(year_interest); f(bad_years);
+}
+
+}  // namespace ipsim::model

@@ -1,0 +1,143 @@
+/*!
+ * @file technology.cpp
+ * @brief Productivity of Chinese firms relative to the world frontier.
+ *
+ * Four forces, applied per firm in parallel: R&D gives a random innovation (hazard rising with
+ * R&D intensity, falling with the sector's difficulty); imitation closes part of the gap to
+ * the domestic best practice, faster in large clusters and with cluster support; technology
+ * transfer closes part of the gap to the frontier in proportion to the output share of
+ * localized foreign firms in the same local-government sector; learning by doing raises
+ * productivity with cumulative output. The frontier itself grows, which erodes every
+ * Chinese firm's relative productivity unless these forces outpace it. Foreign firms stay at
+ * their position relative to the frontier.
+ */
+#include <algorithm>
+#include <cmath>
+
+#include "core/random.hpp"
+#include "model/phases.hpp"
+
+namespace ipsim::model {
+namespace {
+
+/*! Best practice per sector: the 90th percentile of Chinese-owned firms' productivity. O(n). */
+std::vector<double> best_practice(const State& st) {
+    const auto& f = st.firms;
+    std::vector<double> best(st.n_sectors(), 0.0);
+    core::parallel_for(
+        st.n_sectors(),
+        [&](std::size_t s) {
+            std::vector<double> values;
+            values.reserve(st.by_sector.size(s));
+            for (const auto* it = st.by_sector.begin(s); it != st.by_sector.end(s); ++it) {
+                if (f.ownership[*it] != static_cast<std::uint8_t>(Ownership::foreign)) {
+                    values.push_back(f.productivity[*it]);
+                }
+            }
+            if (values.empty()) {
+                return;
+            }
+            const auto k = static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(values.size() - 1));
+            std::nth_element(values.begin(), values.begin() + k, values.end());
+            best[s] = values[static_cast<std::size_t>(k)];
+        },
+        1);
+    return best;
+}
+
+struct ClusterInfo {
+    double firms = 0.0;
+    double foreign_share = 0.0;  // output share of localized foreign firms
+};
+
+std::vector<ClusterInfo> clusters(const State& st) {
+    const auto& f = st.firms;
+    std::vector<std::array<double, 3>> sums;
+    core::group_sums<3>(st.by_government_sector, sums, [&](std::size_t i, std::array<double, 3>& acc) {
+        acc[0] += 1.0;
+        acc[1] += f.output[i];
+        acc[2] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign) ? f.output[i] : 0.0;
+    });
+    std::vector<ClusterInfo> out(sums.size());
+    for (std::size_t k = 0; k < sums.size(); ++k) {
+        out[k].firms = sums[k][0];
+        out[k].foreign_share = sums[k][1] > 0.0 ? sums[k][2] / sums[k][1] : 0.0;
+    }
+    return out;
+}
+
+void advance_firm(State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
+                  const std::vector<double>& average_cluster) {
+    const auto& sc = *st.scenario;
+    const auto& tech = sc.technology;
+    auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const auto g = static_cast<std::size_t>(f.government[i]);
+    const auto& sector = sc.sectors[s];
+    double a = f.productivity[i];
+    core::Stream rng(st.seed, core::Purpose::innovation, f.id[i], static_cast<std::uint64_t>(st.step));
+    // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
+    // the frontier on average; success comes in jumps of twice the expected quarterly gain.
+    const double intensity = f.revenue[i] > 0.0 ? f.rd[i] / f.revenue[i] : 0.0;
+    const double normal = std::max(sector.technology.rd_intensity, 1e-6);
+    const double pace = tech.innovation_rate * (intensity / normal) / sector.technology.difficulty;
+    const double hazard = std::min(0.9, 0.5 * pace);
+    if (hazard > 0.0 && rng.uniform() < hazard) {
+        const double expected_gain = std::log(st.now[s].frontier_step) * pace;
+        a *= std::exp(expected_gain / hazard * (0.5 + rng.uniform()));
+    }
+    const auto& c = cluster[g * st.n_sectors() + s];
+    const bool focus = st.governments.focus[g * st.n_sectors() + s] != 0;
+    const double relative_size = std::log((1.0 + c.firms) / (1.0 + average_cluster[s]));
+    const double cluster_effect = std::max(-0.5, tech.cluster_boost * relative_size) * (1.0 + (focus ? st.now[s].cluster_support : 0.0));
+    a += tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
+    a += std::min(1.0, tech.imitation_rate * tech.transfer_boost * c.foreign_share) * std::max(0.0, 1.0 - a);
+    const double before = f.cumulative_output[i] - f.output[i];
+    if (before > 0.0 && f.output[i] > 0.0) {
+        a *= std::pow(f.cumulative_output[i] / before, tech.learning_rate);
+    }
+    a /= st.now[s].frontier_step;
+    f.productivity[i] = std::clamp(a, 1e-3, tech.max_relative_productivity);
+}
+
+/*! Mean number of China-located firms per local government with at least one, per sector. */
+std::vector<double> average_cluster_size(const State& st, const std::vector<ClusterInfo>& cluster) {
+    const std::size_t ns = st.n_sectors();
+    std::vector<double> firms(ns, 0.0);
+    std::vector<double> places(ns, 0.0);
+    for (std::size_t k = 0; k < cluster.size(); ++k) {
+        if (cluster[k].firms > 0.0) {
+            firms[k % ns] += cluster[k].firms;
+            places[k % ns] += 1.0;
+        }
+    }
+    for (std::size_t s = 0; s < ns; ++s) {
+        firms[s] = places[s] > 0.0 ? firms[s] / places[s] : 0.0;
+    }
+    return firms;
+}
+
+}  // namespace
+
+void advance_technology(State& st) {
+    const auto best = best_practice(st);
+    const auto cluster = clusters(st);
+    const auto average_cluster = average_cluster_size(st, cluster);
+    auto& f = st.firms;
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] != 0 && f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
+            advance_firm(st, i, best, cluster, average_cluster);
+        }
+    });
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        st.sectors.frontier[s] *= st.now[s].frontier_step;
+        st.sectors.best_productivity[s] = best[s];
+    }
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.alive[i] != 0) {
+            st.update_capacity(i);
+        }
+    });
+}
+
+}  // namespace ipsim::model

@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <oneapi/tbb/global_control.h>
+
+#include <cmath>
+#include <vector>
+
+#include "core/parallel.hpp"
+
+using ipsim::core::deterministic_sum;
+using ipsim::core::GroupIndex;
+
+namespace {
+
+std::vector<double> awkward_values(std::size_t n) {
+    std::vector<double> v(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        v[i] = std::sin(static_cast<double>(i)) * std::pow(10.0, static_cast<double>(i % 17) - 8.0);
+    }
+    return v;
+}
+
+}  // namespace
+
+TEST(DeterministicSum, SameBitsWithAnyThreadCount) {
+    const auto v = awkward_values(100003);
+    double reference = 0.0;
+    {
+        tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+        reference = deterministic_sum(v.size(), [&](std::size_t i) { return v[i]; });
+    }
+    for (const std::size_t threads : {2U, 4U, 8U}) {
+        tbb::global_control many(tbb::global_control::max_allowed_parallelism, threads);
+        const double again = deterministic_sum(v.size(), [&](std::size_t i) { return v[i]; });
+        EXPECT_EQ(reference, again) << threads << " threads";
+    }
+}
+
+TEST(DeterministicSum, EmptyAndSmall) {
+    EXPECT_EQ(deterministic_sum(0, [](std::size_t) { return 1.0; }), 0.0);
+    EXPECT_EQ(deterministic_sum(3, [](std::size_t i) { return static_cast<double>(i); }), 3.0);
+}
+
+TEST(GroupIndex, StableCountingSortSkipsNegativeKeys) {
+    const std::vector<int> keys = {2, 0, -1, 2, 1, 0, 2};
+    GroupIndex index;
+    index.build(keys.size(), 3, [&](std::size_t i) { return keys[i]; });
+    ASSERT_EQ(index.groups(), 3U);
+    EXPECT_EQ(index.size(0), 2U);
+    EXPECT_EQ(index.size(1), 1U);
+    EXPECT_EQ(index.size(2), 3U);
+    EXPECT_EQ(index.member(0, 0), 1U);
+    EXPECT_EQ(index.member(0, 1), 5U);
+    EXPECT_EQ(index.member(2, 0), 0U);
+    EXPECT_EQ(index.member(2, 1), 3U);
+    EXPECT_EQ(index.member(2, 2), 6U);
+}
+
+TEST(GroupIndex, GroupSumsMatchSequential) {
+    const auto v = awkward_values(50000);
+    GroupIndex index;
+    index.build(v.size(), 13, [](std::size_t i) { return static_cast<int>(i % 13); });
+    std::vector<std::array<double, 1>> sums;
+    ipsim::core::group_sums<1>(index, sums, [&](std::size_t i, std::array<double, 1>& a) { a[0] += v[i]; });
+    for (std::size_t g = 0; g < 13; ++g) {
+        double expected = 0.0;
+        for (std::size_t i = g; i < v.size(); i += 13) {
+            expected += v[i];
+        }
+        EXPECT_EQ(sums[g][0], expected);
+    }
+}

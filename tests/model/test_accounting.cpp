@@ -1,0 +1,140 @@
+/*!
+ * @file test_accounting.cpp
+ * @brief Accounting identities checked every quarter, and the textbook limit.
+ */
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "fixtures.hpp"
+#include "model/phases.hpp"
+#include "model/state.hpp"
+
+using namespace ipsim;
+using model::Scope;
+
+namespace {
+
+/*! Scenario with every instrument on, so every money flow is exercised. */
+model::Scenario busy_scenario() {
+    auto sc = test::small_scenario(800, 48);
+    for (auto& s : sc.sectors) {
+        s.policy.output_subsidy = model::TimePath(0.1);
+        s.policy.investment_subsidy = model::TimePath(0.1);
+        s.policy.rd_tax_credit = model::TimePath(0.5);
+        s.policy.tax_rebate = model::TimePath(0.4);
+        s.policy.loan_discount = model::TimePath(0.01);
+        s.policy.procurement_share = model::TimePath(0.5);
+        s.policy.localization_requirement = model::TimePath(0.5);
+        s.world.tariff = model::TimePath(0.1);
+    }
+    sc.sectors[0].world.export_control.points = {{2015.0, 0.0}, {2019.0, 0.5}};
+    sc.finance.bailout_private = 0.5;
+    sc.local.debt_limit = 0.5;
+    return sc;
+}
+
+}  // namespace
+
+TEST(Accounting, MoneyIsConservedEveryQuarter) {
+    const auto sc = busy_scenario();
+    const auto residual = static_cast<std::size_t>(model::metric_index(Scope::national, "accounting_residual"));
+    const auto fiscal = static_cast<std::size_t>(model::metric_index(Scope::national, "fiscal_cost"));
+    double gross = 0.0;
+    for (const auto& r : test::run_records(sc, 3)) {
+        gross += r.national_value(fiscal);
+        // Rounding only: a leak of one flow would be of the order of the flows themselves.
+        EXPECT_LT(std::abs(r.national_value(residual)), 1e-9 * std::max(1.0, gross)) << "year " << r.year;
+    }
+    EXPECT_GT(gross, 1.0);
+}
+
+TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {
+    const auto sc = busy_scenario();
+    model::Simulation sim(sc, 5);
+    while (sim.steps_done() < sim.steps_total()) {
+        sim.step();
+        const auto& f = sim.state().firms;
+        std::vector<double> china(sc.sectors.size(), 0.0);
+        std::vector<double> world(sc.sectors.size(), 0.0);
+        for (std::size_t i = 0; i < f.size(); ++i) {
+            if (f.alive[i] == 0 || f.entered[i] != 0) {
+                continue;
+            }
+            EXPECT_LE(f.output[i], f.capacity[i] * (1.0 + 1e-12) + 1e-15);
+            EXPECT_GE(f.output[i], 0.0);
+            EXPECT_NEAR(f.sales_china[i] + f.sales_world[i], f.output[i], 1e-9 * std::max(1.0, f.output[i]));
+            china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
+            world[static_cast<std::size_t>(f.sector[i])] += f.share_world[i];
+        }
+        for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+            // Entrants of this quarter are excluded; they join the normalisation next quarter.
+            EXPECT_NEAR(china[s], 1.0, 0.05) << "sector " << s;
+            EXPECT_NEAR(world[s], 1.0, 0.05) << "sector " << s;
+        }
+        const auto& r = sim.record();
+        const auto dom = static_cast<std::size_t>(model::metric_index(Scope::sector, "domestic_share"));
+        const auto imp = static_cast<std::size_t>(model::metric_index(Scope::sector, "import_share"));
+        const auto util = static_cast<std::size_t>(model::metric_index(Scope::sector, "utilization"));
+        for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+            EXPECT_NEAR(r.sector_value(dom, s) + r.sector_value(imp, s), 1.0, 1e-12);
+            EXPECT_LE(r.sector_value(util, s), 1.0 + 1e-12);
+        }
+    }
+}
+
+TEST(Accounting, RecordsAreFinite) {
+    const auto records = test::run_records(busy_scenario(), 7);
+    for (const auto& r : records) {
+        for (const double x : r.sector) ASSERT_TRUE(std::isfinite(x));
+        for (const double x : r.region) ASSERT_TRUE(std::isfinite(x));
+        for (const double x : r.national) ASSERT_TRUE(std::isfinite(x));
+    }
+}
+
+/*! One sector, identical firms, no policy, no entry, no technology change: the market settles at
+ *  price = unit cost x (1 + normal markup) and utilisation at its target. */
+TEST(TextbookLimit, PriceAtCostPlusMarkupAndUtilisationAtTarget) {
+    model::Scenario sc;
+    sc.time.quarters = 120;
+    sc.firms.count = 50;
+    sc.firms.productivity_dispersion = 0.0;
+    sc.firms.size_dispersion = 0.0;
+    sc.firms.entry_rate = 0.0;
+    sc.markets.markup_share_sensitivity = 0.0;
+    sc.technology.innovation_rate = 0.0;
+    sc.technology.learning_rate = 0.0;
+    sc.technology.imitation_rate = 0.0;
+    sc.local.focus_count = 0;
+    sc.central.transfer_pool = 0.0;
+    model::Sector s;
+    s.name = "only";
+    s.supply.foreign_share = 0.0;
+    s.supply.soe_share = 0.0;
+    s.supply.china_world_share = 0.999;
+    s.supply.initial_domestic_share = 0.99;
+    s.supply.initial_utilisation = 0.6;  // start away from the target
+    s.demand.china_growth = model::TimePath(0.0);
+    s.demand.world_growth = model::TimePath(0.0);
+    s.technology.frontier_growth = 0.0;
+    s.technology.rd_intensity = 0.0;
+    sc.sectors.push_back(s);
+    model::Region r;
+    r.name = "only";
+    sc.regions.push_back(r);
+    model::Simulation sim(sc, 1);
+    while (sim.steps_done() < sim.steps_total()) {
+        sim.step();
+    }
+    const auto& st = sim.state();
+    const double markup = s.supply.markup;
+    for (std::size_t i = 0; i < st.firms.size(); ++i) {
+        if (st.firms.alive[i] == 0) continue;
+        // Unit cost: variable cost plus the normal cost of capital at target utilisation.
+        const double cost = model::full_unit_cost(st, i);
+        // Tolerance: 1% of the price and 0.02 of utilisation.
+        EXPECT_NEAR(st.firms.price[i] / cost, 1.0 + markup, 0.01 * (1.0 + markup));
+    }
+    const auto util = static_cast<std::size_t>(model::metric_index(Scope::sector, "utilization"));
+    EXPECT_NEAR(sim.record().sector_value(util, 0), sc.markets.target_utilisation, 0.02);
+}
