@@ -259,7 +259,7 @@ double entry_rate(const State& st, std::size_t g, std::size_t s, double incumben
                         static_cast<double>(std::max<std::size_t>(1, st.n_regions()));
     // Entry responds to profits above the sector's normal margin (its margin at the start).
     const double excess_margin = st.sectors.margin[s] - st.sectors.normal_margin[s];
-    const double drive = std::clamp(firms.entry_profit_sensitivity * excess_margin + firms.entry_subsidy_sensitivity * support, -3.0, 1.5);
+    const double drive = std::clamp(firms.entry_profit_sensitivity * excess_margin + firms.entry_subsidy_sensitivity * support, -3.0, 2.5);
     // Focus status attracts entrants only where local governments actually support industry.
     const double focus_effect = focus ? 1.0 + (firms.entry_focus_multiplier - 1.0) * std::min(1.0, st.local_scale) : 1.0;
     return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * std::exp(drive) * focus_effect;

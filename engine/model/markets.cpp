@@ -187,7 +187,10 @@ Competitiveness policy_terms(const State& st, std::size_t i) {
     Competitiveness t{0.0, 0.0};
     if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
         const double local_pref = sc.local.procurement_preference * local_support_weight(st, i);
-        t.china += m.procurement_weight * sc.sectors[s].demand.procurement_segment * std::min(1.0, c.procurement_share + local_pref);
+        // Buyers can only favour domestic suppliers as far as these can deliver: the bonus scales
+        // with the firm's productivity relative to the frontier.
+        const double capability = std::min(1.0, f.productivity[i]);
+        t.china += m.procurement_weight * capability * sc.sectors[s].demand.procurement_segment * std::min(1.0, c.procurement_share + local_pref);
     } else {
         t.china -= m.market_access_penalty * c.market_access;
         if (!local) {

@@ -28,7 +28,7 @@ enum SectorSum : std::size_t {
     firms_local, firms_chinese, productivity_chinese, capital_chinese, fund_equity_chinese, subsidies_local,
     exports_value, out_sq_local, revenue_value_local, productivity_weighted, zombies_local, capital_local,
     zombie_capital, investment_local, rd_local, subsidy_central, subsidy_local_sum, soe_revenue, demand_total,
-    price_weighted_local, usable_local, kSectorSums
+    price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, kSectorSums
 };
 
 std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
@@ -59,8 +59,10 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
         a[subsidy_central] += f.subsidy_central[i];
         a[subsidy_local_sum] += f.subsidy_local[i];
         a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? f.revenue[i] : 0.0;
+        a[revenue_chinese] += is_foreign(f, i) ? 0.0 : f.revenue[i];
         a[price_weighted_local] += f.price[i] * f.output[i];
         if (!is_foreign(f, i)) {
+            a[sales_china_chinese] += f.sales_china[i];
             a[firms_chinese] += 1.0;
             a[productivity_chinese] += f.productivity[i];
             a[capital_chinese] += f.capital[i];
@@ -174,6 +176,7 @@ void sector_outcomes(const State& st, const std::vector<std::array<double, kSect
         put("price", s, ratio(ratio(a[price_weighted_local], a[out_local]), sec.price_local0[s], 1.0));
         put("domestic_share", s, sec.domestic_share[s]);
         put("import_share", s, 1.0 - sec.domestic_share[s]);
+        put("chinese_firm_share", s, ratio(a[sales_china_chinese], a[sales_china_all]));
         put("world_share", s, sec.world_share[s]);
         put("exports", s, a[exports_value]);
         put("subsidies", s, a[subsidy_central] + a[subsidy_local_sum]);
@@ -274,7 +277,7 @@ void national_outcomes(const State& st, const std::vector<std::array<double, kSe
         capital += a[capital_local];
         zombie_capital_sum += a[zombie_capital];
         if (sc.sectors[s].key_industry) {
-            key_revenue += a[revenue_local];
+            key_revenue += a[revenue_chinese];
             key_soe += a[soe_revenue];
         }
     }

@@ -35,7 +35,7 @@ struct FirmSettings {
     double productivity_dispersion = 0.25;
     double entry_rate = 0.002;
     double entry_profit_sensitivity = 5.0;
-    double entry_subsidy_sensitivity = 3.0;
+    double entry_subsidy_sensitivity = 5.0;
     double entry_focus_multiplier = 2.0;
     double entrant_size = 0.5;
     double entrant_soe_share = 0.05;
@@ -49,7 +49,7 @@ struct FirmSettings {
         v.number("productivity_dispersion", productivity_dispersion, {"log points", 0.25, non_negative(), "standard deviation of log productivity of initial firms and entrants", "assumption"});
         v.number("entry_rate", entry_rate, {"firms per quarter per incumbent", 0.002, non_negative(), "baseline entrants per quarter per incumbent firm of the local-government sector (plus a seed term proportional to local strength)", "assumption"});
         v.number("entry_profit_sensitivity", entry_profit_sensitivity, {"1", 5.0, non_negative(), "elasticity of the entry rate to the sector's average profit margin", "assumption"});
-        v.number("entry_subsidy_sensitivity", entry_subsidy_sensitivity, {"1", 3.0, non_negative(), "elasticity of the entry rate to the local support rate", "assumption"});
+        v.number("entry_subsidy_sensitivity", entry_subsidy_sensitivity, {"1", 5.0, non_negative(), "elasticity of the entry rate to the local support rate", "assumption"});
         v.number("entry_focus_multiplier", entry_focus_multiplier, {"1", 2.0, Range{1.0, 1e9}, "entry rate multiplier in a local government's focus sectors", "assumption"});
         v.number("entrant_size", entrant_size, {"share of incumbent mean capacity", 0.5, positive(), "capacity of an entrant relative to the mean firm of its sector", "assumption"});
         v.number("entrant_soe_share", entrant_soe_share, {"1", 0.05, unit_interval(), "probability that an entrant is state-owned", "assumption"});
@@ -65,18 +65,18 @@ struct MarketSettings {
     double price_weight = 2.0;
     double quality_weight = 1.0;
     double unfilled_weight = 1.0;
-    double procurement_weight = 4.0;
-    double localization_penalty = 2.0;
-    double market_access_penalty = 2.0;
+    double procurement_weight = 2.0;
+    double localization_penalty = 1.0;
+    double market_access_penalty = 1.5;
     double markup_share_sensitivity = 0.5;
     double price_war_sensitivity = 1.5;
     double target_utilisation = 0.8;
     double expectation_weight = 0.3;
     double capacity_adjustment = 0.25;
     double min_share = 1e-7;
-    double export_control_penalty = 3.0;
+    double export_control_penalty = 1.0;
     double localization_response = 0.15;
-    double capacity_cost_elasticity = 0.5;
+    double capacity_cost_elasticity = 1.0;
     double payout_ratio = 0.3;
     double subsidy_pass_through = 0.5;
 
@@ -86,18 +86,18 @@ struct MarketSettings {
         v.number("price_weight", price_weight, {"1", 2.0, non_negative(), "weight of log delivered price in competitiveness", "assumption"});
         v.number("quality_weight", quality_weight, {"1", 1.0, non_negative(), "weight of log productivity (quality) in competitiveness", "assumption"});
         v.number("unfilled_weight", unfilled_weight, {"1", 1.0, non_negative(), "weight of the unfilled-order ratio in competitiveness", "Dosi et al. (2010)"});
-        v.number("procurement_weight", procurement_weight, {"1", 4.0, non_negative(), "competitiveness bonus of a domestic firm per unit of (procurement segment x reserved share)", "assumption"});
-        v.number("localization_penalty", localization_penalty, {"1", 2.0, non_negative(), "competitiveness penalty per unit of localization requirement for non-localized foreign firms", "assumption"});
-        v.number("market_access_penalty", market_access_penalty, {"1", 2.0, non_negative(), "competitiveness penalty per unit of market-access restriction for all foreign firms in China", "assumption"});
+        v.number("procurement_weight", procurement_weight, {"1", 2.0, non_negative(), "competitiveness bonus of a domestic firm per unit of (procurement segment x reserved share)", "assumption"});
+        v.number("localization_penalty", localization_penalty, {"1", 1.0, non_negative(), "competitiveness penalty per unit of localization requirement for non-localized foreign firms", "assumption"});
+        v.number("market_access_penalty", market_access_penalty, {"1", 1.5, non_negative(), "competitiveness penalty per unit of market-access restriction for all foreign firms in China", "assumption"});
         v.number("markup_share_sensitivity", markup_share_sensitivity, {"1", 0.5, non_negative(), "markup rise per unit of market share above the symmetric share", "assumption"});
         v.number("price_war_sensitivity", price_war_sensitivity, {"1", 1.5, non_negative(), "markup cut per unit of sector utilisation below target (price war)", "assumption"});
         v.number("target_utilisation", target_utilisation, {"1", 0.8, Range{0.0, 1.0, true, false}, "utilisation firms plan capacity for", "EC steel estimates (2016): healthy 75-85%"});
         v.number("expectation_weight", expectation_weight, {"1", 0.3, Range{0.0, 1.0, true, false}, "weight of the latest quarter in adaptive demand expectations", "assumption"});
         v.number("capacity_adjustment", capacity_adjustment, {"1 per quarter", 0.25, Range{0.0, 1.0, true, false}, "share of the capacity gap closed per quarter", "assumption"});
         v.number("min_share", min_share, {"1", 1e-7, Range{0.0, 0.01, true, false}, "floor on a firm's market share (keeps replicator shares positive)", "assumption"});
-        v.number("export_control_penalty", export_control_penalty, {"1", 3.0, non_negative(), "competitiveness penalty in China per unit of export control for foreign firms producing abroad", "assumption"});
+        v.number("export_control_penalty", export_control_penalty, {"1", 1.0, non_negative(), "competitiveness penalty in China per unit of export control for foreign firms producing abroad", "assumption"});
         v.number("localization_response", localization_response, {"1 per year", 0.15, unit_interval(), "probability per year and unit of localization requirement that a foreign exporter moves production to China", "assumption; seed 004 (In China for China)"});
-        v.number("capacity_cost_elasticity", capacity_cost_elasticity, {"1", 0.5, non_negative(), "elasticity of target utilisation to the user cost of capacity (cheap capacity is held idle)", "assumption"});
+        v.number("capacity_cost_elasticity", capacity_cost_elasticity, {"1", 1.0, non_negative(), "elasticity of target utilisation to the user cost of capacity (cheap capacity is held idle)", "assumption"});
         v.number("payout_ratio", payout_ratio, {"1", 0.3, unit_interval(), "share of positive net profit paid out as dividends", "assumption"});
         v.number("subsidy_pass_through", subsidy_pass_through, {"1", 0.5, unit_interval(), "share of the output subsidy passed on to buyers as a lower price", "assumption"});
     }
