@@ -244,13 +244,15 @@ void settle_governments(State& st) {
     auto& g = st.governments;
     const double year = st.year();
     const double t = static_cast<double>(st.step) / 4.0;
-    const double land_factor = std::pow(1.0 + local.land_revenue_growth, t) * local.land_revenue_multiplier.at(year);
+    const double land_trend = std::pow(1.0 + local.land_revenue_growth, t);
+    const double land_factor = land_trend * local.land_revenue_multiplier.at(year);
     const double base_factor = std::pow(1.0 + local.tax_base_growth, t);
     for (std::size_t k = 0; k < g.size(); ++k) {
         const double tax_base = g.tax_base[k] * base_factor;
         g.land_revenue[k] = g.land_revenue_base[k] * land_factor;
         const double own = tax_base + g.land_revenue[k];
-        const double obligations = local.other_spending_share * own;
+        // Spending obligations follow trend revenue; a shock to land sales is borrowed.
+        const double obligations = local.other_spending_share * (tax_base + g.land_revenue_base[k] * land_trend);
         const double interest = local.debt_rate / 4.0 * g.debt[k];
         g.debt[k] += obligations + interest - own - g.transfers[k];
         g.revenue[k] += own + g.transfers[k];  // local corporate tax was entered by settle_accounts

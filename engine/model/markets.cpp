@@ -51,8 +51,7 @@ void update_tariff_trigger(State& st, std::size_t s) {
     if (!world.tariff_trigger || sec.trigger_fired[s] != 0 || !st.is_first_quarter() || st.step == 0) {
         return;
     }
-    const double intensity = sec.sales_year[s] > 0.0 ? sec.subsidy_sales_year[s] / sec.sales_year[s] : 0.0;
-    if (sec.world_share[s] > world.trigger_world_share && intensity > world.trigger_subsidy_intensity) {
+    if (sec.world_share[s] > world.trigger_world_share && sec.subsidy_rate[s] > world.trigger_subsidy_intensity) {
         sec.trigger_fired[s] = 1;
     }
 }

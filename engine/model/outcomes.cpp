@@ -148,6 +148,7 @@ void summarize_sectors(State& st) {
         sec.demand_growth_expected[s] = 0.75 * sec.demand_growth_expected[s] + 0.25 * observed;
         sec.demand_year_ago[slot * ns + s] = demand;
         if (st.is_last_quarter()) {
+            sec.subsidy_rate[s] = ratio(sec.subsidy_sales_year[s], sec.sales_year[s]);
             sec.subsidy_sales_year[s] = 0.0;
             sec.sales_year[s] = 0.0;
         }

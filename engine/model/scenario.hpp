@@ -227,7 +227,7 @@ struct LocalSettings {
         v.number("procurement_preference", procurement_preference, {"1", 0.3, unit_interval(), "procurement bonus local governments give their own firms (as procurement share)", "assumption"});
         v.number("fund_contribution", fund_contribution, {"1", 0.2, unit_interval(), "share of the support budget pledged to local guidance funds", "CSET (2021): budget share of a fund's target 20-30%"});
         v.number("fund_paid_in_share", fund_paid_in_share, {"1", 0.43, unit_interval(), "share of pledged guidance-fund money ever paid in", "CSET (2021): 4.76 of 11 tn CNY raised (43%); seed 003 (pledges above deployment)"});
-        v.number("other_spending_share", other_spending_share, {"1", 1.0, non_negative(), "non-industrial spending obligations as a share of revenue", "assumption"});
+        v.number("other_spending_share", other_spending_share, {"1", 1.0, non_negative(), "non-industrial spending obligations as a share of trend own revenue (tax base and land sales before shocks)", "assumption"});
         v.number("debt_limit", debt_limit, {"debt per annual revenue", 1.5, positive(), "debt/revenue ratio above which support must be cut", "assumption; seed 004 (fiscal trade-off)"});
         v.number("debt_rate", debt_rate, {"1 per year", 0.05, between(0, 1), "interest rate on local government debt", "assumption (LGFV bond yields)"});
         v.number("land_revenue_growth", land_revenue_growth, {"1 per year", 0.06, between(-1, 1), "trend growth of land-sale revenue", "assumption; MoF land revenue peaked 8.7 tn CNY (2021)"});
