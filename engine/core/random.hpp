@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
     entry = 6,
     entrant = 7,
     fund_candidates = 8,
+    demand_shock = 9,
 };
 
 /*! @brief A short-lived stream of uniform, normal and Poisson draws for one agent and step. */

@@ -194,7 +194,9 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
     const double kappa = st.capital_per_unit(i);
     double central_part = 0.0;
     const double subsidy_rate = investment_subsidy_rate(st, i, central_part);
-    const double desired = f.expected_demand[i] * st.now[s].capacity_growth / target_utilisation(st, i, subsidy_rate);
+    // Local governments push for capacity in their focus sectors (capacity targets).
+    const double push = 1.0 + sc.local.capacity_push * local_support_weight(st, i);
+    const double desired = push * f.expected_demand[i] * st.now[s].capacity_growth / target_utilisation(st, i, subsidy_rate);
     // Replace what depreciated this quarter and close part of the gap to the desired capacity.
     const double before_depreciation = f.capacity[i] / (1.0 - sc.finance.depreciation);
     double units = std::max(0.0, sc.markets.capacity_adjustment * (desired - before_depreciation) +

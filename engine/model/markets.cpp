@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/random.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -206,7 +207,8 @@ Competitiveness competitiveness(const State& st, std::size_t i) {
     const auto& f = st.firms;
     const double base = base_competitiveness(st.scenario->markets, f.price[i], f.productivity[i], f.unfilled[i]);
     const auto t = policy_terms(st, i);
-    return {base + t.china + f.appeal_china[i], base + t.world + f.appeal_world[i]};
+    const double shift = f.demand_shock[i];
+    return {base + t.china + f.appeal_china[i] + shift, base + t.world + f.appeal_world[i] + shift};
 }
 
 }  // namespace
@@ -312,6 +314,7 @@ void produce(State& st) {
         const double world = f.share_world[i] * sec.demand_world[s];
         const double demanded = china + world;
         const double usable = f.capacity[i] * (f.localized[i] != 0 ? 1.0 - st.now[s].component_cut : 1.0);
+        f.usable_capacity[i] = usable;
         f.output[i] = std::min(demanded, usable);
         const double filled = demanded > 0.0 ? f.output[i] / demanded : 1.0;
         f.sales_china[i] = filled * china;
@@ -326,9 +329,14 @@ void produce(State& st) {
 
 void clear_markets(State& st) {
     auto& f = st.firms;
+    const auto& m = st.scenario->markets;
     std::vector<Competitiveness> e(f.size());
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] != 0) {
+            if (m.demand_shock > 0.0) {
+                core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
+                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
+            }
             e[i] = competitiveness(st, i);
         }
     });

@@ -35,14 +35,13 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
     const auto& f = st.firms;
     std::vector<std::array<double, kSectorSums>> sums;
     core::group_sums<kSectorSums>(st.by_sector, sums, [&](std::size_t i, std::array<double, kSectorSums>& a) {
-        const auto s = static_cast<std::size_t>(f.sector[i]);
         a[out_all] += f.output[i];
         a[sales_china_all] += f.sales_china[i];
         if (f.localized[i] == 0) {
             return;
         }
         a[cap_local] += f.capacity[i];
-        a[usable_local] += f.capacity[i] * (1.0 - st.now[s].component_cut);
+        a[usable_local] += f.usable_capacity[i];
         a[out_local] += f.output[i];
         a[out_sq_local] += f.output[i] * f.output[i];
         a[sales_china_local] += f.sales_china[i];

@@ -79,6 +79,8 @@ struct MarketSettings {
     double capacity_cost_elasticity = 1.0;
     double payout_ratio = 0.3;
     double subsidy_pass_through = 0.5;
+    double demand_shock = 0.35;
+    double demand_shock_persistence = 0.95;
 
     template <class V>
     void visit(V& v) {
@@ -99,6 +101,8 @@ struct MarketSettings {
         v.number("localization_response", localization_response, {"1 per year", 0.15, unit_interval(), "probability per year and unit of localization requirement that a foreign exporter moves production to China", "assumption; seed 004 (In China for China)"});
         v.number("capacity_cost_elasticity", capacity_cost_elasticity, {"1", 1.0, non_negative(), "elasticity of target utilisation to the user cost of capacity (cheap capacity is held idle)", "assumption"});
         v.number("payout_ratio", payout_ratio, {"1", 0.3, unit_interval(), "share of positive net profit paid out as dividends", "assumption"});
+        v.number("demand_shock", demand_shock, {"1", 0.35, non_negative(), "standard deviation of the quarterly firm-specific demand (appeal) shock", "assumption (idiosyncratic shocks of heterogeneous-firm models)"});
+        v.number("demand_shock_persistence", demand_shock_persistence, {"1", 0.95, Range{0.0, 1.0, false, true}, "AR(1) persistence of the firm-specific demand shock", "assumption"});
         v.number("subsidy_pass_through", subsidy_pass_through, {"1", 0.5, unit_interval(), "share of the output subsidy passed on to buyers as a lower price", "assumption"});
     }
 };
@@ -194,9 +198,9 @@ struct LocalSettings {
     std::int64_t per_region = 1;
     std::int64_t focus_count = 3;
     double weight_priority = 1.0;
-    double weight_advantage = 1.0;
-    double weight_herding = 1.5;
-    double focus_noise = 0.3;
+    double weight_advantage = 1.5;
+    double weight_herding = 0.6;
+    double focus_noise = 0.5;
     double support_share = 0.25;
     double output_subsidy = 0.05;
     double investment_subsidy = 0.15;
@@ -211,15 +215,16 @@ struct LocalSettings {
     double tax_base_growth = 0.06;
     TimePath land_revenue_multiplier{1.0};
     double debt_squeeze_speed = 2.0;
+    double capacity_push = 0.3;
 
     template <class V>
     void visit(V& v) {
         v.integer("per_region", per_region, {"local governments", 1, between(1, 100000), "local governments per region (1: provinces decide; ~92: county level)", "NBS: about 2,850 county-level divisions"});
         v.integer("focus_count", focus_count, {"sectors", 3, between(0, 1000), "focus sectors each local government picks per year", "assumption; seed 003 (Yuyao focuses on four)"});
         v.number("weight_priority", weight_priority, {"1", 1.0, non_negative(), "weight of central priority in the focus score", "assumption"});
-        v.number("weight_advantage", weight_advantage, {"1", 1.0, non_negative(), "weight of local comparative advantage (location quotient) in the focus score", "assumption"});
-        v.number("weight_herding", weight_herding, {"1", 1.5, non_negative(), "weight of the share of peers already focusing on a sector (herding)", "assumption; seed 003 (IC focus in about half of provinces)"});
-        v.number("focus_noise", focus_noise, {"1", 0.3, non_negative(), "standard deviation of the noise in the focus score", "assumption"});
+        v.number("weight_advantage", weight_advantage, {"1", 1.5, non_negative(), "weight of local comparative advantage (location quotient) in the focus score", "assumption"});
+        v.number("weight_herding", weight_herding, {"1", 0.6, non_negative(), "weight of the share of peers already focusing on a sector (herding)", "assumption; seed 003 (IC focus in about half of provinces)"});
+        v.number("focus_noise", focus_noise, {"1", 0.5, non_negative(), "standard deviation of the noise in the focus score", "assumption"});
         v.number("support_share", support_share, {"1", 0.25, unit_interval(), "share of local revenue a government is willing to spend on industrial support", "assumption"});
         v.number("output_subsidy", output_subsidy, {"share of unit cost", 0.05, unit_interval(), "local output subsidy in focus sectors", "assumption"});
         v.number("investment_subsidy", investment_subsidy, {"share of capex", 0.15, unit_interval(), "local investment subsidy and land/capex discount in focus sectors", "assumption"});
@@ -233,6 +238,7 @@ struct LocalSettings {
         v.number("land_revenue_growth", land_revenue_growth, {"1 per year", 0.06, between(-1, 1), "trend growth of land-sale revenue", "assumption; MoF land revenue peaked 8.7 tn CNY (2021)"});
         v.number("tax_base_growth", tax_base_growth, {"1 per year", 0.06, between(-1, 1), "trend growth of revenue from outside the modelled industries", "assumption (nominal GDP growth, about 6-8% a year 2015-2019)"});
         v.path("land_revenue_multiplier", land_revenue_multiplier, {"1", 1.0, non_negative(), "multiplier on land revenue over time (fiscal squeeze)", "MoF: land revenue fell about 23% (2022) and 13% (2023)"});
+        v.number("capacity_push", capacity_push, {"1", 0.3, non_negative(), "extra desired capacity, relative, that local governments push firms to build in their focus sectors (times the support multiplier)", "assumption; seed 003 (overcapacity from overzealous top-down planning)"});
         v.number("debt_squeeze_speed", debt_squeeze_speed, {"1", 2.0, non_negative(), "support cut per unit of debt ratio above the limit, relative to the limit", "assumption"});
     }
 };

@@ -45,7 +45,9 @@ struct Firms {
     std::vector<double> share_world;       //!< market share in the rest of the world
     std::vector<double> appeal_china;      //!< fixed effect making the entry shares a rest point
     std::vector<double> appeal_world;
+    std::vector<double> demand_shock;      //!< firm-specific AR(1) demand shift (log points)
     std::vector<double> output;
+    std::vector<double> usable_capacity;   //!< capacity usable when producing this quarter
     std::vector<double> sales_china;       //!< quantity
     std::vector<double> sales_world;       //!< quantity
     std::vector<double> unfilled;          //!< unfilled / demanded, last quarter
@@ -237,7 +239,7 @@ struct State {
 template <class F>
 void Firms::for_each_column(F&& f) {
     f(id); f(sector); f(government); f(ownership); f(localized); f(alive); f(zombie); f(entered); f(age);
-    f(capacity); f(productivity); f(markup); f(price); f(share_china); f(share_world); f(appeal_china); f(appeal_world); f(output);
+    f(capacity); f(productivity); f(markup); f(price); f(share_china); f(share_world); f(appeal_china); f(appeal_world); f(demand_shock); f(output); f(usable_capacity);
     f(sales_china); f(sales_world); f(unfilled); f(expected_demand); f(cumulative_output);
     f(capital); f(cash); f(debt); f(fund_equity); f(fund_stake);
     f(revenue); f(variable_cost); f(subsidy_central); f(subsidy_local); f(tax_central); f(tax_local);

@@ -89,7 +89,8 @@ void advance_firm(State& st, std::size_t i, const std::vector<double>& best, con
     const auto& c = cluster[g * st.n_sectors() + s];
     const bool focus = st.governments.focus[g * st.n_sectors() + s] != 0;
     const double relative_size = std::log((1.0 + c.firms) / (1.0 + average_cluster[s]));
-    const double cluster_effect = std::max(-0.5, tech.cluster_boost * relative_size) * (1.0 + (focus ? st.now[s].cluster_support : 0.0));
+    // Larger local clusters imitate faster; cluster programmes add to imitation in focus sectors.
+    const double cluster_effect = std::max(-0.5, tech.cluster_boost * relative_size) + (focus ? st.now[s].cluster_support : 0.0);
     a += tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
     a += std::min(1.0, tech.imitation_rate * tech.transfer_boost * c.foreign_share) * std::max(0.0, 1.0 - a);
     const double before = f.cumulative_output[i] - f.output[i];

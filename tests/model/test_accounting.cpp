@@ -61,7 +61,8 @@ TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {
             if (f.alive[i] == 0 || f.entered[i] != 0) {
                 continue;
             }
-            EXPECT_LE(f.output[i], f.capacity[i] * (1.0 + 1e-12) + 1e-15);
+            EXPECT_LE(f.output[i], f.usable_capacity[i] * (1.0 + 1e-12) + 1e-15);
+            EXPECT_LE(f.usable_capacity[i], f.capacity[i] / (1.0 - sc.finance.depreciation) * (1.0 + 1e-9) + 1e-12);
             EXPECT_GE(f.output[i], 0.0);
             EXPECT_NEAR(f.sales_china[i] + f.sales_world[i], f.output[i], 1e-9 * std::max(1.0, f.output[i]));
             china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
@@ -102,6 +103,7 @@ TEST(TextbookLimit, PriceAtCostPlusMarkupAndUtilisationAtTarget) {
     sc.firms.size_dispersion = 0.0;
     sc.firms.entry_rate = 0.0;
     sc.markets.markup_share_sensitivity = 0.0;
+    sc.markets.demand_shock = 0.0;
     sc.technology.innovation_rate = 0.0;
     sc.technology.learning_rate = 0.0;
     sc.technology.imitation_rate = 0.0;

@@ -297,6 +297,7 @@ TEST(Outcomes, MisallocationNearZeroWithoutDistortionsPositiveWithThem) {
     clean.firms.size_dispersion = 0.0;
     clean.firms.entry_rate = 0.0;
     clean.finance.soe_rate_discount = 0.0;
+    clean.markets.demand_shock = 0.0;
     for (auto& s : clean.sectors) s.supply.soe_share = 0.0;
     EXPECT_LT(national_late(clean, "misallocation_tfp_gain"), 0.01);
     auto distorted = quiet_baseline();
