@@ -23,7 +23,10 @@ import csv
 import os
 import sys
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # reported by ipsim_results.load() with an install hint
+    np = None
 
 try:
     import h5py
@@ -110,19 +113,19 @@ class Result:
         """[time] array of a national metric."""
         return self.table("national", metric)
 
-    def _meta_of(self, path):
-        key = path.strip("/")
+    def _meta_of(self, path, metric=None):
+        key = f"{path}/{metric}" if metric else path.strip("/")
         if key not in self._meta:
             raise ResultError(f"{self.path}: no metric '{key}' (write it as group/metric, e.g. sector/price)")
         return self._meta[key]
 
-    def units(self, path):
-        """Units attribute of a table, e.g. units('sector/price') -> 'index (start = 1)'."""
-        return self._meta_of(path)["units"]
+    def units(self, path, metric=None):
+        """Units of a table: units('sector/price') or units('sector', 'price') -> 'index (start = 1)'."""
+        return self._meta_of(path, metric)["units"]
 
-    def description(self, path):
-        """Description attribute of a table."""
-        return self._meta_of(path)["description"]
+    def description(self, path, metric=None):
+        """Description attribute of a table, addressed like units()."""
+        return self._meta_of(path, metric)["description"]
 
     def to_csv(self, out_dir):
         """Write <group>.csv files (time,scope,entity,metric,value) and metrics.csv; return paths."""
@@ -165,9 +168,10 @@ class Result:
 
 
 def _open(path):
-    if h5py is None:
-        raise RuntimeError("h5py is not installed for this Python: install python3-h5py (Debian) "
-                           "and run the script with /usr/bin/python3")
+    if h5py is None or np is None:
+        raise RuntimeError("numpy and h5py are needed but not installed for this Python "
+                           f"({sys.executable}): on Debian, apt-get install python3-numpy python3-h5py "
+                           "python3-matplotlib and run the script with /usr/bin/python3")
     if not os.path.isfile(path):
         raise ResultError(f"result file '{path}' does not exist")
     try:
@@ -253,10 +257,10 @@ def _parser():
                     "'region/sector') plus metrics.csv with the units and description of every table.",
         epilog="examples:\n"
                "  python3 analysis/ipsim_results.py out.h5                  # what is in the file\n"
-               "  python3 analysis/ipsim_results.py out.h5 --csv out_csv/   # export every table\n"
+               "  python3 analysis/ipsim_results.py out.h5 -o out_csv/        # export every table\n"
                "  python3 analysis/ipsim_results.py out.h5 --table sector/price > price.csv")
     parser.add_argument("result", help="result file written by 'ipsim run'")
-    parser.add_argument("--csv", metavar="OUTDIR", help="write the tidy CSV files into OUTDIR")
+    parser.add_argument("-o", "--csv", metavar="OUTDIR", help="write the tidy CSV files into OUTDIR")
     parser.add_argument("--table", metavar="GROUP/METRIC", help="print one table as wide CSV to stdout")
     return parser
 

@@ -1,0 +1,332 @@
+"""Compare counterfactual ipsim runs with a baseline: differences of late means, with CIs.
+
+For every sector metric (each sector) and national metric, the mean over the last N years of a
+counterfactual minus the same mean of the baseline. Written as a Markdown table to stdout and,
+with -o, to OUTDIR/compare.md and OUTDIR/compare.csv, with overlay charts of key series.
+
+With several seeds (--base-glob/--other-glob) runs are paired by their seed attribute, so each
+pair shares its random numbers (common random numbers), and the table shows the mean paired
+difference with a 95 % confidence interval from the t distribution over the pairs.
+"""
+
+import argparse
+import csv
+import glob
+import math
+import os
+import sys
+
+try:
+    import numpy as np
+except ImportError:  # reported by ipsim_results.load() with an install hint
+    np = None
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ipsim_plots  # noqa: E402
+from ipsim_results import ResultError, load, run_cli  # noqa: E402
+
+OVERLAY_SECTOR = ["domestic_share", "world_share", "utilization", "price", "zombies"]
+SCOPES = ("national", "sector")
+
+# Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom.
+_T975 = [12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
+         2.364624252, 2.306004135, 2.262157163, 2.228138852, 2.200985160, 2.178812830,
+         2.160368656, 2.144786688, 2.131449546, 2.119905299, 2.109815578, 2.100922040,
+         2.093024054, 2.085963447, 2.079613845, 2.073873068, 2.068657610, 2.063898562,
+         2.059538553, 2.055529439, 2.051830516, 2.048407142, 2.045229642, 2.042272456]
+
+
+def t975(df):
+    """0.975 quantile of Student's t: table up to 30 df, Cornish-Fisher expansion above."""
+    if df < 1:
+        raise ValueError("t quantile needs at least 1 degree of freedom")
+    if df <= 30:
+        return _T975[int(df) - 1]
+    z = 1.959963984540054
+    g = [(z**3 + z) / 4, (5 * z**5 + 16 * z**3 + 3 * z) / 96,
+         (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384,
+         (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160]
+    return z + sum(gk / df ** (k + 1) for k, gk in enumerate(g))
+
+
+def mean_ci(values):
+    """Mean and 95 % t interval of a sample; (mean, None, None) for a single value."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, None, None
+    half = t975(len(values) - 1) * float(values.std(ddof=1)) / math.sqrt(len(values))
+    return mean, mean - half, mean + half
+
+
+class Arm:
+    """A scenario: one or more runs (one per seed) and the label shown in tables and legends."""
+
+    def __init__(self, source, runs):
+        self.source = source
+        self.runs = runs
+        self.pairs = []  # (base run, this run), set by load_arms for counterfactuals
+        self.label = runs[0].scenario or os.path.basename(source)
+
+    def by_seed(self):
+        return {run.seed: run for run in self.runs}
+
+
+def _glob_arm(pattern):
+    paths = sorted(glob.glob(pattern))
+    if not paths:
+        raise ResultError(f"no file matches '{pattern}'")
+    runs = [load(p) for p in paths]
+    seen = {}
+    for run in runs:
+        if run.seed in seen:
+            raise ResultError(f"'{pattern}': {seen[run.seed]} and {run.path} have the same seed {run.seed}")
+        seen[run.seed] = run.path
+    return Arm(pattern, runs)
+
+
+def _unique_labels(arms):
+    """Scenario names as labels; file names (or patterns) where scenario names collide."""
+    if len({arm.label for arm in arms}) < len(arms):
+        for arm in arms:
+            arm.label = os.path.splitext(os.path.basename(arm.source))[0] if len(arm.runs) == 1 else arm.source
+    if len({arm.label for arm in arms}) < len(arms):
+        for k, arm in enumerate(arms):
+            arm.label = f"{arm.label} #{k}"
+
+
+def _check_compatible(base, run):
+    if run.sectors != base.sectors:
+        raise ResultError(f"cannot compare: {run.path} has sectors {run.sectors}, {base.path} has {base.sectors}")
+    if len(run.time) != len(base.time) or not np.allclose(run.time, base.time):
+        raise ResultError(f"cannot compare: {run.path} and {base.path} cover different quarters "
+                          f"({len(run.time)} and {len(base.time)})")
+
+
+def load_arms(files=None, base_glob=None, other_globs=None):
+    """Base arm and counterfactual arms, from files (base first) or from glob patterns."""
+    if base_glob:
+        arms = [_glob_arm(base_glob)] + [_glob_arm(p) for p in other_globs or []]
+    else:
+        arms = [Arm(path, [load(path)]) for path in files]
+    if len(arms) < 2:
+        raise ResultError("give a baseline and at least one counterfactual")
+    for arm in arms[1:]:
+        for run in arm.runs:
+            _check_compatible(arms[0].runs[0], run)
+    _unique_labels(arms)
+    for arm in arms[1:]:
+        arm.pairs = pairs(arms[0], arm)
+    return arms[0], arms[1:]
+
+
+def pairs(base, other):
+    """(base run, other run) pairs: by seed when either arm has several runs."""
+    if len(base.runs) == 1 and len(other.runs) == 1:
+        b, o = base.runs[0], other.runs[0]
+        if b.seed != o.seed:
+            print(f"compare.py: note: {o.path} has seed {o.seed}, {b.path} has {b.seed}: the difference "
+                  "includes sampling noise", file=sys.stderr)
+        return [(b, o)]
+    base_seeds, other_seeds = base.by_seed(), other.by_seed()
+    common = sorted(set(base_seeds) & set(other_seeds))
+    if not common:
+        raise ResultError(f"no seed in common between '{base.source}' and '{other.source}'")
+    unpaired = sorted(set(base_seeds) ^ set(other_seeds))
+    if unpaired:
+        print(f"compare.py: note: seeds without a partner ignored: {unpaired}", file=sys.stderr)
+    return [(base_seeds[s], other_seeds[s]) for s in common]
+
+
+def window(time, years):
+    """Boolean mask of the rows in the last `years` years (all rows if the run is shorter)."""
+    if len(time) == 0:
+        raise ResultError("the result files have no quarters")
+    return time > time[-1] - years + 1e-9
+
+
+def series(base_run, metrics=None):
+    """(scope, metric) pairs compared: every sector and national metric, or those named."""
+    available = [(s, m) for s in SCOPES for m in base_run.metrics(s)]
+    if not metrics:
+        return available
+    unknown = [m for m in metrics if m not in {name for _, name in available}]
+    if unknown:
+        names = ", ".join(sorted({name for _, name in available}))
+        raise ResultError(f"unknown metric(s) {', '.join(unknown)} (sector and national metrics: {names})")
+    return [(s, m) for s, m in available if m in metrics]
+
+
+def _late_mean(run, scope, metric, mask):
+    return np.atleast_1d(run.table(scope, metric)[mask].mean(axis=0))
+
+
+def compare_rows(base, others, years, metrics=None):
+    """One dict per (scope, metric, entity): base mean and, per counterfactual, n/diff/lo/hi."""
+    ref = base.runs[0]
+    mask = window(ref.time, years)
+    paired = {other.label: other.pairs for other in others}
+    rows = []
+    for scope, metric in series(ref, metrics):
+        if not _present([base] + others, scope, metric):
+            print(f"compare.py: note: {scope}/{metric} is missing from some files: left out", file=sys.stderr)
+            continue
+        entities = ref.sectors if scope == "sector" else [""]
+        base_mean = np.mean([_late_mean(r, scope, metric, mask) for r in base.runs], axis=0)
+        diffs = {label: np.array([_late_mean(o, scope, metric, mask) - _late_mean(b, scope, metric, mask)
+                                  for b, o in pp]) for label, pp in paired.items()}
+        for j, entity in enumerate(entities):
+            row = {"scope": scope, "metric": metric, "entity": entity, "units": ref.units(scope, metric),
+                   "base": float(base_mean[j]), "diff": {}}
+            for label, d in diffs.items():
+                row["diff"][label] = (len(d),) + mean_ci(d[:, j])
+            rows.append(row)
+    return rows
+
+
+def _num(value, signed=False):
+    if value is None:
+        return ""
+    return f"{value:+.4g}" if signed else f"{value:.4g}"
+
+
+def _cell(n, mean, lo, hi):
+    if lo is None:
+        return _num(mean, True)
+    return f"{_num(mean, True)} [{_num(lo, True)}, {_num(hi, True)}]"
+
+
+def markdown(rows, base, others, years):
+    """The comparison as Markdown: a header paragraph and one table per scope."""
+    time = base.runs[0].time
+    mask = window(time, years)
+    lines = ["# ipsim comparison", "",
+             f"Baseline **{base.label}** ({base.source}); difference = counterfactual - baseline of the mean "
+             f"over the last {years:g} year(s) ({time[mask][0]:g} to {time[-1]:g}, {int(mask.sum())} quarters).", ""]
+    heads = []
+    for o in others:
+        k = len(o.pairs)
+        heads.append(f"{o.label} - base (mean, 95% CI, {k} seeds)" if k > 1 else f"{o.label} - base")
+    for scope in (s for s in SCOPES if any(r["scope"] == s for r in rows)):
+        lines += [f"## {scope.capitalize()} metrics", "",
+                  "| series | units | base | " + " | ".join(heads) + " |",
+                  "| --- | --- | ---: |" + " ---: |" * len(others)]
+        for row in (r for r in rows if r["scope"] == scope):
+            name = f"{row['metric']} {row['entity']}".strip()
+            cells = [_cell(*row["diff"][o.label]) for o in others]
+            lines.append(f"| {name} | {row['units']} | {_num(row['base'])} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_csv(rows, path):
+    """Machine-readable comparison: one line per series and counterfactual, full precision."""
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["scope", "metric", "entity", "units", "counterfactual", "n_pairs",
+                         "base_mean", "diff_mean", "ci95_low", "ci95_high"])
+        for row in rows:
+            for label, (n, mean, lo, hi) in row["diff"].items():
+                writer.writerow([row["scope"], row["metric"], row["entity"], row["units"], label, n,
+                                 repr(row["base"]), repr(mean), "" if lo is None else repr(lo),
+                                 "" if hi is None else repr(hi)])
+    return path
+
+
+def _arm_mean(arm, scope, metric):
+    return np.mean([run.table(scope, metric) for run in arm.runs], axis=0)
+
+
+def _present(arms, scope, metric):
+    return all(metric in run.metrics(scope) for arm in arms for run in arm.runs)
+
+
+def _legend(arm):
+    return f"{arm.label} (mean of {len(arm.runs)} seeds)" if len(arm.runs) > 1 else arm.label
+
+
+def overlay_charts(base, others, out_dir, years):
+    """overlay_<metric>.png per key sector metric and overlay_national.png; returns the paths."""
+    ref, arms = base.runs[0], [base] + others
+    shade = (ref.time[window(ref.time, years)][0], ref.time[-1])
+    paths = []
+    for metric in (m for m in OVERLAY_SECTOR if _present(arms, "sector", m)):
+        ylabel = ipsim_plots.axis_label(ref.units("sector", metric))
+        panels = [ipsim_plots.Panel(sector, ylabel) for sector in ref.sectors]
+        for arm in arms:
+            data = _arm_mean(arm, "sector", metric)
+            for j, panel in enumerate(panels):
+                panel.add(_legend(arm), ref.time, data[:, j])
+        title = f"{ipsim_plots.metric_title(metric)}: {base.label} vs counterfactuals"
+        paths.append(ipsim_plots.draw_panels(panels, title, os.path.join(out_dir, f"overlay_{metric}.png"),
+                                             shade=shade))
+    panels = []
+    for metric in (m for m in ipsim_plots.KEY_NATIONAL if _present(arms, "national", m)):
+        panel = ipsim_plots.Panel(ipsim_plots.metric_title(metric), ipsim_plots.axis_label(ref.units("national", metric)))
+        panels.append(panel)
+        for arm in arms:
+            panel.add(_legend(arm), ref.time, _arm_mean(arm, "national", metric))
+    if panels:
+        paths.append(ipsim_plots.draw_panels(panels, f"National outcomes: {base.label} vs counterfactuals",
+                                             os.path.join(out_dir, "overlay_national.png"), max_cols=3, shade=shade))
+    return paths
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="compare.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=__doc__.split("\n\n", 1)[1].strip() if __doc__ else None,
+        epilog="examples:\n"
+               "  python3 analysis/compare.py mic2025.h5 ec.h5                 # table to stdout\n"
+               "  python3 analysis/compare.py mic2025.h5 ec.h5 tariffs.h5 -o cmp/ --last-years 3\n"
+               "  python3 analysis/compare.py --base-glob 'base_seed*.h5' --other-glob 'ec_seed*.h5' -o cmp/\n"
+               "  python3 analysis/compare.py base.h5 ec.h5 --metrics domestic_share,self_sufficiency\n\n"
+               "To make seeded runs: for s in 1 2 3 4 5; do ipsim run mic2025 -o base_seed$s.h5 --seed $s;\n"
+               "ipsim run export_controls -o ec_seed$s.h5 --seed $s; done")
+    parser.add_argument("files", nargs="*", metavar="RESULT.h5", help="baseline first, then counterfactuals")
+    parser.add_argument("-o", "--out", metavar="OUTDIR", help="write compare.md, compare.csv and overlay PNGs here")
+    parser.add_argument("--last-years", type=float, default=5.0, metavar="N",
+                        help="average over the last N years of the runs (default: 5)")
+    parser.add_argument("--base-glob", metavar="PATTERN", help="baseline runs, one per seed (quote the pattern)")
+    parser.add_argument("--other-glob", metavar="PATTERN", action="append",
+                        help="counterfactual runs, one per seed; repeat for several counterfactuals")
+    parser.add_argument("--metrics", metavar="A,B", help="only these sector/national metrics in the table")
+    return parser
+
+
+def _check_args(parser, args):
+    if args.last_years <= 0:
+        parser.error("--last-years must be positive")
+    if bool(args.base_glob) != bool(args.other_glob):
+        parser.error("--base-glob and --other-glob go together")
+    if args.base_glob and args.files:
+        parser.error("give either result files or --base-glob/--other-glob, not both")
+    if not args.base_glob and len(args.files) < 2:
+        parser.error("give a baseline and at least one counterfactual result file")
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _check_args(parser, args)
+
+    def body():
+        base, others = load_arms(args.files, args.base_glob, args.other_glob)
+        metrics = [m for m in (args.metrics or "").split(",") if m]
+        rows = compare_rows(base, others, args.last_years, metrics)
+        text = markdown(rows, base, others, args.last_years)
+        if args.out:
+            os.makedirs(args.out, exist_ok=True)
+            charts = overlay_charts(base, others, args.out, args.last_years)
+            links = "\n".join(f"![{os.path.basename(p)}]({os.path.basename(p)})" for p in charts)
+            with open(os.path.join(args.out, "compare.md"), "w", encoding="utf-8") as out:
+                out.write(text + "\n## Charts\n\n" + links + "\n")
+            write_csv(rows, os.path.join(args.out, "compare.csv"))
+        print(text)
+        return 0
+
+    return run_cli(body, "compare.py")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
