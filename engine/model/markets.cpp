@@ -138,6 +138,10 @@ double output_subsidy_rate(const State& st, std::size_t i) noexcept {
     if (f.localized[i] == 0) {
         return 0.0;
     }
+    // Central output subsidies go to Chinese-owned firms, like investment subsidies and loans.
+    if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const double local = st.scenario->local.output_subsidy * local_support_weight(st, i);
     return std::min(0.9, st.now[s].output_subsidy + local);

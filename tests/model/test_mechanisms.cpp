@@ -8,9 +8,11 @@
  * difference with a strict inequality, usually with a minimum relative size. Each comparison
  * prints one "[ effect ]" line with both numbers, so a failure shows how far off it was.
  *
- * Central instruments reach Chinese-owned firms located in China; local instruments reach
- * them only in the focus sectors of their local government. The quiet baseline switches off
- * local focus and all state funds, so that a test adds exactly one instrument.
+ * Central instruments reach firms located in China (investment subsidies and loan discounts
+ * only Chinese-owned ones); local instruments reach Chinese-owned firms only in the focus
+ * sectors of their local government. The quiet baseline switches off local focus and all state
+ * funds, so that a test adds exactly one instrument. A direction the model gets wrong is kept
+ * as a test that skips with "model: ..." and the numbers, rather than weakened.
  */
 #include <gtest/gtest.h>
 
@@ -33,6 +35,7 @@ using model::TimePath;
 namespace {
 
 constexpr int kSeeds = 4;
+constexpr int kFirstSeed = 1;  // seeds kFirstSeed.. (all tests also pass from 5, 9 and 13)
 constexpr std::size_t kChips = 0;
 constexpr std::size_t kCars = 1;
 constexpr std::size_t kSteel = 2;
@@ -132,7 +135,7 @@ struct Runs {
 Runs simulate(const model::Scenario& sc, const std::vector<Probe>& probes = {}, std::size_t window = kWindow) {
     Runs out;
     out.probes.assign(probes.size(), 0.0);
-    for (int seed = 1; seed <= kSeeds; ++seed) {
+    for (int seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
         model::Simulation sim(sc, static_cast<std::uint64_t>(seed));
         std::vector<model::StepRecord> records;
         const auto total = sim.steps_total();
@@ -193,9 +196,15 @@ double region_late(const Runs& r, const char* name, std::size_t window = kWindow
 // Comparisons
 
 void report(const std::string& what, double base, double variant) {
-    const double rel = base != 0.0 ? 100.0 * (variant - base) / std::abs(base) : 0.0;
-    std::printf("[ effect   ] %-58s %12.5g -> %12.5g (%+.1f%%)\n", what.c_str(), base, variant, rel);
+    if (std::abs(base) > 1e-9) {
+        std::printf("[ effect   ] %-58s %12.5g -> %12.5g (%+.1f%%)\n", what.c_str(), base, variant, 100.0 * (variant - base) / std::abs(base));
+    } else {
+        std::printf("[ effect   ] %-58s %12.5g -> %12.5g\n", what.c_str(), base, variant);
+    }
 }
+
+/*! Prints one measured value. */
+void note(const std::string& what, double value) { std::printf("[ effect   ] %-58s %12.5g\n", what.c_str(), value); }
 
 /*! The variant exceeds the baseline by more than `min_rel` of |baseline|. */
 void expect_increase(const std::string& what, double base, double variant, double min_rel = 0.0) {
@@ -216,8 +225,7 @@ void expect_decrease(const std::string& what, double base, double variant, doubl
 // =============================================================================================
 // Central instruments
 
-// Economics: an output subsidy passed partly into prices lowers the price, wins market share and
-// attracts capacity and entrants; capacity built for subsidised demand runs below target.
+// Economics: an output subsidy lowers the price, attracts capacity and entrants, and capacity outruns demand.
 TEST(Instruments, OutputSubsidyRaisesCapacityLowersUtilisationAndPrice) {
     const auto base = quiet_baseline();
     auto variant = base;
@@ -229,7 +237,7 @@ TEST(Instruments, OutputSubsidyRaisesCapacityLowersUtilisationAndPrice) {
     expect_decrease("output subsidy: price (cars)", sector_late(b, "price", kCars), sector_late(v, "price", kCars), 0.02);
 }
 
-// Economics: the subsidy is a central outlay; with no local focus, local governments pay nothing.
+// Accounting: a central subsidy is a central outlay; with no local focus local governments pay nothing.
 TEST(Instruments, CentralOutputSubsidyIsPaidByTheCentre) {
     auto base = quiet_baseline();
     base.sectors[kCars].supply.foreign_share = 0.3;
@@ -242,12 +250,6 @@ TEST(Instruments, CentralOutputSubsidyIsPaidByTheCentre) {
                     sector_late(v, "subsidies_central", kCars), 0.0);
     const double local = sector_total(v, "subsidies_local", kCars);
     report("output subsidy: local subsidies, whole run (cars)", sector_total(b, "subsidies_local", kCars), local);
-    if (local > 1e-9) {
-        GTEST_SKIP() << "model: the central output subsidy reaches localized foreign firms through their price "
-                        "(output_subsidy_rate) but account_firm books it as a local subsidy, charged to the local "
-                        "government's debt: subsidies_local = "
-                     << local << " bn CNY over the run with focus_count = 0";
-    }
     EXPECT_EQ(local, 0.0);
 }
 
@@ -315,8 +317,7 @@ TEST(Instruments, ProcurementShareRaisesDomesticShare) {
                     sector_late(v, "chinese_firm_share", kChips), 0.03);
 }
 
-// Economics: a localization requirement makes foreign exporters move production to China, where
-// their presence transfers technology to Chinese firms of the same place and sector.
+// Economics: a localization requirement moves foreign production into China, which transfers technology.
 TEST(Instruments, LocalizationRaisesLocalizedForeignFirmsAndTransfer) {
     auto base = quiet_baseline();
     base.sectors[kChips].supply.foreign_share = 0.4;
@@ -331,7 +332,16 @@ TEST(Instruments, LocalizationRaisesLocalizedForeignFirmsAndTransfer) {
     const auto v = simulate(variant, probes);
     expect_increase("localization: localized foreign firms (chips)", b.probes[0], v.probes[0], 0.5);
     expect_increase("localization: their output (chips)", b.probes[1], v.probes[1], 0.5);
-    expect_increase("localization: Chinese firms' productivity (chips)", b.probes[2], v.probes[2]);
+    expect_increase("localization: Chinese firms' productivity (chips)", b.probes[2], v.probes[2], 0.01);
+    // The productivity gain is technology transfer: without it, localization brings (almost) none.
+    auto base_no_transfer = base;
+    base_no_transfer.technology.transfer_boost = 0.0;
+    auto variant_no_transfer = variant;
+    variant_no_transfer.technology.transfer_boost = 0.0;
+    const auto bn = simulate(base_no_transfer, probes);
+    const auto vn = simulate(variant_no_transfer, probes);
+    report("localization: productivity gain without vs with transfer", vn.probes[2] - bn.probes[2], v.probes[2] - b.probes[2]);
+    EXPECT_GT(v.probes[2] - b.probes[2], vn.probes[2] - bn.probes[2] + 0.01);
 }
 
 // Economics: restricting foreign firms' access to China's market shifts it to Chinese firms.
@@ -375,8 +385,7 @@ TEST(Instruments, ClusterSupportNeedsFocus) {
 // =============================================================================================
 // Rest of the world
 
-// Economics: cutting off foreign chips idles component-dependent car capacity, and pushes chip
-// buyers toward domestic suppliers (lower import share).
+// Economics: cutting off foreign chips idles component-dependent car capacity and lowers chip imports.
 TEST(WorldShocks, ExportControlOnChipsLowersCarOutputAndChipImports) {
     auto base = quiet_baseline();
     base.sectors[kCars].technology.component_intensity = 0.6;
@@ -387,6 +396,18 @@ TEST(WorldShocks, ExportControlOnChipsLowersCarOutputAndChipImports) {
     expect_decrease("export control: usable capacity (cars)", sector_late(b, "capacity", kCars), sector_late(v, "capacity", kCars), 0.02);
     expect_decrease("export control: output (cars)", sector_late(b, "output", kCars), sector_late(v, "output", kCars), 0.01);
     expect_decrease("export control: import share (chips)", sector_late(b, "import_share", kChips), sector_late(v, "import_share", kChips), 0.05);
+    // The fall in car output comes from the component constraint: without component dependence
+    // the same export control leaves car output (nearly) unchanged.
+    auto base_free = base;
+    base_free.sectors[kCars].technology.component_intensity = 0.0;
+    auto variant_free = variant;
+    variant_free.sectors[kCars].technology.component_intensity = 0.0;
+    const auto bf = simulate(base_free);
+    const auto vf = simulate(variant_free);
+    const double loss = sector_late(b, "output", kCars) - sector_late(v, "output", kCars);
+    const double loss_free = sector_late(bf, "output", kCars) - sector_late(vf, "output", kCars);
+    report("export control: car output lost, without vs with components", loss_free, loss);
+    EXPECT_LT(std::abs(loss_free), 0.25 * loss);
 }
 
 // Economics: a tariff abroad makes Chinese exports dearer there: fewer exports, lower world share.
@@ -400,8 +421,7 @@ TEST(WorldShocks, ForeignTariffLowersExportsAndWorldShare) {
     expect_decrease("tariff: world share (cars)", sector_late(b, "world_share", kCars), sector_late(v, "world_share", kCars), 0.05);
 }
 
-// Economics (rule): the trigger tariff is imposed once China's world share and subsidy intensity
-// pass their thresholds, and never if they are not passed.
+// Rule: the trigger tariff is imposed once world share and subsidy intensity pass the thresholds, else never.
 TEST(WorldShocks, TariffTriggerFiresOnlyPastThresholds) {
     auto low = quiet_baseline();
     low.sectors[kCars].policy.output_subsidy = TimePath(0.1);
@@ -423,8 +443,7 @@ TEST(WorldShocks, TariffTriggerFiresOnlyPastThresholds) {
 // =============================================================================================
 // State funds
 
-// Rule: a fund calls pledged x paid-in share, in equal quarterly parts over its investment period;
-// a larger pledge means more capital paid in, more equity injected and more invested.
+// Rule: a fund calls pledged x paid-in share over its investment period; a larger pledge invests more.
 TEST(Funds, LargerPledgeRaisesPaidInExactlyAndInvestment) {
     auto base = quiet_baseline();
     model::NationalFund fund;
@@ -451,11 +470,13 @@ TEST(Funds, LargerPledgeRaisesPaidInExactlyAndInvestment) {
         }
     }
     const double extra_paid = national_late(v, "funds_paid_in") - national_late(b, "funds_paid_in");
-    report("fund pledge +40: extra paid-in capital (expected 24)", 24.0, extra_paid);
+    note("fund pledge +40: extra paid-in capital (expected 24)", extra_paid);
     EXPECT_NEAR(extra_paid, 40.0 * 0.6, 1e-9);
+    // Funds cannot place all of it: one injection buys at most max_stake of a firm.
     expect_increase("fund pledge: equity injected over the run (chips)", sector_total(b, "fund_equity", kChips),
-                    sector_total(v, "fund_equity", kChips), 1.0);
-    expect_increase("fund pledge: cumulative invested", national_late(b, "funds_invested"), national_late(v, "funds_invested"), 1.0);
+                    sector_total(v, "fund_equity", kChips), 0.25);
+    expect_increase("fund pledge: cumulative invested", national_late(b, "funds_invested"), national_late(v, "funds_invested"), 0.25);
+    EXPECT_LE(national_late(v, "funds_invested"), national_late(v, "funds_paid_in") + 1e-9) << "funds invest only what was paid in";
     EXPECT_EQ(sector_total(v, "fund_equity", kCars), 0.0) << "the mandate is chips only";
 }
 
@@ -474,7 +495,7 @@ TEST(Funds, LocalGuidanceFundsInvestOnlyInFocusSectors) {
         const auto r = simulate(variant);
         for (std::size_t s = 0; s < kSectors; ++s) {
             const double equity = sector_total(r, "fund_equity", s);
-            report("guidance funds, focus " + variant.sectors[focus].name + ": equity in " + variant.sectors[s].name, 0.0, equity);
+            note("guidance funds, focus " + variant.sectors[focus].name + ": equity in " + variant.sectors[s].name, equity);
             if (s == focus) {
                 EXPECT_GT(equity, 1.0) << "focus sector " << s;
             } else {
@@ -484,29 +505,68 @@ TEST(Funds, LocalGuidanceFundsInvestOnlyInFocusSectors) {
     }
 }
 
-// Economics: where state funds hold much of a sector's equity, banks lend less to the private
-// firms they do not back (crowding out), so those firms invest less.
+// Rule: each guidance fund invests only in its owner's focus sector, even when owners focus on different sectors.
+TEST(Funds, GuidanceFundEquityMatchesOwnersFocus) {
+    auto sc = quiet_baseline();
+    sc.funds.local_per_government = 1.0;
+    sc.local.per_region = 3;
+    sc.local.focus_count = 1;  // a fund's mandate is then exactly one sector
+    const auto flow = metric(Scope::sector, "fund_equity");
+    std::vector<double> funded(kSectors, 0.0);
+    for (int seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
+        model::Simulation sim(sc, static_cast<std::uint64_t>(seed));
+        std::vector<double> invested_before(sim.state().funds.size(), 0.0);
+        while (sim.steps_done() < sim.steps_total()) {
+            sim.step();
+            const auto& st = sim.state();
+            // Attribute each fund's new investment to its owner's focus sector.
+            std::vector<double> expected(kSectors, 0.0);
+            for (std::size_t k = 0; k < st.funds.size(); ++k) {
+                const double delta = st.funds.invested[k] - invested_before[k];
+                invested_before[k] = st.funds.invested[k];
+                const auto g = static_cast<std::size_t>(st.funds.government[k]);
+                for (std::size_t s = 0; s < kSectors; ++s) {
+                    if (st.governments.focus[g * kSectors + s] != 0) expected[s] += delta;
+                }
+            }
+            for (std::size_t s = 0; s < kSectors; ++s) {
+                const double actual = sim.record().sector_value(flow, s);
+                ASSERT_NEAR(actual, expected[s], 1e-9 * (1.0 + actual)) << "seed " << seed << ", quarter " << st.step << ", sector " << s;
+                funded[s] += actual;
+            }
+        }
+    }
+    const auto sectors_funded = std::count_if(funded.begin(), funded.end(), [](double x) { return x > 0.0; });
+    note("guidance funds, owners with different focus: sectors funded", static_cast<double>(sectors_funded));
+    EXPECT_GE(sectors_funded, 2) << "owners should focus on different sectors for the test to mean something";
+}
+
+// Economics: state-fund presence crowds bank credit away from unbacked private firms: they invest less.
 TEST(Funds, CrowdingOutLowersPrivateInvestment) {
     auto base = quiet_baseline();
+    base.sectors[kChips].demand.china_growth = TimePath(0.15);  // growth that needs bank credit
     model::NationalFund fund;
     fund.name = "chips_fund";
     fund.sectors = {"chips"};
     fund.pledged = 400.0;
     fund.investment_years = 4.0;
     base.funds.national = {fund};
-    base.funds.picks = 4;
+    base.funds.picks = 8;
+    base.funds.candidates = 32;
     base.finance.crowding_out = 0.0;
     auto variant = base;
     variant.finance.crowding_out = 1.0;
     const auto unbacked_private_chips = [](const auto& f, std::size_t i) {
         return in_sector(f, i, kChips) && f.ownership[i] == static_cast<std::uint8_t>(Ownership::private_firm) && f.fund_stake[i] == 0.0;
     };
-    const std::vector<Probe> probes = {firm_sum(unbacked_private_chips, [](const auto& f, std::size_t i) { return f.investment[i]; }),
+    const std::vector<Probe> probes = {firm_sum(unbacked_private_chips, [](const auto& f, std::size_t i) { return f.debt[i]; }),
+                                       firm_sum(unbacked_private_chips, [](const auto& f, std::size_t i) { return f.investment[i]; }),
                                        firm_sum(unbacked_private_chips, [](const auto& f, std::size_t i) { return f.capacity[i]; })};
     const auto b = simulate(base, probes, 24);
     const auto v = simulate(variant, probes, 24);
-    expect_decrease("crowding out: investment of unbacked private firms (chips)", b.probes[0], v.probes[0], 0.02);
-    expect_decrease("crowding out: capacity of unbacked private firms (chips)", b.probes[1], v.probes[1], 0.0);
+    expect_decrease("crowding out: bank debt of unbacked private firms (chips)", b.probes[0], v.probes[0], 0.05);
+    expect_decrease("crowding out: investment of unbacked private firms (chips)", b.probes[1], v.probes[1], 0.02);
+    expect_decrease("crowding out: capacity of unbacked private firms (chips)", b.probes[2], v.probes[2], 0.005);
 }
 
 // =============================================================================================
@@ -514,12 +574,14 @@ TEST(Funds, CrowdingOutLowersPrivateInvestment) {
 
 namespace {
 
-/*! Overcapacity in cars (large investment subsidy, brisk entry, strong price war): insolvencies. */
+/*! A demand bust in cars from 2018 (demand falls 20% a year) hitting firms that start highly
+ *  leveraged, so that losses make some of them insolvent before the end of the run. */
 model::Scenario distressed_baseline() {
     auto sc = quiet_baseline(1000, 56);
-    sc.sectors[kCars].policy.investment_subsidy = TimePath(0.5);
-    sc.firms.entry_rate = 0.02;
-    sc.markets.price_war_sensitivity = 4.0;
+    sc.sectors[kCars].demand.china_growth.points = {{2015.0, 0.06}, {2018.0, -0.2}};
+    sc.sectors[kCars].demand.world_growth.points = {{2015.0, 0.03}, {2018.0, -0.2}};
+    sc.sectors[kCars].supply.soe_share = 0.5;  // enough SOEs for the default soft budget to matter
+    sc.finance.initial_leverage = 0.9;
     return sc;
 }
 
@@ -531,21 +593,22 @@ void set_bailouts(model::Scenario& sc, double p) {
 
 }  // namespace
 
-// Economics: bail-outs keep insolvent firms alive (soft budget): fewer exits and more zombies;
-// a hard budget constraint (no bail-outs) lets more firms exit.
+// Economics: soft budgets (bail-outs) mean fewer exits and more zombies; a hard budget means more exits.
 TEST(SoftBudget, BailoutsLowerExitsRaiseZombiesHardBudgetRaisesExits) {
     const auto base = distressed_baseline();
     auto soft = base;
     set_bailouts(soft, 1.0);
     auto hard = base;
     set_bailouts(hard, 0.0);
+    hard.finance.bailout_foreign = 0.0;
     const auto b = simulate(base);
     const auto s = simulate(soft);
     const auto h = simulate(hard);
-    expect_decrease("soft budget: exits over the run (cars)", sector_total(b, "exits", kCars), sector_total(s, "exits", kCars), 0.1);
-    expect_increase("hard budget: exits over the run (cars)", sector_total(b, "exits", kCars), sector_total(h, "exits", kCars), 0.1);
-    expect_increase("soft budget: zombies (cars)", sector_late(b, "zombies", kCars, 16), sector_late(s, "zombies", kCars, 16), 0.0);
-    expect_increase("soft vs hard budget: zombie share", national_late(h, "zombie_share", 16), national_late(s, "zombie_share", 16), 0.0);
+    ASSERT_GT(sector_total(b, "exits", kCars), 10.0) << "the bust must make firms insolvent";
+    expect_decrease("soft budget: exits over the run (cars)", sector_total(b, "exits", kCars), sector_total(s, "exits", kCars), 0.5);
+    expect_increase("hard budget: exits over the run (cars)", sector_total(b, "exits", kCars), sector_total(h, "exits", kCars), 0.01);
+    expect_increase("soft budget: zombies (cars)", sector_late(b, "zombies", kCars, 16), sector_late(s, "zombies", kCars, 16), 0.05);
+    expect_increase("soft vs hard budget: zombie share", national_late(h, "zombie_share", 16), national_late(s, "zombie_share", 16), 0.05);
 }
 
 // =============================================================================================
@@ -589,8 +652,7 @@ TEST(LocalGovernments, HerdingConcentratesFocus) {
     expect_increase("herding: governments on the most popular sector", most_popular(b).first, most_popular(h).first, 0.1);
 }
 
-// Economics: central coordination assigns each sector to a few regions, which caps the number of
-// governments chasing it and so the overcapacity that duplicated local support creates.
+// Economics: coordination caps the governments chasing a sector, and so duplicated overcapacity.
 TEST(LocalGovernments, CoordinationCapsFocusAndOvercapacity) {
     auto chosen = many_governments(48);
     chosen.local.weight_herding = 4.0;
@@ -602,10 +664,11 @@ TEST(LocalGovernments, CoordinationCapsFocusAndOvercapacity) {
     const auto [crowd, sector] = most_popular(f);
     const auto& name = chosen.sectors[sector].name;
     const auto focus = metric(Scope::sector, "focus_governments");
+    const auto cap = static_cast<double>(coordinated.local.per_region * coordinated.central.coordination_regions_per_sector);
     for (const auto& records : c.records) {
         for (const auto& r : records) {
             for (std::size_t s = 0; s < kSectors; ++s) {
-                ASSERT_LE(r.sector_value(focus, s), 10.0) << "one region of ten governments per sector";
+                ASSERT_LE(r.sector_value(focus, s), cap) << "at most one region's governments per sector";
             }
         }
     }
@@ -614,44 +677,77 @@ TEST(LocalGovernments, CoordinationCapsFocusAndOvercapacity) {
     expect_increase("coordination: utilisation (" + name + ")", sector_late(f, "utilization", sector), sector_late(c, "utilization", sector));
 }
 
-// Economics: past the debt limit, local governments must cut support: lower multiplier, fewer
-// local subsidies.
+namespace {
+
+/*! Local support on in every sector; no central transfers and high initial local debt, so that
+ *  local debt stays of the order of a year's revenue instead of being paid off by transfers. */
+model::Scenario indebted_locals() {
+    auto sc = all_focus_baseline();
+    sc.central.transfer_pool = 0.0;
+    for (auto& r : sc.regions) r.debt = 150.0;
+    return sc;
+}
+
+}  // namespace
+
+// Economics: a tighter debt limit forces local governments to cut support (multiplier, subsidies).
 TEST(LocalGovernments, LowerDebtLimitCutsSupport) {
-    const auto base = all_focus_baseline();
+    const auto base = indebted_locals();
     auto tight = base;
-    tight.local.debt_limit = 0.3;
+    tight.local.debt_limit = 0.5;
     const auto b = simulate(base);
     const auto t = simulate(tight);
-    expect_decrease("debt limit: support multiplier", region_late(b, "support_multiplier"), region_late(t, "support_multiplier"), 0.1);
+    const std::size_t all = static_cast<std::size_t>(base.time.quarters);
+    expect_decrease("debt limit: support multiplier", region_late(b, "support_multiplier", all), region_late(t, "support_multiplier", all), 0.2);
     double base_local = 0.0;
     double tight_local = 0.0;
     for (std::size_t s = 0; s < kSectors; ++s) {
-        base_local += sector_late(b, "subsidies_local", s);
-        tight_local += sector_late(t, "subsidies_local", s);
+        base_local += sector_total(b, "subsidies_local", s);
+        tight_local += sector_total(t, "subsidies_local", s);
     }
-    expect_decrease("debt limit: local subsidies, all sectors", base_local, tight_local, 0.1);
+    expect_decrease("debt limit: local subsidies over the run, all sectors", base_local, tight_local, 0.2);
 }
 
 // Economics: spending obligations follow trend revenue, so a fall in land sales is borrowed.
 TEST(LocalGovernments, LandRevenueFallRaisesDebt) {
-    const auto base = all_focus_baseline();
+    const auto base = indebted_locals();
     auto squeeze = base;
     squeeze.local.land_revenue_multiplier.points = {{2015.0, 1.0}, {2018.0, 0.5}};
     const auto b = simulate(base);
     const auto s = simulate(squeeze);
     expect_decrease("land revenue fall: land revenue", region_late(b, "land_revenue"), region_late(s, "land_revenue"), 0.3);
-    expect_increase("land revenue fall: local debt", national_late(b, "local_debt"), national_late(s, "local_debt"), 0.05);
+    expect_increase("land revenue fall: local debt", national_late(b, "local_debt"), national_late(s, "local_debt"), 0.1);
 }
 
-// Economics (yardstick competition): the centre rewards the local governments whose output in
-// priority sectors grows fastest with larger transfers.
+// Economics: local support goes to focus sectors only, and the supported sector builds more capacity.
+TEST(LocalGovernments, LocalSupportGoesToFocusSectorsOnly) {
+    auto sc = quiet_baseline();
+    sc.local.focus_count = 1;
+    sc.local.weight_advantage = 0.0;
+    sc.local.weight_herding = 0.0;
+    sc.local.focus_noise = 0.0;
+    for (auto& s : sc.sectors) s.policy.priority = 0.1;
+    auto chips_focus = sc;
+    chips_focus.sectors[kChips].policy.priority = 1.0;
+    auto steel_focus = sc;
+    steel_focus.sectors[kSteel].policy.priority = 1.0;
+    const auto c = simulate(chips_focus);
+    const auto s = simulate(steel_focus);
+    EXPECT_GT(sector_total(c, "subsidies_local", kChips), 1.0);
+    EXPECT_EQ(sector_total(c, "subsidies_local", kCars), 0.0);
+    EXPECT_EQ(sector_total(c, "subsidies_local", kSteel), 0.0);
+    expect_increase("local focus on chips vs steel: capacity (chips)", sector_late(s, "capacity", kChips), sector_late(c, "capacity", kChips), 0.05);
+    expect_increase("local focus on chips vs steel: entries (chips)", sector_total(s, "entries", kChips), sector_total(c, "entries", kChips), 0.2);
+}
+
+// Economics (yardstick competition): faster growth in priority sectors earns larger central transfers.
 TEST(CentralGovernment, TournamentTransfersRewardGrowth) {
     auto sc = test::small_scenario(1000, 24);
     sc.local.per_region = 5;
     double correlation_sum = 0.0;
     int cases = 0;
     int best_wins = 0;
-    for (int seed = 1; seed <= kSeeds; ++seed) {
+    for (int seed = kFirstSeed; seed < kFirstSeed + kSeeds; ++seed) {
         model::Simulation sim(sc, static_cast<std::uint64_t>(seed));
         while (sim.steps_done() < sim.steps_total()) {
             sim.step();
@@ -684,7 +780,7 @@ TEST(CentralGovernment, TournamentTransfersRewardGrowth) {
     }
     ASSERT_GT(cases, 0);
     const double correlation = correlation_sum / cases;
-    report("tournament: corr(score, transfer per size share)", 0.0, correlation);
+    note("tournament: corr(score, transfer per size share)", correlation);
     EXPECT_GT(correlation, 0.5);
     EXPECT_GT(best_wins, cases * 3 / 4) << "top-ranked got more than bottom-ranked in " << best_wins << " of " << cases;
 }
@@ -719,8 +815,7 @@ TEST(Technology, ImitationRaisesLaggardsProductivity) {
 // =============================================================================================
 // Entry, exit, prices
 
-// Economics: subsidies raise expected profits of entrants, so more firms enter; with no entry
-// rate nobody enters.
+// Economics: subsidies raise entrants' expected profits, so more firms enter; with no entry rate none do.
 TEST(Demography, SubsidiesRaiseEntryZeroRateStopsIt) {
     const auto base = quiet_baseline();
     auto subsidised = base;
@@ -737,8 +832,7 @@ TEST(Demography, SubsidiesRaiseEntryZeroRateStopsIt) {
     EXPECT_EQ(closed_entries, 0.0);
 }
 
-// Economics: capacity far beyond demand sets off a price war: markups and margins fall, the more so
-// the more sensitive pricing is to idle capacity.
+// Economics: capacity far beyond demand sets off a price war that cuts markups and margins.
 TEST(Markets, OvercapacityStartsPriceWar) {
     const auto base = quiet_baseline();
     auto glut = base;
@@ -759,9 +853,7 @@ TEST(Markets, OvercapacityStartsPriceWar) {
 // =============================================================================================
 // Misallocation
 
-// Measurement: with identical firms and no distortion every firm has the same revenue productivity
-// (Hsieh-Klenow gain 0); productivity and size dispersion with soft budgets and uneven support
-// drive marginal products apart (gain > 0).
+// Measurement (Hsieh-Klenow): identical undistorted firms show no misallocation; dispersion and soft budgets do.
 TEST(Outcomes, MisallocationZeroForIdenticalFirmsPositiveWithDistortions) {
     auto clean = quiet_baseline(600, 40);
     clean.firms.productivity_dispersion = 0.0;
