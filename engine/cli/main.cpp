@@ -5,10 +5,14 @@
  */
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "io/input_error.hpp"
+#include "io/yaml_tree.hpp"
 
 namespace {
 
@@ -44,7 +48,7 @@ void add_run(CLI::App& app, RunOptions& o) {
     run->add_option("scenario", o.scenario, "scenario file or shipped scenario name (default: mic2025)");
     run->add_option("-o,--output", o.output, "result file (default: <scenario name>.h5); written only when complete");
     run->add_option("--seed", o.seed, "random seed (default: the scenario's seed)");
-    run->add_option("--threads", o.threads, "worker threads (default 0: all cores)")->check(CLI::NonNegativeNumber);
+    run->add_option("--threads", o.threads, "worker threads (default 0: all cores)")->check(CLI::Range(0U, 4096U));
     run->add_option("--set", o.overrides, "override a field: PATH=VALUE (repeatable)")->allow_extra_args(false);
     run->add_flag("-q,--quiet", o.quiet, "no progress bar and no summary");
     run->footer(kRunExamples);
@@ -88,6 +92,17 @@ int main(int argc, char** argv) {
     info_cmd->add_option("file", info, "an HDF5 file written by 'ipsim run'")->required();
     info_cmd->footer("\nExample:\n  ipsim info mic2025.h5");
     app.add_subcommand("schema", "Prints every scenario field with unit, default, valid range, meaning and source (Markdown).");
+    if (argc > 1 && argv[1][0] != '-') {
+        const std::string command = argv[1];
+        const std::vector<std::string> known = {"run", "validate", "scenarios", "info", "schema"};
+        if (std::find(known.begin(), known.end(), command) == known.end()) {
+            const auto best = ipsim::io::closest_match(command, known);
+            std::cerr << "ipsim: error: unknown command '" << command << "'"
+                      << (best.empty() ? std::string() : " (did you mean '" + best + "'?)")
+                      << "; commands: run, validate, scenarios, info, schema\nrun 'ipsim --help'\n";
+            return kBadInput;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
