@@ -170,7 +170,9 @@ double target_utilisation(const State& st, std::size_t i, double subsidy_rate) {
     const auto d = rate_discounts(st, i);
     const double reference = sc.finance.base_rate + depreciation_year;
     const double user_cost = std::max(0.005, sc.finance.base_rate - d.preferential - d.implicit + depreciation_year) * (1.0 - subsidy_rate);
-    return sc.markets.target_utilisation * std::pow(user_cost / reference, sc.markets.capacity_cost_elasticity);
+    const double ratio = user_cost / reference;
+    const double elasticity = sc.markets.capacity_cost_elasticity;
+    return sc.markets.target_utilisation * (elasticity == 1.0 ? ratio : std::pow(ratio, elasticity));
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */

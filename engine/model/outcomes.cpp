@@ -19,7 +19,7 @@
 namespace ipsim::model {
 namespace {
 
-constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009)
+constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009); y^sigma is written y * y * y below
 
 bool is_foreign(const Firms& f, std::size_t i) { return f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign); }
 
@@ -96,7 +96,7 @@ std::vector<std::pair<double, double>> misallocation_by_sector(const State& st) 
         const double y = f.revenue[i] / totals[s][0];
         const double k = f.capital[i] / totals[s][1];
         const double l = f.variable_cost[i] / totals[s][2];
-        a[0] += std::pow(y, kSigma) * std::pow(std::pow(k, alpha) * std::pow(l, 1.0 - alpha), 1.0 - kSigma);
+        a[0] += y * y * y * std::exp((1.0 - kSigma) * (alpha * std::log(k) + (1.0 - alpha) * std::log(l)));
     });
     std::vector<std::pair<double, double>> out(st.n_sectors(), {1.0, 0.0});
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
