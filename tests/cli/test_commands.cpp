@@ -1,0 +1,122 @@
+/*!
+ * @file test_commands.cpp
+ * @brief The command-line contract: exit codes, files written only when complete, help texts.
+ *
+ * Runs the built `ipsim` program (IPSIM_BINARY) in a temporary directory.
+ */
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "cli/progress.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+class Cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("ipsim_cli_" + std::to_string(::getpid()) + "_" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(dir_);
+        std::ofstream(dir_ / "tiny.yaml") << "name: tiny\ntime: {quarters: 8}\nfirms: {count: 200}\n"
+                                             "sectors: [{name: a}, {name: b}]\nregions: [{name: r1}, {name: r2}]\n";
+        std::ofstream(dir_ / "bad.yaml") << "name: bad\nsectors:\n  - name: a\n    demand: {elasticity: -1}\nregions: [{name: r}]\n";
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    /*! Runs `ipsim ARGS` in the test directory; returns the exit code, keeps stdout and stderr. */
+    int ipsim(const std::string& args) {
+        const std::string command = "cd '" + dir_.string() + "' && '" + IPSIM_BINARY + "' " + args + " >out.txt 2>err.txt";
+        const int status = std::system(command.c_str());
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    std::string read(const std::string& name) const {
+        std::ifstream in(dir_ / name);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+    fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(Cli, HelpAndListingsSucceed) {
+    for (const char* args : {"--help", "run --help", "validate --help", "scenarios", "info --help", "schema", "--version"}) {
+        EXPECT_EQ(ipsim(args), 0) << args;
+    }
+    ASSERT_EQ(ipsim("run --help"), 0);
+    EXPECT_NE(read("out.txt").find("Examples:"), std::string::npos);
+    ASSERT_EQ(ipsim("scenarios"), 0);
+    EXPECT_NE(read("out.txt").find("export_controls"), std::string::npos);
+}
+
+TEST_F(Cli, BadInputExitsTwoWithOneClearLine) {
+    EXPECT_EQ(ipsim("--no-such-option"), 2);
+    EXPECT_EQ(ipsim("rn"), 2);
+    EXPECT_NE(read("err.txt").find("did you mean 'run'"), std::string::npos);
+    EXPECT_EQ(ipsim("run tiny.yaml --threads -1"), 2);
+    EXPECT_EQ(ipsim("run tiny.yaml --set nonsense"), 2);
+    EXPECT_EQ(ipsim("run tiny.yaml --set firms.cont=3"), 2);
+    EXPECT_NE(read("err.txt").find("--set firms.cont"), std::string::npos);
+    EXPECT_EQ(ipsim("validate missing.yaml"), 2);
+    EXPECT_EQ(ipsim("validate bad.yaml"), 2);
+    EXPECT_NE(read("err.txt").find("bad.yaml:4:26: sectors[0].demand.elasticity must be > 0 (got -1)"), std::string::npos) << read("err.txt");
+    EXPECT_EQ(ipsim("info missing.h5"), 2);
+    EXPECT_EQ(ipsim("info tiny.yaml"), 2);
+    EXPECT_EQ(ipsim("run tiny.yaml -o no_dir/x.h5"), 2);
+    EXPECT_FALSE(fs::exists(dir_ / "no_dir"));
+}
+
+TEST_F(Cli, RunWritesCompleteFileOnlyAndInfoDescribesIt) {
+    ASSERT_EQ(ipsim("run tiny.yaml -o out.h5 --seed 7 --quiet"), 0) << read("err.txt");
+    EXPECT_TRUE(fs::exists(dir_ / "out.h5"));
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+    }
+    ASSERT_EQ(ipsim("info out.h5"), 0);
+    const auto info = read("out.txt");
+    EXPECT_NE(info.find("/sector/output"), std::string::npos);
+    EXPECT_NE(info.find("seed       7"), std::string::npos) << info;
+}
+
+TEST_F(Cli, PipedRunHasNoProgressBarButASummary) {
+    ASSERT_EQ(ipsim("run tiny.yaml -o s.h5"), 0);
+    EXPECT_EQ(read("err.txt").find('\r'), std::string::npos);
+    EXPECT_EQ(read("err.txt").find('\033'), std::string::npos);
+    EXPECT_NE(read("out.txt").find("self_sufficiency"), std::string::npos);
+    EXPECT_NE(read("out.txt").find("wrote s.h5"), std::string::npos);
+}
+
+TEST_F(Cli, ThreadCountDoesNotChangeTheResult) {
+    if (std::system("command -v h5dump >/dev/null 2>&1") != 0) {
+        GTEST_SKIP() << "h5dump not installed";
+    }
+    ASSERT_EQ(ipsim("run tiny.yaml -o one.h5 --threads 1 --quiet"), 0);
+    ASSERT_EQ(ipsim("run tiny.yaml -o two.h5 --threads 2 --quiet"), 0);
+    ASSERT_EQ(std::system(("cd '" + dir_.string() + "' && h5dump -d /sector/output -d /national/accounting_residual one.h5 | tail -n +2 > one.txt && "
+                           "h5dump -d /sector/output -d /national/accounting_residual two.h5 | tail -n +2 > two.txt")
+                              .c_str()),
+              0);
+    EXPECT_EQ(read("one.txt"), read("two.txt"));
+}
+
+TEST(Progress, FormatsQuartersDurationsAndBars) {
+    EXPECT_EQ(ipsim::cli::quarter_label(2019.5), "2019Q3");
+    EXPECT_EQ(ipsim::cli::quarter_label(2015.0), "2015Q1");
+    EXPECT_EQ(ipsim::cli::quarter_label(2035.75), "2035Q4");
+    EXPECT_EQ(ipsim::cli::duration_text(65.0), "1m05s");
+    EXPECT_EQ(ipsim::cli::duration_text(-1.0), "--");
+    const auto line = ipsim::cli::progress_line(42, 84, 2025.25, 3.0, 10);
+    EXPECT_NE(line.find("[#####-----] 42/84 2025Q2"), std::string::npos) << line;
+    EXPECT_NE(line.find("eta 3s"), std::string::npos) << line;
+}

@@ -1,0 +1,167 @@
+/*!
+ * @file test_loader_errors.cpp
+ * @brief The scenario contract: defaults, extends, --set, and every error path with its message.
+ */
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "io/input_error.hpp"
+#include "io/scenario_emitter.hpp"
+#include "io/scenario_loader.hpp"
+
+using ipsim::io::InputError;
+using ipsim::io::load_scenario_text;
+
+namespace {
+
+const std::string kMinimal = "name: t\nsectors:\n  - name: chips\n  - name: cars\nregions:\n  - name: north\n";
+
+/*! The message of the InputError thrown by loading `text` as `t.yaml` with overrides. */
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
+    try {
+        (void)load_scenario_text(text, "t.yaml", overrides);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST(Loader, DefaultsFillAbsentFields) {
+    const auto loaded = load_scenario_text(kMinimal, "t.yaml");
+    const ipsim::model::Sector defaults;
+    EXPECT_EQ(loaded.scenario.sectors.size(), 2U);
+    EXPECT_EQ(loaded.scenario.sectors[1].demand.elasticity, defaults.demand.elasticity);
+    EXPECT_EQ(loaded.scenario.time.quarters, 84);
+    EXPECT_EQ(loaded.scenario.firms.count, 20000);
+}
+
+TEST(Loader, OutOfRangeNamesFileLineColumnAndField) {
+    EXPECT_EQ(error_of("name: t\nsectors:\n  - name: chips\n  - name: cars\n    demand:\n      elasticity: -1.2\nregions:\n  - name: north\n"),
+              "t.yaml:6:19: sectors[1].demand.elasticity must be > 0 (got -1.2)");
+}
+
+TEST(Loader, WrongTypeNanInfAndWholeNumbers) {
+    EXPECT_EQ(error_of(kMinimal + "firms: {count: many}\n"), "t.yaml:7:16: firms.count must be a number (got 'many')");
+    EXPECT_EQ(error_of(kMinimal + "markets: {target_utilisation: .nan}\n"),
+              "t.yaml:7:31: markets.target_utilisation must be finite (got .nan)");
+    EXPECT_EQ(error_of(kMinimal + "central: {transfer_pool: .inf}\n"), "t.yaml:7:26: central.transfer_pool must be finite (got .inf)");
+    EXPECT_EQ(error_of(kMinimal + "firms: {count: 2.5}\n"), "t.yaml:7:16: firms.count must be a whole number (got 2.5)");
+    EXPECT_EQ(error_of(kMinimal + "markets: {target_utilisation: 0}\n"), "t.yaml:7:31: markets.target_utilisation must be in (0, 1] (got 0)");
+    EXPECT_NE(error_of(kMinimal + "central: {coordination: maybe}\n").find("must be true or false"), std::string::npos);
+}
+
+TEST(Loader, UnknownKeysGetDidYouMean) {
+    EXPECT_EQ(error_of(kMinimal + "firm: {count: 3}\n"), "t.yaml:7:1: unknown key 'firm' at the top level (did you mean 'firms'?)");
+    EXPECT_EQ(error_of(kMinimal + "firms: {cuont: 3}\n"), "t.yaml:7:9: unknown key 'cuont' in firms (did you mean 'count'?)");
+}
+
+TEST(Loader, StructureErrors) {
+    EXPECT_NE(error_of(kMinimal + "firms: 3\n").find("firms must be a section"), std::string::npos);
+    EXPECT_NE(error_of("sectors: {a: 1}\nregions:\n  - name: r\n").find("sectors must be a list"), std::string::npos);
+    EXPECT_NE(error_of("sectors: [{name: a}, {name: a}]\nregions: [{name: r}]\n").find("duplicate name 'a'"), std::string::npos);
+    EXPECT_NE(error_of("sectors: [{name: ''}]\nregions: [{name: r}]\n").find("must be a non-empty name"), std::string::npos);
+    EXPECT_NE(error_of("regions: [{name: r}]\n").find("at least one sector"), std::string::npos);
+    EXPECT_NE(error_of("sectors: [{name: a}]\n").find("at least one region"), std::string::npos);
+    EXPECT_NE(error_of("sectors: [a: 1\n").find("t.yaml:"), std::string::npos);  // YAML syntax error has a position
+    EXPECT_NE(error_of("name: a\nname: b\nsectors: [{name: a}]\nregions: [{name: r}]\n").find("duplicate key 'name'"), std::string::npos);
+}
+
+TEST(Loader, ReferencesMustNameDefinedSectors) {
+    EXPECT_EQ(error_of(kMinimal + "links:\n  - {from: chips, to: carz, coefficient: 0.1}\n"),
+              "t.yaml:8:23: links[0].to: unknown sector 'carz' (did you mean 'cars'?)");
+    EXPECT_NE(error_of("sectors: [{name: chips}]\nregions: [{name: r, strengths: {chip: 2}}]\n").find("unknown sector 'chip' (did you mean 'chips'?)"),
+              std::string::npos);
+    EXPECT_NE(error_of(kMinimal + "funds: {national: [{name: f, sectors: [steel]}]}\n").find("funds.national[0].sectors: unknown sector 'steel'"),
+              std::string::npos);
+}
+
+TEST(Loader, TimePathsParseAndValidate) {
+    const auto loaded = load_scenario_text(
+        "sectors:\n  - name: a\n    policy: {output_subsidy: {2020: 0.1, 2015: 0.3}}\nregions: [{name: r}]\n", "t.yaml");
+    const auto& path = loaded.scenario.sectors[0].policy.output_subsidy;
+    EXPECT_EQ(path.at(2016.0), 0.3);
+    EXPECT_EQ(path.at(2021.0), 0.1);
+    EXPECT_NE(error_of("sectors:\n  - name: a\n    policy: {output_subsidy: {1200: 0.1}}\nregions: [{name: r}]\n").find("year must be in [1900, 2200]"),
+              std::string::npos);
+    EXPECT_NE(error_of("sectors:\n  - name: a\n    policy: {output_subsidy: {2015: 1.5}}\nregions: [{name: r}]\n").find("must be in [0, 1] (got 1.5)"),
+              std::string::npos);
+}
+
+TEST(Loader, OverridesByNameAndIndexAndTheirErrors) {
+    const auto loaded = load_scenario_text(kMinimal, "t.yaml",
+                                           {"sectors.cars.demand.elasticity=2.5", "sectors[0].demand.china=7", "firms.count=300",
+                                            "sectors.cars.world.tariff={2024: 0.3}"});
+    EXPECT_EQ(loaded.scenario.sectors[1].demand.elasticity, 2.5);
+    EXPECT_EQ(loaded.scenario.sectors[0].demand.china, 7.0);
+    EXPECT_EQ(loaded.scenario.firms.count, 300);
+    EXPECT_EQ(loaded.scenario.sectors[1].world.tariff.at(2025.0), 0.3);
+    EXPECT_EQ(error_of(kMinimal, {"firms.cont=3"}), "--set firms.cont: unknown key 'cont' in firms (did you mean 'count'?)");
+    EXPECT_NE(error_of(kMinimal, {"firms.count"}).find("expected PATH=VALUE"), std::string::npos);
+    EXPECT_NE(error_of(kMinimal, {"sectors.carz.demand.china=1"}).find("no item named 'carz' in sectors (did you mean 'cars'?)"),
+              std::string::npos);
+    EXPECT_EQ(error_of(kMinimal, {"sectors[1].demand.china=-1"}), "--set sectors[1].demand.china: sectors[1].demand.china must be > 0 (got -1)");
+}
+
+TEST(Loader, MemoryGuardRefusesPopulationsThatCannotFit) {
+    const auto message = error_of(kMinimal, {"firms.count=900000000"});
+    EXPECT_NE(message.find("would need about"), std::string::npos) << message;
+    EXPECT_NE(message.find("GB of memory"), std::string::npos) << message;
+}
+
+TEST(Loader, ExtendsMergesNamedListsAndRejectsCycles) {
+    const auto dir = std::filesystem::temp_directory_path() / ("ipsim_loader_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "base.yaml") << kMinimal << "firms: {count: 500}\n";
+    std::ofstream(dir / "child.yaml") << "extends: base\nname: child\nsectors:\n  - name: cars\n    demand: {china: 9}\n  - name: steel\n";
+    const auto child = ipsim::io::load_scenario_file((dir / "child.yaml").string());
+    EXPECT_EQ(child.scenario.name, "child");
+    EXPECT_EQ(child.scenario.firms.count, 500);
+    ASSERT_EQ(child.scenario.sectors.size(), 3U);
+    EXPECT_EQ(child.scenario.sectors[1].demand.china, 9.0);
+    EXPECT_EQ(child.scenario.sectors[2].name, "steel");
+    std::ofstream(dir / "a.yaml") << "extends: b.yaml\n";
+    std::ofstream(dir / "b.yaml") << "extends: a.yaml\n";
+    try {
+        (void)ipsim::io::load_scenario_file((dir / "a.yaml").string());
+        ADD_FAILURE() << "cycle not detected";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("extends cycle"), std::string::npos) << e.what();
+    }
+    std::ofstream(dir / "c.yaml") << "extends: mic2026\n";
+    try {
+        (void)ipsim::io::load_scenario_file((dir / "c.yaml").string());
+        ADD_FAILURE() << "missing base not detected";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("no scenario named 'mic2026' (did you mean 'mic2025'?)"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Loader, ShippedScenariosLoadAndResolvedTextRoundTrips) {
+    for (const char* name : {"mic2025", "no_industrial_policy", "central_coordination", "export_controls", "foreign_tariffs",
+                             "fiscal_squeeze", "hard_budget", "mic2025_full"}) {
+        const auto loaded = ipsim::io::load_embedded_scenario(name);
+        EXPECT_EQ(loaded.scenario.name, name);
+        const auto again = load_scenario_text(loaded.resolved_yaml, "resolved.yaml");
+        EXPECT_EQ(again.resolved_yaml, loaded.resolved_yaml) << name;
+    }
+    const auto file = ipsim::io::load_scenario_file(std::string(IPSIM_SOURCE_DIR) + "/scenarios/export_controls.yaml");
+    EXPECT_EQ(file.scenario.sectors.size(), 14U);
+    EXPECT_EQ(file.scenario.sectors[0].world.export_control.at(2023.0), 0.8);
+}
+
+TEST(Loader, SchemaReferenceCoversEverySection) {
+    const auto md = ipsim::io::schema_markdown();
+    for (const char* key : {"`time.quarters`", "`firms.count`", "`markets.selection_intensity`", "`finance.base_rate`",
+                            "`technology.learning_rate`", "`central.coordination`", "`local.debt_limit`", "`funds.national[].pledged`",
+                            "`policy_scale.central`", "`sectors[].demand.elasticity`", "`regions[].strengths`", "`links[].coefficient`"}) {
+        EXPECT_NE(md.find(key), std::string::npos) << key;
+    }
+}
