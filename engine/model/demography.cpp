@@ -20,8 +20,6 @@
 namespace ipsim::model {
 namespace {
 
-bool is_foreign(const Firms& f, std::size_t i) { return f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign); }
-
 void update_zombies(State& st) {
     auto& f = st.firms;
     const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
@@ -48,16 +46,6 @@ double bailout_probability(const State& st, std::size_t i) {
     return f.fund_stake[i] > 0.0 ? fin.bailout_fund_backed : fin.bailout_private;
 }
 
-double leverage_limit(const State& st, std::size_t i) {
-    const auto& fin = st.scenario->finance;
-    switch (static_cast<Ownership>(st.firms.ownership[i])) {
-        case Ownership::soe: return fin.max_leverage_soe;
-        case Ownership::foreign: return fin.max_leverage_foreign;
-        case Ownership::private_firm: break;
-    }
-    return fin.max_leverage_private * (st.firms.fund_stake[i] > 0.0 ? 1.5 : 1.0);
-}
-
 /*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
  *  China; the rest of the world for foreign firms producing abroad). */
 void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders) {
@@ -79,7 +67,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders) {
         }
         return;
     }
-    if (f.cash[i] < 0.0 && f.debt[i] - f.cash[i] <= leverage_limit(st, i) * f.capital[i]) {
+    if (f.cash[i] < 0.0 && f.debt[i] - f.cash[i] <= st.leverage_limit(i) * f.capital[i]) {
         f.debt[i] -= f.cash[i];  // roll the shortfall into new loans
         f.cash[i] = 0.0;
     }
@@ -134,23 +122,6 @@ void resolve_insolvency(State& st) {
     }
 }
 
-std::vector<double> location_cdf(const State& st, std::size_t s) {
-    const auto& sc = *st.scenario;
-    const auto& g = st.governments;
-    std::vector<double> cdf(g.size());
-    double acc = 0.0;
-    for (std::size_t k = 0; k < g.size(); ++k) {
-        acc += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] * g.strength[k * st.n_sectors() + s];
-        cdf[k] = acc;
-    }
-    return cdf;
-}
-
-std::int32_t pick(const std::vector<double>& cdf, double u) {
-    const auto it = std::upper_bound(cdf.begin(), cdf.end(), u * cdf.back());
-    return static_cast<std::int32_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
-}
-
 /*! Foreign exporters move production to China under localization requirements (yearly). */
 void localize(State& st) {
     auto& f = st.firms;
@@ -160,16 +131,16 @@ void localize(State& st) {
         if (p <= 0.0) {
             continue;
         }
-        const auto cdf = location_cdf(st, s);
+        const auto cdf = st.location_cdf(s);
         for (const auto* it = st.by_sector.begin(s); it != st.by_sector.end(s); ++it) {
             const auto i = *it;
-            if (f.localized[i] != 0 || !is_foreign(f, i)) {
+            if (f.localized[i] != 0 || !st.is_foreign(i)) {
                 continue;
             }
             core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
             if (rng.uniform() < p) {
                 f.localized[i] = 1;
-                f.government[i] = pick(cdf, rng.uniform());
+                f.government[i] = State::pick_government(cdf, rng.uniform());
             }
         }
     }

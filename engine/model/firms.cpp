@@ -18,8 +18,6 @@ namespace ipsim::model {
 
 namespace {
 
-bool is_foreign(const Firms& f, std::size_t i) { return f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign); }
-
 /*! Interest-rate discounts (per year) a firm enjoys: SOE, fund backing, preferential loans. */
 struct Discounts {
     double preferential = 0.0;  // policy instrument: counted as fiscal cost
@@ -33,7 +31,7 @@ Discounts rate_discounts(const State& st, std::size_t i) {
     if (f.localized[i] == 0) {
         return d;
     }
-    if (!is_foreign(f, i)) {
+    if (!st.is_foreign(i)) {
         d.preferential = st.now[static_cast<std::size_t>(f.sector[i])].loan_discount;
     }
     if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe)) {
@@ -59,21 +57,11 @@ double investment_subsidy_rate(const State& st, std::size_t i, double& central_p
         return 0.0;
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    central_part = is_foreign(f, i) ? 0.0 : st.now[s].investment_subsidy;
+    central_part = st.is_foreign(i) ? 0.0 : st.now[s].investment_subsidy;
     const double local = st.scenario->local.investment_subsidy * local_support_weight(st, i);
     const double total = std::min(0.9, central_part + local);
     central_part = std::min(central_part, total);
     return total;
-}
-
-double max_leverage(const State& st, std::size_t i) {
-    const auto& fin = st.scenario->finance;
-    switch (static_cast<Ownership>(st.firms.ownership[i])) {
-        case Ownership::soe: return fin.max_leverage_soe;
-        case Ownership::foreign: return fin.max_leverage_foreign;
-        case Ownership::private_firm: break;
-    }
-    return fin.max_leverage_private * (st.firms.fund_stake[i] > 0.0 ? 1.5 : 1.0);
 }
 
 /*! Counterpart flows of one firm, summed per sector of the economy. */
@@ -91,7 +79,7 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     f.revenue[i] = china_revenue + world_revenue;
     f.variable_cost[i] = cost * f.output[i];
     const double subsidy_rate = output_subsidy_rate(st, i);
-    const double central_rate = std::min(subsidy_rate, local && !is_foreign(f, i) ? now.output_subsidy : 0.0);
+    const double central_rate = std::min(subsidy_rate, local && !st.is_foreign(i) ? now.output_subsidy : 0.0);
     f.subsidy_central[i] = central_rate * cost * f.output[i];
     f.subsidy_local[i] = (subsidy_rate - central_rate) * cost * f.output[i];
     const double credit = local ? now.rd_tax_credit : 0.0;
@@ -104,7 +92,7 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     f.interest[i] = loan_rate(st, i, discounts) / 4.0 * f.debt[i];
     f.interest_subsidy[i] = discounts.preferential / 4.0 * f.debt[i];
     const double pretax = f.operating_profit[i] - f.interest[i];
-    const double rebate = local ? std::min(1.0, now.tax_rebate + (is_foreign(f, i) ? 0.0 : sc.local.tax_rebate * local_support_weight(st, i))) : 0.0;
+    const double rebate = local ? std::min(1.0, now.tax_rebate + (st.is_foreign(i) ? 0.0 : sc.local.tax_rebate * local_support_weight(st, i))) : 0.0;
     const double full_tax = sc.finance.corporate_tax * std::max(0.0, pretax);
     const double tax = sc.finance.corporate_tax * std::max(0.0, pretax - credit * f.rd[i]) * (1.0 - rebate);
     f.tax_expenditure[i] = full_tax - tax;
@@ -123,7 +111,7 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     to[rest_of_world] -= world_revenue;
     if (local) {
         to[economy] += f.variable_cost[i] + f.rd[i];
-        to[is_foreign(f, i) ? rest_of_world : economy] += f.dividends[i];
+        to[st.is_foreign(i) ? rest_of_world : economy] += f.dividends[i];
         to[banks] += f.interest[i];
         to[central] += f.tax_central[i] - f.subsidy_central[i];
     } else {
@@ -179,7 +167,7 @@ double target_utilisation(const State& st, std::size_t i, double subsidy_rate) {
 double loan_supply(const State& st, std::size_t i, double request, double capital_after) {
     const auto& sc = *st.scenario;
     const auto& f = st.firms;
-    const double room = std::max(0.0, max_leverage(st, i) * capital_after - f.debt[i]);
+    const double room = std::max(0.0, st.leverage_limit(i) * capital_after - f.debt[i]);
     double granted = std::min(request, room);
     if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::private_firm)) {
         const auto s = static_cast<std::size_t>(f.sector[i]);

@@ -21,8 +21,6 @@ namespace {
 
 constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009); y^sigma is written y * y * y below
 
-bool is_foreign(const Firms& f, std::size_t i) { return f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign); }
-
 enum SectorSum : std::size_t {
     cap_local, out_local, out_all, sales_china_local, sales_china_all, revenue_local, op_profit_local,
     firms_local, firms_chinese, productivity_chinese, capital_chinese, fund_equity_chinese, subsidies_local,
@@ -58,9 +56,9 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
         a[subsidy_central] += f.subsidy_central[i];
         a[subsidy_local_sum] += f.subsidy_local[i];
         a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? f.revenue[i] : 0.0;
-        a[revenue_chinese] += is_foreign(f, i) ? 0.0 : f.revenue[i];
+        a[revenue_chinese] += st.is_foreign(i) ? 0.0 : f.revenue[i];
         a[price_weighted_local] += f.price[i] * f.output[i];
-        if (!is_foreign(f, i)) {
+        if (!st.is_foreign(i)) {
             a[sales_china_chinese] += f.sales_china[i];
             a[firms_chinese] += 1.0;
             a[productivity_chinese] += f.productivity[i];

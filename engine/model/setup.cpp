@@ -137,30 +137,6 @@ void build_funds(State& st) {
     }
 }
 
-/*! Cumulative location weights over governments for one sector. */
-std::vector<double> location_cdf(const State& st, std::size_t s) {
-    const auto& sc = *st.scenario;
-    double region_total = 0.0;
-    for (const auto& r : sc.regions) {
-        region_total += r.size;
-    }
-    const auto& g = st.governments;
-    std::vector<double> cdf(g.size());
-    double acc = 0.0;
-    for (std::size_t k = 0; k < g.size(); ++k) {
-        const auto r = static_cast<std::size_t>(g.region[k]);
-        acc += sc.regions[r].size / region_total * g.weight[k] * g.strength[k * st.n_sectors() + s];
-        cdf[k] = acc;
-    }
-    return cdf;
-}
-
-std::int32_t draw_government(const std::vector<double>& cdf, double u) {
-    const double target = u * cdf.back();
-    const auto it = std::upper_bound(cdf.begin(), cdf.end(), target);
-    return static_cast<std::int32_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
-}
-
 struct SectorCounts {
     std::size_t exporters = 0;
     std::size_t localized = 0;
@@ -196,7 +172,7 @@ void create_firm(State& st, std::size_t s, Ownership own, bool localized_firm, c
     f.ownership[i] = static_cast<std::uint8_t>(own);
     f.localized[i] = localized_firm ? 1 : 0;
     f.alive[i] = 1;
-    f.government[i] = localized_firm ? draw_government(cdf, rng.uniform()) : -1;
+    f.government[i] = localized_firm ? State::pick_government(cdf, rng.uniform()) : -1;
     const double sigma = sc.firms.productivity_dispersion;
     const double mean = own == Ownership::foreign ? 1.0 : sector.supply.china_productivity;
     f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));
@@ -260,7 +236,7 @@ void build_firms(State& st) {
         const double share = share_total > 0.0 ? sector.supply.firm_share / share_total : 1.0 / static_cast<double>(sc.sectors.size());
         const auto n = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(static_cast<double>(sc.firms.count) * share)));
         const auto counts = split_sector(sc, sector, n);
-        const auto cdf = location_cdf(st, s);
+        const auto cdf = st.location_cdf(s);
         const std::size_t first = st.firms.size();
         for (std::size_t k = 0; k < counts.exporters; ++k) create_firm(st, s, Ownership::foreign, false, cdf);
         for (std::size_t k = 0; k < counts.localized; ++k) create_firm(st, s, Ownership::foreign, true, cdf);

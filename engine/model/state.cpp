@@ -46,6 +46,32 @@ void State::rebuild_indexes() {
     });
 }
 
+double State::leverage_limit(std::size_t i) const noexcept {
+    const auto& fin = scenario->finance;
+    switch (static_cast<Ownership>(firms.ownership[i])) {
+        case Ownership::soe: return fin.max_leverage_soe;
+        case Ownership::foreign: return fin.max_leverage_foreign;
+        case Ownership::private_firm: break;
+    }
+    return fin.max_leverage_private * (firms.fund_stake[i] > 0.0 ? 1.5 : 1.0);
+}
+
+std::vector<double> State::location_cdf(std::size_t s) const {
+    const auto& g = governments;
+    std::vector<double> cdf(g.size());
+    double acc = 0.0;
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        acc += scenario->regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] * g.strength[k * n_sectors() + s];
+        cdf[k] = acc;
+    }
+    return cdf;
+}
+
+std::int32_t State::pick_government(const std::vector<double>& cdf, double u) noexcept {
+    const auto it = std::upper_bound(cdf.begin(), cdf.end(), u * cdf.back());
+    return static_cast<std::int32_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
+}
+
 double State::money_total() const {
     const auto firm_sum = core::deterministic_sum(firms.size(), [&](std::size_t i) {
         return firms.alive[i] != 0 ? firms.cash[i] - firms.debt[i] : 0.0;

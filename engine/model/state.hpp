@@ -230,6 +230,17 @@ struct State {
     }
     /*! @brief Recomputes firm i's capacity from its capital and productivity. */
     void update_capacity(std::size_t i) noexcept { firms.capacity[i] = firms.capital[i] / capital_per_unit(i); }
+    /*! @brief True if firm i is foreign-owned. */
+    [[nodiscard]] bool is_foreign(std::size_t i) const noexcept {
+        return firms.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign);
+    }
+    /*! @brief Debt per unit of capital that firm i may carry (by ownership; fund backing helps private firms). */
+    [[nodiscard]] double leverage_limit(std::size_t i) const noexcept;
+    /*! @brief Cumulative weights over local governments for locating a firm of sector s:
+     *  region size x government weight x strength in the sector. */
+    [[nodiscard]] std::vector<double> location_cdf(std::size_t s) const;
+    /*! @brief The local government a uniform draw u in (0, 1) picks from a location_cdf. */
+    [[nodiscard]] static std::int32_t pick_government(const std::vector<double>& cdf, double u) noexcept;
     /*! @brief Rebuilds the group indexes after entry and exit. */
     void rebuild_indexes();
     /*! @brief Sum of all money balances (firms' cash - debt, governments' -debt, funds' cash, ledger). */
