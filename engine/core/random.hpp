@@ -29,6 +29,8 @@ enum class Purpose : std::uint32_t {
     entrant = 7,
     fund_candidates = 8,
     demand_shock = 9,
+    refinance = 10,
+    history = 11,
 };
 
 /*! @brief A short-lived stream of uniform, normal and Poisson draws for one agent and step. */

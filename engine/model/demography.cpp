@@ -20,6 +20,9 @@
 namespace ipsim::model {
 namespace {
 
+enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2 };
+constexpr double kCoverageCap = 5.0;  // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
+
 void update_zombies(State& st) {
     auto& f = st.firms;
     const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
@@ -46,9 +49,29 @@ double bailout_probability(const State& st, std::size_t i) {
     return f.fund_stake[i] > 0.0 ? fin.bailout_fund_backed : fin.bailout_private;
 }
 
+/*! Probability that lenders refinance a firm in distress: a logit of its interest coverage and
+ *  collateral, plus the soft-budget terms (state ownership, state-fund backing, and the backing of a
+ *  local government that supports the firm's sector). */
+double refinance_probability(const State& st, std::size_t i) {
+    const auto& fin = st.scenario->finance;
+    const auto& f = st.firms;
+    const double coverage = f.smoothed_interest[i] > 0.0 ? f.smoothed_profit[i] / f.smoothed_interest[i] : kCoverageCap;
+    const double collateral = f.debt[i] > 0.0 ? f.capital[i] / f.debt[i] : kCoverageCap;
+    double score = fin.refinance_base + fin.refinance_coverage_weight * std::clamp(coverage, -kCoverageCap, kCoverageCap) +
+                   fin.refinance_collateral_weight * (std::min(collateral, kCoverageCap) - 1.0);
+    if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe)) {
+        score += fin.refinance_soe_bonus;
+    }
+    if (f.fund_stake[i] > 0.0) {
+        score += fin.refinance_fund_bonus;
+    }
+    score += fin.refinance_local_bonus * local_support_weight(st, i);
+    return 1.0 / (1.0 + std::exp(-score));
+}
+
 /*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
  *  China; the rest of the world for foreign firms producing abroad). */
-void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders) {
+void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std::uint8_t& outcome) {
     auto& f = st.firms;
     f.bailout[i] = 0.0;
     if (f.localized[i] == 0) {
@@ -67,16 +90,31 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders) {
         }
         return;
     }
-    if (f.cash[i] < 0.0 && f.debt[i] - f.cash[i] <= st.leverage_limit(i) * f.capital[i]) {
-        f.debt[i] -= f.cash[i];  // roll the shortfall into new loans
-        f.cash[i] = 0.0;
-    }
     const double net_worth = f.cash[i] + f.capital[i] - f.debt[i];
-    if (net_worth >= 0.0 && f.cash[i] >= 0.0) {
+    const bool insolvent = net_worth < 0.0 || f.cash[i] < 0.0;
+    const double due = f.debt[i] / st.scenario->finance.loan_maturity;
+    if (!insolvent && due <= 0.0) {
+        return;
+    }
+    // Lenders decide each quarter whether to roll over the loans falling due (and, for a firm in
+    // distress, its cash shortfall and negative net worth). Refused, a solvent firm repays from
+    // cash; one that cannot defaults: the government may bail it out, otherwise it exits.
+    core::Stream refinance(st.seed, core::Purpose::refinance, f.id[i], static_cast<std::uint64_t>(st.step));
+    if (refinance.uniform() < refinance_probability(st, i)) {
+        if (f.cash[i] < 0.0) {
+            f.debt[i] -= f.cash[i];
+            f.cash[i] = 0.0;
+        }
+        outcome = insolvent ? kRefinanced : kUntouched;
+        return;
+    }
+    if (!insolvent && f.cash[i] >= due) {
+        f.cash[i] -= due;
+        f.debt[i] -= due;
         return;
     }
     core::Stream rng(st.seed, core::Purpose::bailout, f.id[i], static_cast<std::uint64_t>(st.step));
-    const bool rescued = f.localized[i] != 0 && rng.uniform() < bailout_probability(st, i);
+    const bool rescued = rng.uniform() < bailout_probability(st, i);
     if (!rescued) {
         f.alive[i] = 0;
         lenders[0] += f.cash[i] - f.debt[i];
@@ -86,6 +124,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders) {
     const double government_part = st.scenario->finance.bailout_cost_share * need;
     const double write_down = std::min(f.debt[i], need - government_part);
     f.bailout[i] = government_part;
+    outcome = kBailedOut;
     f.cash[i] += government_part;
     f.debt[i] -= write_down;
     if (f.cash[i] < 0.0) {
@@ -98,9 +137,10 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders) {
 void resolve_insolvency(State& st) {
     auto& f = st.firms;
     std::vector<std::uint8_t> was_alive(f.alive);
+    std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto totals = core::deterministic_sums<2>(f.size(), [&](std::size_t i, std::array<double, 2>& acc) {
         if (f.alive[i] != 0) {
-            resolve_firm(st, i, acc);
+            resolve_firm(st, i, acc, outcome[i]);
         } else {
             f.bailout[i] = 0.0;
         }
@@ -115,10 +155,13 @@ void resolve_insolvency(State& st) {
         st.governments.support_spent[g] += per_government[g][0];
     }
     for (std::size_t i = 0; i < f.size(); ++i) {
+        const auto s = static_cast<std::size_t>(f.sector[i]);
         if (was_alive[i] != 0 && f.alive[i] == 0) {
-            st.sectors.exits[static_cast<std::size_t>(f.sector[i])] += 1.0;
+            st.sectors.exits[s] += 1.0;
             st.funds_write_offs += f.fund_equity[i];
         }
+        st.sectors.refinanced[s] += outcome[i] == kRefinanced ? 1.0 : 0.0;
+        st.sectors.bailouts[s] += outcome[i] == kBailedOut ? 1.0 : 0.0;
     }
 }
 
@@ -176,8 +219,9 @@ void add_entrant(State& st, std::size_t g, std::size_t s, const SectorTotals& to
     const double weight = totals.china_capacity > 0.0 ? f.capacity[i] / totals.china_capacity : 0.0;
     f.share_china[i] = std::max(sc.markets.min_share, weight * st.sectors.domestic_share[s]);
     f.share_world[i] = std::max(sc.markets.min_share, weight * totals.exports_share);
+    f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
     set_appeal(st, i);
-    f.expected_demand[i] = f.capacity[i] * sc.markets.target_utilisation;
+    f.expected_demand[i] = f.capacity[i] * st.sectors.normal_utilisation[s];
     f.cumulative_output[i] = f.expected_demand[i];
     // Owners and banks finance the plant: the economy pays in equity, buys nothing back yet.
     st.ledger.economy += f.debt[i] - f.cash[i];
@@ -275,6 +319,8 @@ void update_population(State& st) {
     auto& f = st.firms;
     std::fill(st.sectors.entries.begin(), st.sectors.entries.end(), 0.0);
     std::fill(st.sectors.exits.begin(), st.sectors.exits.end(), 0.0);
+    std::fill(st.sectors.refinanced.begin(), st.sectors.refinanced.end(), 0.0);
+    std::fill(st.sectors.bailouts.begin(), st.sectors.bailouts.end(), 0.0);
     core::parallel_for(f.size(), [&](std::size_t i) {
         f.entered[i] = 0;
         f.age[i] += f.alive[i];

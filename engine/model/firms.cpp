@@ -12,11 +12,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
 
 namespace {
+
+constexpr double kLenderMemory = 0.25;  // weight of the latest quarter in lenders' view of coverage (about a year)
 
 /*! Interest-rate discounts (per year) a firm enjoys: SOE, fund backing, preferential loans. */
 struct Discounts {
@@ -78,6 +81,7 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     const double world_revenue = f.price[i] * f.sales_world[i];
     f.revenue[i] = china_revenue + world_revenue;
     f.variable_cost[i] = cost * f.output[i];
+    f.inputs[i] = local ? now.input_cost_share * f.variable_cost[i] : 0.0;
     const double subsidy_rate = output_subsidy_rate(st, i);
     const double central_rate = std::min(subsidy_rate, local && !st.is_foreign(i) ? now.output_subsidy : 0.0);
     f.subsidy_central[i] = central_rate * cost * f.output[i];
@@ -103,14 +107,19 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     f.cash[i] += f.revenue[i] - f.variable_cost[i] - f.rd[i] + subsidies - f.interest[i] - tax - f.dividends[i];
     f.capital[i] -= depreciation;
     st.update_capacity(i);
+    f.smoothed_profit[i] = (1.0 - kLenderMemory) * f.smoothed_profit[i] + kLenderMemory * f.operating_profit[i];
+    f.smoothed_interest[i] = (1.0 - kLenderMemory) * f.smoothed_interest[i] + kLenderMemory * f.interest[i];
     f.year_operating_profit[i] += f.operating_profit[i];
     f.year_interest[i] += f.interest[i];
     f.cumulative_output[i] += f.output[i];
 
+    // Sales in China are paid by final buyers (the economy) and, for their inputs, by the
+    // China-located firms of the using sectors: the economy pays China sales less input bills.
     to[economy] -= china_revenue;
     to[rest_of_world] -= world_revenue;
     if (local) {
-        to[economy] += f.variable_cost[i] + f.rd[i];
+        to[economy] += f.inputs[i];  // this firm pays its suppliers, not final buyers
+        to[economy] += f.variable_cost[i] - f.inputs[i] + f.rd[i];
         to[st.is_foreign(i) ? rest_of_world : economy] += f.dividends[i];
         to[banks] += f.interest[i];
         to[central] += f.tax_central[i] - f.subsidy_central[i];
@@ -152,15 +161,21 @@ void settle_accounts(State& st) {
 
 namespace {
 
-double target_utilisation(const State& st, std::size_t i, double subsidy_rate) {
-    const auto& sc = *st.scenario;
-    const double depreciation_year = 4.0 * sc.finance.depreciation;
+/*! Cost per quarter of holding one unit of capacity: the rate the firm pays without the leverage
+ *  spread plus depreciation, on its capital per unit, net of investment subsidies. */
+double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate) {
+    const auto& fin = st.scenario->finance;
     const auto d = rate_discounts(st, i);
-    const double reference = sc.finance.base_rate + depreciation_year;
-    const double user_cost = std::max(0.005, sc.finance.base_rate - d.preferential - d.implicit + depreciation_year) * (1.0 - subsidy_rate);
-    const double ratio = user_cost / reference;
-    const double elasticity = sc.markets.capacity_cost_elasticity;
-    return sc.markets.target_utilisation * (elasticity == 1.0 ? ratio : std::pow(ratio, elasticity));
+    const double rate = std::max(0.005, fin.base_rate - d.preferential - d.implicit);
+    return (rate / 4.0 + fin.depreciation) * st.capital_per_unit(i) * (1.0 - subsidy_rate);
+}
+
+/*! Margin of one more unit sold: price net of R&D (priced at the sector intensity) less variable
+ *  cost net of output subsidies. */
+double unit_margin(const State& st, std::size_t i) {
+    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
+    const double rd = st.scenario->sectors[s].technology.rd_intensity;
+    return st.firms.price[i] * (1.0 - rd) - unit_cost(st, i) * (1.0 - output_subsidy_rate(st, i));
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */
@@ -177,16 +192,28 @@ double loan_supply(const State& st, std::size_t i, double request, double capita
     return granted;
 }
 
+/*! Idle capacity far above what the firm wants is scrapped gradually: its book value is written off. */
+void scrap_capacity(State& st, std::size_t i, double desired) {
+    const auto& m = st.scenario->markets;
+    auto& f = st.firms;
+    const double excess = f.capacity[i] - (1.0 + m.scrap_threshold) * desired;
+    f.scrapped[i] = 0.0;
+    if (excess <= 0.0 || m.scrap_rate <= 0.0) {
+        return;
+    }
+    f.scrapped[i] = m.scrap_rate * excess;
+    f.capital[i] -= f.scrapped[i] * st.capital_per_unit(i);
+    st.update_capacity(i);
+}
+
 void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>& to, std::vector<double>& local_subsidy) {
     const auto& sc = *st.scenario;
     auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
     const double kappa = st.capital_per_unit(i);
     double central_part = 0.0;
     const double subsidy_rate = investment_subsidy_rate(st, i, central_part);
-    // Local governments push for capacity in their focus sectors (capacity targets).
-    const double push = 1.0 + sc.local.capacity_push * local_support_weight(st, i);
-    const double desired = push * f.expected_demand[i] * st.now[s].capacity_growth / target_utilisation(st, i, subsidy_rate);
+    const double desired = desired_capacity(st, i);
+    scrap_capacity(st, i, desired);
     // Replace what depreciated this quarter and close part of the gap to the desired capacity.
     const double before_depreciation = f.capacity[i] / (1.0 - sc.finance.depreciation);
     double units = std::max(0.0, sc.markets.capacity_adjustment * (desired - before_depreciation) +
@@ -227,6 +254,56 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
 }
 
 }  // namespace
+
+void initialise_histories(State& st) {
+    const auto& sc = *st.scenario;
+    auto& f = st.firms;
+    const auto years = static_cast<std::int32_t>(sc.finance.zombie_years);
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        if (f.localized[i] == 0) {
+            return;
+        }
+        // The state is at rest: the quarters before the start looked like the first one.
+        const double cost = unit_cost(st, i) * f.output[i];
+        const double revenue = f.price[i] * f.output[i];
+        const double profit = revenue * (1.0 - rd_share(st, i)) - cost * (1.0 - output_subsidy_rate(st, i)) -
+                              sc.finance.depreciation * f.capital[i];
+        const double interest = loan_rate(st, i, rate_discounts(st, i)) / 4.0 * f.debt[i];
+        f.smoothed_profit[i] = profit;
+        f.smoothed_interest[i] = interest;
+        f.bad_years[i] = profit < interest ? years : 0;
+        f.zombie[i] = profit < interest ? 1 : 0;
+    });
+}
+
+double planning_uncertainty(const State& st, std::size_t i) noexcept {
+    const auto& m = st.scenario->markets;
+    return std::sqrt(m.planning_uncertainty * m.planning_uncertainty + m.planning_horizon * st.firms.demand_variance[i]);
+}
+
+double desired_capacity(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    double central_part = 0.0;
+    const double subsidy_rate = investment_subsidy_rate(st, i, central_part);
+    const double margin = unit_margin(st, i);
+    const double ratio = margin > 0.0 ? capacity_holding_cost(st, i, subsidy_rate) / margin : 1.0;
+    // Local governments push for capacity in their focus sectors (capacity targets).
+    const double push = 1.0 + st.scenario->local.capacity_push * local_support_weight(st, i);
+    // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
+    const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
+    return push * f.expected_demand[i] * st.now[s].capacity_growth * relative / st.scenario->markets.target_utilisation;
+}
+
+double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {
+    const auto& sc = *st.scenario;
+    const auto& sector = sc.sectors[s];
+    // Costs, capital and price all scale with 1 / (productivity x frontier): the ratio does not.
+    const double cost = st.sectors.base_cost[s] * st.now[s].input_cost_factor;
+    const double holding = (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * sector.supply.capital_per_output;
+    const double margin = (1.0 + sector.supply.markup) * (cost + holding / sc.markets.target_utilisation) - cost;
+    return holding / margin;
+}
 
 void invest_capacity(State& st) {
     auto& f = st.firms;

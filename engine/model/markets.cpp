@@ -13,9 +13,11 @@
  * (input-output matrix times last quarter's output).
  */
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/random.hpp"
+#include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -46,6 +48,45 @@ double component_cut(const State& st, std::size_t s) {
     return sc.sectors[s].technology.component_intensity * std::min(1.0, std::max(own, via_inputs));
 }
 
+/*! Unit-cost index of sector k from last quarter's China prices of its inputs (Cobb-Douglas in
+ *  inputs: a cost share theta_sk of variable cost is spent on sector s at price index P_s). */
+double input_cost_factor(const State& st, std::size_t k) {
+    double log_factor = 0.0;
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const double theta = st.input_shares(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(k));
+        if (theta > 0.0) {
+            log_factor += theta * std::log(std::max(st.sectors.price_index_china[s], 1e-6));
+        }
+    }
+    return std::exp(log_factor);
+}
+
+/*! Quarterly growth factor of the world frontier: its exogenous trend times Wright's law on the
+ *  world's cumulative output (costs fall by learning_per_doubling each time experience doubles). */
+double frontier_step(const State& st, std::size_t s) {
+    const auto& tech = st.scenario->sectors[s].technology;
+    const double trend = std::pow(1.0 + tech.frontier_growth, 0.25);
+    if (tech.learning_per_doubling <= 0.0 || st.sectors.world_experience_prev[s] <= 0.0) {
+        return trend;
+    }
+    const double exponent = -std::log2(1.0 - tech.learning_per_doubling);
+    const double growth = st.sectors.world_experience[s] / st.sectors.world_experience_prev[s];
+    return trend * std::pow(std::max(growth, 1.0), exponent);
+}
+
+/*! Normal utilisation: the expected utilisation of a no-policy firm that sizes capacity for the
+ *  demand uncertainty the sector's firms have seen, facing demand shocks of that size. Without
+ *  shocks it is markets.target_utilisation. */
+void update_normal_utilisation(State& st, std::size_t s) {
+    const auto& m = st.scenario->markets;
+    auto& sec = st.sectors;
+    const double ratio = no_policy_cost_ratio(st, s);
+    sec.reference_capacity[s] = newsvendor::capacity_factor(m.planning_uncertainty, ratio);
+    const double seen = std::sqrt(m.planning_uncertainty * m.planning_uncertainty + m.planning_horizon * sec.demand_variance[s]);
+    const double capacity = newsvendor::capacity_factor(seen, ratio) / sec.reference_capacity[s] / m.target_utilisation;
+    sec.normal_utilisation[s] = newsvendor::expected_utilisation(capacity, std::sqrt(sec.demand_variance[s]));
+}
+
 void update_tariff_trigger(State& st, std::size_t s) {
     const auto& world = st.scenario->sectors[s].world;
     auto& sec = st.sectors;
@@ -59,9 +100,8 @@ void update_tariff_trigger(State& st, std::size_t s) {
 
 }  // namespace
 
-void update_conditions(State& st) {
+void set_instruments(State& st, double year) {
     const auto& sc = *st.scenario;
-    const double year = st.year();
     const double central = sc.policy_scale.central.at(year);
     st.now.resize(st.n_sectors());
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
@@ -81,15 +121,30 @@ void update_conditions(State& st) {
         c.tariff = sector.world.tariff.at(year) + (st.sectors.trigger_fired[s] != 0 ? sector.world.trigger_tariff : 0.0);
         st.sectors.tariff[s] = c.tariff;
         c.export_control = sector.world.export_control.at(year);
-        c.china_growth_factor = next_level(c.china_growth_factor, sector.demand.china_growth, year, st.step);
-        c.world_growth_factor = next_level(c.world_growth_factor, sector.demand.world_growth, year, st.step);
-        c.frontier_step = std::pow(1.0 + sector.technology.frontier_growth, 0.25);
-        c.intermediate_share = st.io.col(static_cast<Eigen::Index>(s)).sum();
+        c.input_cost_share = st.input_shares.rows() > 0 ? st.input_shares.col(static_cast<Eigen::Index>(s)).sum() : 0.0;
         c.capacity_growth = std::pow(1.0 + std::clamp(st.sectors.demand_growth_expected[s], -0.3, 0.6), 0.25);
     }
     st.local_scale = sc.policy_scale.local.at(year);
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         st.now[s].component_cut = component_cut(st, s);
+        st.now[s].input_cost_factor = st.input_shares.rows() > 0 ? input_cost_factor(st, s) : 1.0;
+        update_normal_utilisation(st, s);
+    }
+}
+
+void update_conditions(State& st) {
+    const auto& sc = *st.scenario;
+    const double year = st.year();
+    set_instruments(st, year);
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& demand = sc.sectors[s].demand;
+        auto& c = st.now[s];
+        c.china_growth_factor = next_level(c.china_growth_factor, demand.china_growth, year, st.step);
+        c.world_growth_factor = next_level(c.world_growth_factor, demand.world_growth, year, st.step);
+        // The trend price follows the exogenous frontier, plus any extra change the paths embody.
+        const double frontier_trend = st.step == 0 ? 1.0 : std::pow(1.0 + sc.sectors[s].technology.frontier_growth, 0.25);
+        c.trend_price_factor = next_level(c.trend_price_factor, demand.trend_price_change, year, st.step) / frontier_trend;
+        c.frontier_step = frontier_step(st, s);
     }
 }
 
@@ -106,10 +161,11 @@ double local_support_weight(const State& st, std::size_t i) noexcept {
     return st.local_scale * st.governments.support_multiplier[g];
 }
 
-/*! Unit cost at initial prices: sector base cost over absolute productivity. */
+/*! Variable unit cost: sector base cost over absolute productivity, times the index of input prices. */
 double unit_cost(const State& st, std::size_t i) noexcept {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    return st.sectors.base_cost[s] / (st.firms.productivity[i] * st.sectors.frontier[s]);
+    const double inputs = st.firms.localized[i] != 0 ? st.now[s].input_cost_factor : 1.0;
+    return st.sectors.base_cost[s] * inputs / (st.firms.productivity[i] * st.sectors.frontier[s]);
 }
 
 double rd_share(const State& st, std::size_t i) noexcept {
@@ -121,16 +177,43 @@ double rd_share(const State& st, std::size_t i) noexcept {
 
 double full_unit_cost(const State& st, std::size_t i) noexcept {
     const auto& sc = *st.scenario;
-    const double capital_cost = (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * st.capital_per_unit(i) / sc.markets.target_utilisation;
+    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
+    const double capital_cost = (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * st.capital_per_unit(i) / st.sectors.normal_utilisation[s];
     return unit_cost(st, i) + capital_cost;
+}
+
+/*! Full unit cost net of the passed-on output subsidy: what a firm's price covers. */
+double cost_basis(const State& st, std::size_t i, double subsidy_rate) noexcept {
+    const double pass = st.scenario->markets.subsidy_pass_through;
+    return full_unit_cost(st, i) - pass * subsidy_rate * unit_cost(st, i);
 }
 
 double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
     // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
+    // Rivals tie prices together: a firm prices on a geometric mean of its own cost and the mean
+    // cost of its group (China-located or abroad), so high-cost firms earn thinner margins.
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double pass = st.scenario->markets.subsidy_pass_through;
     const double rd = st.scenario->sectors[s].technology.rd_intensity;
-    return (1.0 + markup) * (full_unit_cost(st, i) - pass * subsidy_rate * unit_cost(st, i)) / (1.0 - rd);
+    const double own = cost_basis(st, i, subsidy_rate);
+    const double reference = st.firms.localized[i] != 0 ? st.sectors.reference_cost_china[s] : st.sectors.reference_cost_abroad[s];
+    const double pi = st.scenario->markets.price_convergence;
+    const double basis = pi > 0.0 && reference > 0.0 && own > 0.0 ? std::pow(own, 1.0 - pi) * std::pow(reference, pi) : own;
+    return (1.0 + markup) * basis / (1.0 - rd);
+}
+
+void update_reference_costs(State& st) {
+    const auto& f = st.firms;
+    std::vector<std::array<double, 4>> sums;
+    core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
+        const double weight = std::max(f.output[i], 0.0);
+        const std::size_t group = f.localized[i] != 0 ? 0 : 2;
+        acc[group] += weight * cost_basis(st, i, output_subsidy_rate(st, i));
+        acc[group + 1] += weight;
+    });
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        st.sectors.reference_cost_china[s] = sums[s][1] > 0.0 ? sums[s][0] / sums[s][1] : 0.0;
+        st.sectors.reference_cost_abroad[s] = sums[s][3] > 0.0 ? sums[s][2] / sums[s][3] : 0.0;
+    }
 }
 
 double output_subsidy_rate(const State& st, std::size_t i) noexcept {
@@ -161,8 +244,10 @@ void set_prices(State& st) {
         const double share = 0.5 * (f.share_china[i] + f.share_world[i]);
         const double utilisation = f.localized[i] != 0 ? st.sectors.utilisation[s]
                                                        : (f.capacity[i] > 0.0 ? f.output[i] / f.capacity[i] : 1.0);
-        const double slack = std::max(0.0, m.target_utilisation - utilisation);
-        const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / m.target_utilisation);
+        // A price war starts when utilisation falls below the sector's own normal utilisation.
+        const double normal_u = st.sectors.normal_utilisation[s];
+        const double slack = std::max(0.0, normal_u - utilisation);
+        const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / normal_u);
         f.markup[i] = normal * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - 1.0 / n)) * war;
         f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
     });
@@ -218,22 +303,24 @@ Competitiveness competitiveness(const State& st, std::size_t i) {
 }  // namespace
 
 void set_appeal(State& st, std::size_t i) {
+    // The appeal makes the current shares the rest point of the share dynamics at the firm's price
+    // and under the policy in force, without orders left unfilled or demand shocks.
     auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double price = list_price(st, i, st.scenario->sectors[s].supply.markup, 0.0);
-    const double base = base_competitiveness(st.scenario->markets, price, f.productivity[i], 0.0);
-    f.appeal_china[i] = std::log(f.share_china[i]) - base;
-    f.appeal_world[i] = std::log(f.share_world[i]) - base;
+    const auto t = policy_terms(st, i);
+    const double base = base_competitiveness(st.scenario->markets, f.price[i], f.productivity[i], 0.0);
+    f.appeal_china[i] = std::log(f.share_china[i]) - base - t.china;
+    f.appeal_world[i] = std::log(f.share_world[i]) - base - t.world;
 }
 
 void calibrate_appeal(State& st) {
     auto& f = st.firms;
     auto& sec = st.sectors;
+    update_reference_costs(st);
     for (std::size_t i = 0; i < f.size(); ++i) {
         f.share_china[i] = std::max(f.share_china[i], st.scenario->markets.min_share);
         f.share_world[i] = std::max(f.share_world[i], st.scenario->markets.min_share);
+        f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
         set_appeal(st, i);
-        f.price[i] = list_price(st, i, f.markup[i], 0.0);
     }
     std::vector<std::array<double, 4>> sums;
     core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
@@ -281,6 +368,16 @@ void update_shares(State& st, const std::vector<Competitiveness>& e) {
     });
 }
 
+}  // namespace
+
+Eigen::VectorXd input_spending(const State& st) {
+    const auto ns = static_cast<Eigen::Index>(st.n_sectors());
+    const Eigen::Map<const Eigen::VectorXd> cost(st.sectors.variable_cost_china.data(), ns);
+    return st.input_shares * cost;
+}
+
+namespace {
+
 void compute_demand(State& st) {
     const auto& sc = *st.scenario;
     auto& f = st.firms;
@@ -291,18 +388,21 @@ void compute_demand(State& st) {
         acc[0] += f.share_china[i] * f.price[i];
         acc[1] += f.share_world[i] * f.price[i] * (f.localized[i] != 0 ? 1.0 + st.now[s].tariff : 1.0);
     });
-    const auto ns = static_cast<Eigen::Index>(st.n_sectors());
-    const Eigen::Map<const Eigen::VectorXd> output(sec.output_china.data(), ns);
-    const Eigen::VectorXd intermediate = st.io * output;
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
-        const auto& demand = sc.sectors[s].demand;
         sec.price_index_china[s] = price[s][0] / sec.price_china0[s];
         sec.price_index_world[s] = price[s][1] / sec.price_world0[s];
+    }
+    const Eigen::VectorXd intermediate = input_spending(st);
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& demand = sc.sectors[s].demand;
+        // Trend paths are demand at the price path they embody (trend_price_change): only prices that
+        // deviate from that path (learning, subsidies, price wars, tariffs) move demand off trend.
+        const double trend_price = st.now[s].trend_price_factor;
         sec.demand_china[s] = sec.final_china0[s] * st.now[s].china_growth_factor *
-                                  std::pow(sec.price_index_china[s], -demand.elasticity) +
-                              intermediate(static_cast<Eigen::Index>(s));
+                                  std::pow(sec.price_index_china[s] / trend_price, -demand.elasticity) +
+                              intermediate(static_cast<Eigen::Index>(s)) / sec.price_index_china[s];
         sec.demand_world[s] = demand.world * st.now[s].world_growth_factor *
-                              std::pow(sec.price_index_world[s], -demand.elasticity);
+                              std::pow(sec.price_index_world[s] / trend_price, -demand.elasticity);
     }
 }
 
@@ -317,15 +417,20 @@ void produce(State& st) {
         const double china = f.share_china[i] * sec.demand_china[s];
         const double world = f.share_world[i] * sec.demand_world[s];
         const double demanded = china + world;
-        const double usable = f.capacity[i] * (f.localized[i] != 0 ? 1.0 - st.now[s].component_cut : 1.0);
-        f.usable_capacity[i] = usable;
-        f.output[i] = std::min(demanded, usable);
+        // Missing foreign components bind on every unit made, not only on idle capacity.
+        const double supplied = f.localized[i] != 0 ? 1.0 - st.now[s].component_cut : 1.0;
+        f.usable_capacity[i] = f.capacity[i] * supplied;
+        f.output[i] = std::min(demanded, f.capacity[i]) * supplied;
         const double filled = demanded > 0.0 ? f.output[i] / demanded : 1.0;
         f.sales_china[i] = filled * china;
         f.sales_world[i] = filled * world;
         f.unfilled[i] = 1.0 - filled;
-        const double w = st.scenario->markets.expectation_weight;
-        f.expected_demand[i] = (1.0 - w) * f.expected_demand[i] + w * demanded;
+        const auto& m = st.scenario->markets;
+        if (demanded > 0.0 && f.expected_demand[i] > 0.0) {
+            const double error = std::log(demanded / f.expected_demand[i]);
+            f.demand_variance[i] = (1.0 - m.volatility_weight) * f.demand_variance[i] + m.volatility_weight * error * error;
+        }
+        f.expected_demand[i] = (1.0 - m.expectation_weight) * f.expected_demand[i] + m.expectation_weight * demanded;
     });
 }
 

@@ -26,7 +26,7 @@ enum SectorSum : std::size_t {
     firms_local, firms_chinese, productivity_chinese, capital_chinese, fund_equity_chinese, subsidies_local,
     exports_value, out_sq_local, revenue_value_local, productivity_weighted, zombies_local, capital_local,
     zombie_capital, investment_local, rd_local, subsidy_central, subsidy_local_sum, soe_revenue, demand_total,
-    price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, kSectorSums
+    price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, varcost_local, inputs_local, variance_local, scrapped_local, china_value_all, markup_weighted, kSectorSums
 };
 
 std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
@@ -35,6 +35,7 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
     core::group_sums<kSectorSums>(st.by_sector, sums, [&](std::size_t i, std::array<double, kSectorSums>& a) {
         a[out_all] += f.output[i];
         a[sales_china_all] += f.sales_china[i];
+        a[china_value_all] += f.price[i] * f.sales_china[i];
         if (f.localized[i] == 0) {
             return;
         }
@@ -58,6 +59,11 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
         a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? f.revenue[i] : 0.0;
         a[revenue_chinese] += st.is_foreign(i) ? 0.0 : f.revenue[i];
         a[price_weighted_local] += f.price[i] * f.output[i];
+        a[varcost_local] += f.variable_cost[i];
+        a[inputs_local] += f.inputs[i];
+        a[variance_local] += f.demand_variance[i];
+        a[scrapped_local] += f.scrapped[i];
+        a[markup_weighted] += f.output[i] * f.price[i] * (1.0 - st.scenario->sectors[static_cast<std::size_t>(f.sector[i])].technology.rd_intensity) / full_unit_cost(st, i);
         if (!st.is_foreign(i)) {
             a[sales_china_chinese] += f.sales_china[i];
             a[firms_chinese] += 1.0;
@@ -119,8 +125,43 @@ double misallocation_gain(const State& st) {
 
 }  // namespace
 
+namespace {
+
+/*! Chained self-sufficiency: the national domestic share moves each quarter by the change of the
+ *  sectors' domestic shares weighted by the value of China's market last quarter. */
+void chain_self_sufficiency(State& st, const std::vector<std::array<double, kSectorSums>>& sums, const std::vector<double>& previous_share) {
+    const std::size_t ns = st.n_sectors();
+    if (st.china_market_value.empty()) {
+        st.china_market_value.assign(ns, 0.0);
+        for (std::size_t s = 0; s < ns; ++s) {
+            st.china_market_value[s] = sums[s][china_value_all];
+        }
+        st.china_market_value0 = st.china_market_value;
+        double total = 0.0, domestic = 0.0;
+        for (std::size_t s = 0; s < ns; ++s) {
+            total += st.china_market_value[s];
+            domestic += st.china_market_value[s] * st.sectors.domestic_share[s];
+        }
+        st.self_sufficiency_chained = ratio(domestic, total);
+        return;
+    }
+    double now = 0.0, before = 0.0;
+    for (std::size_t s = 0; s < ns; ++s) {
+        now += st.china_market_value[s] * st.sectors.domestic_share[s];
+        before += st.china_market_value[s] * previous_share[s];
+    }
+    st.self_sufficiency_chained *= ratio(now, before, 1.0);
+    for (std::size_t s = 0; s < ns; ++s) {
+        st.china_market_value[s] = sums[s][china_value_all];
+    }
+}
+
+}  // namespace
+
 void summarize_sectors(State& st) {
+    update_reference_costs(st);
     const auto sums = sector_sums(st);
+    const auto previous_share = st.sectors.domestic_share;
     auto& sec = st.sectors;
     const std::size_t ns = st.n_sectors();
     const std::size_t slot = static_cast<std::size_t>(st.step % 4);
@@ -134,7 +175,15 @@ void summarize_sectors(State& st) {
             sec.normal_margin[s] = sec.margin[s];
         }
         sec.output_china[s] = a[out_local];
+        if (st.step > 0 || a[varcost_local] > 0.0) {
+            sec.world_experience_prev[s] = sec.world_experience[s];
+            sec.world_experience[s] += a[out_all];
+        }
+        if (st.step > 0 || a[varcost_local] > 0.0) {
+            sec.variable_cost_china[s] = a[varcost_local];
+        }
         sec.mean_capacity[s] = ratio(a[cap_local], a[firms_local]);
+        sec.demand_variance[s] = ratio(a[variance_local], a[firms_local]);
         sec.mean_productivity[s] = ratio(a[productivity_chinese], a[firms_chinese], st.scenario->sectors[s].supply.china_productivity);
         sec.fund_presence[s] = ratio(a[fund_equity_chinese], a[capital_chinese]);
         sec.subsidy_sales_year[s] += a[subsidy_central] + a[subsidy_local_sum];
@@ -150,6 +199,7 @@ void summarize_sectors(State& st) {
             sec.sales_year[s] = 0.0;
         }
     }
+    chain_self_sufficiency(st, sums, previous_share);
 }
 
 namespace {
@@ -188,6 +238,12 @@ void sector_outcomes(const State& st, const std::vector<std::array<double, kSect
         put("frontier_gap", s, 1.0 - productivity);
         put("hhi", s, ratio(a[out_sq_local], a[out_local] * a[out_local]));
         put("margin", s, sec.margin[s]);
+        put("price_cost_margin", s, ratio(a[markup_weighted], a[out_local], 1.0) - 1.0);
+        put("normal_utilization", s, sec.normal_utilisation[s]);
+        put("scrapped", s, a[scrapped_local]);
+        put("refinanced", s, sec.refinanced[s]);
+        put("bailouts", s, sec.bailouts[s]);
+        put("inputs", s, a[inputs_local]);
         put("investment", s, a[investment_local]);
         put("rd", s, a[rd_local]);
         put("fund_equity", s, sec.fund_equity_flow[s]);
@@ -207,7 +263,7 @@ void region_outcomes(const State& st, StepRecord& r) {
     const std::size_t ns = st.n_sectors();
     std::vector<std::array<double, 1>> value_added;
     core::group_sums<1>(st.by_government, value_added, [&](std::size_t i, std::array<double, 1>& a) {
-        a[0] += f.revenue[i] - st.now[static_cast<std::size_t>(f.sector[i])].intermediate_share * f.output[i];
+        a[0] += f.revenue[i] - f.inputs[i];
     });
     std::vector<double> per_region(nr * 10, 0.0);
     std::vector<double> governments(nr, 0.0);
@@ -284,7 +340,14 @@ void national_outcomes(const State& st, const std::vector<std::array<double, kSe
         local_debt += d;
     }
     put("fiscal_cost", flows[0] + paid_in_quarter);
-    put("self_sufficiency", ratio(china_local, china_all));
+    double fixed_total = 0.0, fixed_domestic = 0.0;
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        fixed_total += st.china_market_value0[s];
+        fixed_domestic += st.china_market_value0[s] * st.sectors.domestic_share[s];
+    }
+    put("self_sufficiency", st.self_sufficiency_chained);
+    put("self_sufficiency_fixed_weights", ratio(fixed_domestic, fixed_total));
+    put("self_sufficiency_quantity", ratio(china_local, china_all));
     put("zombie_share", ratio(zombies, firms_local_n));
     put("zombie_capital_share", ratio(zombie_capital_sum, capital));
     put("soe_revenue_share_key", ratio(key_soe, key_revenue));

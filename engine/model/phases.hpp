@@ -19,6 +19,10 @@ void setup_state(State& state);
 /*! @brief Instruments and exogenous paths in force (reads scenario, sector outcomes; writes now, tariffs). */
 void update_conditions(State& state);
 
+/*! @brief Instruments in force at `year` (no trend levels): used by update_conditions and, at the
+ *  quarter before the start, to set up a state at rest with the policy then in force. */
+void set_instruments(State& state, double year);
+
 /*! @brief Central government, yearly: priorities from target gaps, tournament transfers. */
 void central_government(State& state);
 
@@ -67,8 +71,29 @@ void summarize_sectors(State& state);
 /*! @brief Variable unit cost plus the normal capital cost per unit at target utilisation. */
 [[nodiscard]] double full_unit_cost(const State& state, std::size_t firm) noexcept;
 
-/*! @brief Price at a markup: (1 + markup)(full cost - passed-on subsidy) / (1 - R&D intensity). */
+/*! @brief Price at a markup over a blend of the firm's cost basis (full cost - passed-on subsidy) and
+ *  its rivals' (price_convergence), over (1 - R&D intensity). */
 [[nodiscard]] double list_price(const State& state, std::size_t firm, double markup, double subsidy_rate) noexcept;
+
+/*! @brief Lenders' view and zombie history of the initial firms: the quarters before the start are
+ *  taken to look like the first (the state is at rest), so a firm whose operating profit does not
+ *  cover its interest at the start has been short for zombie_years already. */
+void initialise_histories(State& state);
+
+/*! @brief Log-standard deviation of demand firm i plans its capacity for (sector floor plus what it has seen). */
+[[nodiscard]] double planning_uncertainty(const State& state, std::size_t firm) noexcept;
+
+/*! @brief Capacity firm i wants for next quarter: the newsvendor choice at its own cost of capacity and
+ *  margin, times the local capacity push in focus sectors. */
+[[nodiscard]] double desired_capacity(const State& state, std::size_t firm) noexcept;
+
+/*! @brief Cost of holding a unit of capacity over the margin it earns, for a firm of sector s without
+ *  policy at the sector's normal price (the ratio behind normal utilisation). */
+[[nodiscard]] double no_policy_cost_ratio(const State& state, std::size_t sector) noexcept;
+
+/*! @brief Output-weighted mean cost basis (full cost net of passed-on subsidies) of China-located
+ *  firms and of firms abroad, per sector: the rival cost that prices converge to. */
+void update_reference_costs(State& state);
 
 /*! @brief Output subsidy of firm i as a share of unit cost (central plus local). */
 [[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm) noexcept;
@@ -78,6 +103,14 @@ void set_appeal(State& state, std::size_t firm);
 
 /*! @brief Appeal of every initial firm and the price-index bases (called once by setup). */
 void calibrate_appeal(State& state);
+
+/*! @brief Spending of China-located firms on each sector's output as inputs (bn CNY, last quarter's
+ *  variable costs times the input cost shares): intermediate demand in value terms. */
+[[nodiscard]] Eigen::VectorXd input_spending(const State& state);
+
+/*! @brief Share of each sector's variable cost spent on the others (from the value coefficients of
+ *  the links and the initial cost structure), and the initial final demand in China. */
+void calibrate_input_output(State& state);
 
 /*! @brief Effective local support rate of firm i's local government in its sector (0 if none). */
 [[nodiscard]] double local_support_weight(const State& state, std::size_t firm) noexcept;

@@ -76,11 +76,16 @@ struct MarketSettings {
     double min_share = 1e-7;
     double export_control_penalty = 1.0;
     double localization_response = 0.15;
-    double capacity_cost_elasticity = 1.0;
+    double volatility_weight = 0.1;
+    double planning_uncertainty = 0.3;
+    double planning_horizon = 4.0;
+    double scrap_rate = 0.05;
+    double scrap_threshold = 0.25;
     double payout_ratio = 0.3;
     double subsidy_pass_through = 0.5;
-    double demand_shock = 0.35;
-    double demand_shock_persistence = 0.95;
+    double price_convergence = 0.5;
+    double demand_shock = 0.15;
+    double demand_shock_persistence = 0.9;
 
     template <class V>
     void visit(V& v) {
@@ -93,16 +98,21 @@ struct MarketSettings {
         v.number("market_access_penalty", market_access_penalty, {"1", 1.5, non_negative(), "competitiveness penalty per unit of market-access restriction for all foreign firms in China", "assumption"});
         v.number("markup_share_sensitivity", markup_share_sensitivity, {"1", 0.5, non_negative(), "markup rise per unit of market share above the symmetric share", "assumption"});
         v.number("price_war_sensitivity", price_war_sensitivity, {"1", 1.5, non_negative(), "markup cut per unit of sector utilisation below target (price war)", "assumption"});
-        v.number("target_utilisation", target_utilisation, {"1", 0.8, Range{0.0, 1.0, true, false}, "utilisation firms plan capacity for", "EC steel estimates (2016): healthy 75-85%"});
+        v.number("target_utilisation", target_utilisation, {"1", 0.8, Range{0.0, 1.0, true, false}, "normal utilisation: capacity use a firm plans for without policy and without demand shocks (the newsvendor rule moves capacity around it)", "EC steel estimates (2016): healthy 75-85%"});
         v.number("expectation_weight", expectation_weight, {"1", 0.3, Range{0.0, 1.0, true, false}, "weight of the latest quarter in adaptive demand expectations", "assumption"});
         v.number("capacity_adjustment", capacity_adjustment, {"1 per quarter", 0.25, Range{0.0, 1.0, true, false}, "share of the capacity gap closed per quarter", "assumption"});
         v.number("min_share", min_share, {"1", 1e-7, Range{0.0, 0.01, true, false}, "floor on a firm's market share (keeps replicator shares positive)", "assumption"});
         v.number("export_control_penalty", export_control_penalty, {"1", 1.0, non_negative(), "competitiveness penalty in China per unit of export control for foreign firms producing abroad", "assumption"});
         v.number("localization_response", localization_response, {"1 per year", 0.15, unit_interval(), "probability per year and unit of localization requirement that a foreign exporter moves production to China", "assumption; seed 004 (In China for China)"});
-        v.number("capacity_cost_elasticity", capacity_cost_elasticity, {"1", 1.0, non_negative(), "elasticity of target utilisation to the user cost of capacity (cheap capacity is held idle)", "assumption"});
+        v.number("volatility_weight", volatility_weight, {"1", 0.1, Range{0.0, 1.0, true, false}, "weight of the latest squared log forecast error in the demand variance a firm has seen", "assumption"});
+        v.number("planning_uncertainty", planning_uncertainty, {"log points", 0.3, non_negative(), "demand uncertainty every firm plans capacity for, before what it has seen (log standard deviation)", "assumption"});
+        v.number("planning_horizon", planning_horizon, {"quarter", 4.0, non_negative(), "quarters ahead a firm plans capacity for: its quarterly forecast-error variance is scaled by it", "assumption (about a year to build capacity)"});
+        v.number("scrap_rate", scrap_rate, {"1 per quarter", 0.05, unit_interval(), "share of capacity above the scrap threshold that a firm scraps each quarter (written off)", "assumption"});
+        v.number("scrap_threshold", scrap_threshold, {"1", 0.25, non_negative(), "capacity above desired capacity, relative, that a firm keeps before scrapping", "assumption"});
         v.number("payout_ratio", payout_ratio, {"1", 0.3, unit_interval(), "share of positive net profit paid out as dividends", "assumption"});
-        v.number("demand_shock", demand_shock, {"1", 0.35, non_negative(), "standard deviation of the quarterly firm-specific demand (appeal) shock", "assumption (idiosyncratic shocks of heterogeneous-firm models)"});
-        v.number("demand_shock_persistence", demand_shock_persistence, {"1", 0.95, Range{0.0, 1.0, false, true}, "AR(1) persistence of the firm-specific demand shock", "assumption"});
+        v.number("demand_shock", demand_shock, {"1", 0.15, non_negative(), "standard deviation of the quarterly firm-specific demand (appeal) shock", "assumption (idiosyncratic shocks of heterogeneous-firm models)"});
+        v.number("demand_shock_persistence", demand_shock_persistence, {"1", 0.9, Range{0.0, 1.0, false, true}, "AR(1) persistence of the firm-specific demand shock", "assumption"});
+        v.number("price_convergence", price_convergence, {"1", 0.5, unit_interval(), "weight of rivals' mean cost in the cost a firm prices on (0: own cost only; 1: the group's mean): high-cost firms earn thinner margins", "assumption (Bertrand-like competition among close substitutes)"});
         v.number("subsidy_pass_through", subsidy_pass_through, {"1", 0.5, unit_interval(), "share of the output subsidy passed on to buyers as a lower price", "assumption"});
     }
 };
@@ -129,6 +139,13 @@ struct FinanceSettings {
     double initial_leverage = 0.5;
     double initial_cash = 0.1;
     double crowding_out = 0.3;
+    double loan_maturity = 8.0;
+    double refinance_base = -1.0;
+    double refinance_coverage_weight = 1.5;
+    double refinance_collateral_weight = 1.0;
+    double refinance_soe_bonus = 2.5;
+    double refinance_fund_bonus = 1.5;
+    double refinance_local_bonus = 1.5;
 
     template <class V>
     void visit(V& v) {
@@ -151,6 +168,13 @@ struct FinanceSettings {
         v.integer("zombie_years", zombie_years, {"year", 3, between(1, 20), "consecutive years of operating profit below interest that make a zombie", "MODEL_BRIEF; IMF and Chinese literature"});
         v.number("initial_leverage", initial_leverage, {"debt per capital", 0.5, non_negative(), "debt of initial firms relative to their capital", "assumption"});
         v.number("initial_cash", initial_cash, {"share of capital", 0.1, non_negative(), "cash of initial firms relative to their capital", "assumption"});
+        v.number("loan_maturity", loan_maturity, {"quarter", 8.0, Range{1.0, 1e6}, "average maturity of firm loans: 1/maturity of the debt falls due each quarter and must be refinanced or repaid", "assumption (mostly short-term bank loans, PBoC)"});
+        v.number("refinance_base", refinance_base, {"log odds", -1.0, between(-20, 20), "lenders' log odds of refinancing a distressed private firm with zero interest coverage and collateral equal to its debt", "assumption"});
+        v.number("refinance_coverage_weight", refinance_coverage_weight, {"log odds per unit", 1.5, non_negative(), "rise in the log odds of refinancing per unit of interest coverage (operating profit / interest, recent quarters, capped at 5)", "assumption"});
+        v.number("refinance_collateral_weight", refinance_collateral_weight, {"log odds per unit", 1.0, non_negative(), "rise in the log odds of refinancing per unit of capital / debt above 1 (capped at 5)", "assumption"});
+        v.number("refinance_soe_bonus", refinance_soe_bonus, {"log odds", 2.5, non_negative(), "soft budget: extra log odds that state banks refinance an SOE", "assumption; Lam et al. IMF WP/17/266 (implicit guarantees)"});
+        v.number("refinance_fund_bonus", refinance_fund_bonus, {"log odds", 1.5, non_negative(), "soft budget: extra log odds for a firm with state-fund equity", "assumption"});
+        v.number("refinance_local_bonus", refinance_local_bonus, {"log odds", 1.5, non_negative(), "soft budget: extra log odds per unit of local support for a firm in its local government's focus sector", "assumption; seed 003 (local protection)"});
         v.number("crowding_out", crowding_out, {"1", 0.3, unit_interval(), "cut in bank credit to private firms per unit of state-fund equity share in their sector", "assumption; seed 003 (crowding out private funds)"});
     }
 };
@@ -163,9 +187,11 @@ struct TechnologySettings {
     double cluster_boost = 0.5;
     double learning_rate = 0.03;
     double max_relative_productivity = 1.3;
+    double export_control_setback = 1.0;
 
     template <class V>
     void visit(V& v) {
+        v.number("export_control_setback", export_control_setback, {"1", 1.0, non_negative(), "share of innovation, imitation and technology transfer lost per unit of (component intensity x export control): access to foreign tools, design software and IP", "assumption; seed 003 (a serious setback when cut off from foundational technology)"});
         v.number("innovation_rate", innovation_rate, {"1", 1.0, non_negative(), "expected innovation pace of a Chinese firm with the sector's normal R&D intensity and difficulty 1, relative to the frontier's growth", "assumption (the frontier is itself the result of R&D at normal intensity)"});
         v.number("imitation_rate", imitation_rate, {"1 per quarter", 0.005, unit_interval(), "share of the gap to the domestic best practice closed per quarter", "assumption"});
         v.number("transfer_boost", transfer_boost, {"1", 1.0, non_negative(), "extra imitation per unit of localized-foreign output share in the firm's local-government sector", "assumption; seed 004 (localization push)"});
@@ -297,6 +323,7 @@ struct SectorDemand {
     double world = 300.0;
     TimePath china_growth{0.06};
     TimePath world_growth{0.03};
+    TimePath trend_price_change{0.0};
     double elasticity = 1.0;
     double procurement_segment = 0.1;
 
@@ -306,6 +333,7 @@ struct SectorDemand {
         v.number("world", world, {"bn CNY per quarter", 300.0, positive(), "demand in the rest of the world at the initial price", "assumption"});
         v.path("china_growth", china_growth, {"1 per year", 0.06, between(-0.5, 2), "trend growth of Chinese demand (a path: growth rates in force from each year)", "assumption"});
         v.path("world_growth", world_growth, {"1 per year", 0.03, between(-0.5, 2), "trend growth of rest-of-world demand (a path)", "assumption"});
+        v.path("trend_price_change", trend_price_change, {"1 per year", 0.0, between(-0.9, 1), "yearly change of the price level embodied in the growth paths, on top of the exogenous frontier's cost path (e.g. the observed price fall that learning produced): only prices off this path move demand off trend", "assumption"});
         v.number("elasticity", elasticity, {"1", 1.0, positive(), "price elasticity of demand (> 0)", "assumption"});
         v.number("procurement_segment", procurement_segment, {"1", 0.1, unit_interval(), "share of Chinese demand bought by government and SOE buyers (where procurement preferences apply)", "assumption"});
     }
@@ -321,7 +349,6 @@ struct SectorSupply {
     double capital_per_output = 1.5;
     double capital_share = 0.4;
     double markup = 0.15;
-    double initial_utilisation = 0.8;
     double china_world_share = 0.2;
     double initial_domestic_share = 0.5;
 
@@ -335,7 +362,6 @@ struct SectorSupply {
         v.number("capital_per_output", capital_per_output, {"CNY capital per CNY quarterly capacity", 1.5, positive(), "price of one unit of quarterly capacity", "assumption"});
         v.number("capital_share", capital_share, {"1", 0.4, Range{0.0, 1.0, true, true}, "capital elasticity alpha in the Hsieh-Klenow measure", "Hsieh and Klenow (2009) use US shares; assumption"});
         v.number("markup", markup, {"1", 0.15, non_negative(), "normal markup over unit cost", "assumption"});
-        v.number("initial_utilisation", initial_utilisation, {"1", 0.8, Range{0.0, 1.0, true, false}, "utilisation at the start", "assumption"});
         v.number("china_world_share", china_world_share, {"1", 0.2, Range{0.0, 1.0, true, true}, "initial share of China-located firms in world output", "assumption"});
         v.number("initial_domestic_share", initial_domestic_share, {"1", 0.5, Range{0.0, 1.0, true, true}, "initial share of China's market supplied by China-located firms (the rest of China-located output is exported)", "assumption"});
     }
@@ -347,10 +373,12 @@ struct SectorTechnology {
     double rd_intensity = 0.02;
     double difficulty = 1.0;
     double component_intensity = 0.0;
+    double learning_per_doubling = 0.0;
 
     template <class V>
     void visit(V& v) {
-        v.number("frontier_growth", frontier_growth, {"1 per year", 0.02, between(-0.5, 1), "growth of world frontier productivity", "assumption"});
+        v.number("frontier_growth", frontier_growth, {"1 per year", 0.02, between(-0.5, 1), "exogenous growth of world frontier productivity (learning from experience comes on top)", "assumption"});
+        v.number("learning_per_doubling", learning_per_doubling, {"1", 0.0, Range{0.0, 1.0, false, true}, "fall of frontier unit cost each time the world's cumulative output doubles (Wright's law)", "assumption"});
         v.number("rd_intensity", rd_intensity, {"share of revenue", 0.02, unit_interval(), "R&D spending of firms without tax credit", "seed 003: R&D 2.2% of GDP (2018)"});
         v.number("difficulty", difficulty, {"1", 1.0, positive(), "divides the innovation hazard (harder technologies innovate less)", "assumption"});
         v.number("component_intensity", component_intensity, {"1", 0.0, unit_interval(), "share of capacity that depends on imported core components and tools", "assumption"});

@@ -10,6 +10,7 @@
  * the firm's id, so the initial population is identical across counterfactuals that share
  * the same structure.
  */
+#include <array>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -21,6 +22,8 @@ namespace ipsim::model {
 namespace {
 
 constexpr std::uint64_t kGovernmentStreamBase = 1ULL << 40U;
+constexpr double kInitialExperienceQuarters = 20.0;  // past production at the start: about five years (assumption)
+constexpr double kMaxInputShare = 0.9;  // inputs from the modelled sectors never exceed 90% of variable cost
 
 void build_io_matrix(State& st) {
     const auto& sc = *st.scenario;
@@ -200,7 +203,8 @@ void size_sector(State& st, std::size_t s, std::size_t first, std::size_t last) 
     for (std::size_t i = first; i < last; ++i) {
         (f.localized[i] != 0 ? local_weight : abroad_weight) += f.capacity[i];
     }
-    const double u0 = sector.supply.initial_utilisation;
+    // Provisional capacity at the normal utilisation; firms choose their own in size_capacity.
+    const double u0 = st.scenario->markets.target_utilisation;
     for (std::size_t i = first; i < last; ++i) {
         const bool local = f.localized[i] != 0;
         const double w = f.capacity[i] / (local ? local_weight : abroad_weight);
@@ -211,7 +215,7 @@ void size_sector(State& st, std::size_t s, std::size_t first, std::size_t last) 
         f.sales_world[i] = f.share_world[i] * dw;
         f.expected_demand[i] = f.output[i];
         f.capacity[i] = f.output[i] / u0;
-        f.cumulative_output[i] = f.output[i] * 20.0;  // about five years of past production
+        f.cumulative_output[i] = f.output[i] * kInitialExperienceQuarters;
     }
 }
 
@@ -244,7 +248,6 @@ void build_firms(State& st) {
         for (std::size_t k = 0; k < counts.privately_owned; ++k) create_firm(st, s, Ownership::private_firm, true, cdf);
         size_sector(st, s, first, st.firms.size());
     }
-    finance_firms(st);
 }
 
 void init_sectors(State& st) {
@@ -257,13 +260,21 @@ void init_sectors(State& st) {
     zeros(sec.demand_china);
     zeros(sec.demand_world);
     zeros(sec.final_china0);
+    zeros(sec.world_experience);
+    zeros(sec.world_experience_prev);
+    zeros(sec.variable_cost_china);
     zeros(sec.price_index, 1.0);
     zeros(sec.price_index_china, 1.0);
     zeros(sec.price_index_world, 1.0);
     zeros(sec.utilisation);
+    zeros(sec.normal_utilisation);
+    zeros(sec.reference_capacity, 1.0);
+    zeros(sec.demand_variance);
     zeros(sec.domestic_share);
     zeros(sec.world_share);
     zeros(sec.margin);
+    zeros(sec.reference_cost_china);
+    zeros(sec.reference_cost_abroad);
     zeros(sec.normal_margin);
     zeros(sec.subsidy_rate);
     zeros(sec.output_china);
@@ -275,7 +286,7 @@ void init_sectors(State& st) {
     sec.trigger_fired.assign(ns, 0);
     zeros(sec.fund_presence);
     for (auto* v : {&sec.price_china0, &sec.price_world0, &sec.price_local0,
-                    &sec.demand_growth_expected, &sec.entries, &sec.exits, &sec.fund_equity_flow,
+                    &sec.demand_growth_expected, &sec.entries, &sec.exits, &sec.refinanced, &sec.bailouts, &sec.fund_equity_flow,
                     &sec.subsidy_sales_year, &sec.sales_year, &sec.output_year}) {
         zeros(*v);
     }
@@ -286,35 +297,88 @@ void init_sectors(State& st) {
         sec.demand_china[s] = sector.demand.china;
         sec.demand_world[s] = sector.demand.world;
         sec.priority[s] = sector.policy.priority;
-        sec.utilisation[s] = sector.supply.initial_utilisation;
+        sec.utilisation[s] = sc.markets.target_utilisation;
+        sec.normal_utilisation[s] = sc.markets.target_utilisation;
         sec.domestic_share[s] = sector.supply.initial_domestic_share;
         sec.world_share[s] = sector.supply.china_world_share;
         sec.demand_growth_expected[s] = sector.demand.china_growth.at(sc.time.start_year);
         sec.output_china[s] = sector.supply.china_world_share * (sector.demand.china + sector.demand.world);
+        // World experience at the start: about five years of current world output.
+        sec.world_experience[s] = kInitialExperienceQuarters * (sector.demand.china + sector.demand.world);
+        sec.world_experience_prev[s] = sec.world_experience[s];
         for (std::size_t q = 0; q < 4; ++q) {
             sec.demand_year_ago[q * ns + s] = sector.demand.china + sector.demand.world;
         }
-    }
-    // Final demand in China excludes what sectors buy from each other at the start.
-    const Eigen::Map<const Eigen::VectorXd> output(sec.output_china.data(), static_cast<Eigen::Index>(ns));
-    const Eigen::VectorXd intermediate = st.io * output;
-    for (std::size_t s = 0; s < ns; ++s) {
-        const double total = sc.sectors[s].demand.china;
-        sec.final_china0[s] = std::max(0.2 * total, total - intermediate(static_cast<Eigen::Index>(s)));
     }
 }
 
 }  // namespace
 
+void calibrate_input_output(State& st) {
+    const auto& sc = *st.scenario;
+    const auto& f = st.firms;
+    const std::size_t ns = st.n_sectors();
+    std::vector<std::array<double, 2>> sums;
+    core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& acc) {
+        if (f.localized[i] != 0) {
+            acc[0] += f.price[i] * f.output[i];
+            acc[1] += unit_cost(st, i) * f.output[i];
+        }
+    });
+    const auto n = static_cast<Eigen::Index>(ns);
+    st.input_shares = Eigen::MatrixXd::Zero(n, n);
+    for (Eigen::Index k = 0; k < n; ++k) {
+        const auto& [revenue, cost] = sums[static_cast<std::size_t>(k)];
+        if (cost <= 0.0) {
+            continue;
+        }
+        // Links are CNY of input per CNY of output: as shares of variable cost, at most 90%.
+        st.input_shares.col(k) = st.io.col(k) * (revenue / cost);
+        const double total = st.input_shares.col(k).sum();
+        if (total > kMaxInputShare) {
+            st.input_shares.col(k) *= kMaxInputShare / total;
+        }
+        st.sectors.variable_cost_china[static_cast<std::size_t>(k)] = cost;
+    }
+    const Eigen::VectorXd intermediate = input_spending(st);
+    for (std::size_t s = 0; s < ns; ++s) {
+        // Final demand in China excludes what China-located producers buy from each other.
+        const double total = sc.sectors[s].demand.china;
+        st.sectors.final_china0[s] = std::max(0.2 * total, total - intermediate(static_cast<Eigen::Index>(s)));
+    }
+}
+
+namespace {
+
+/*! Each firm starts with the capacity it would choose under the policy in force, financed by
+ *  debt and cash in fixed proportions of its capital. */
+void size_capacity(State& st) {
+    auto& f = st.firms;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        f.capacity[i] = std::max(f.output[i], desired_capacity(st, i));
+        f.usable_capacity[i] = f.capacity[i];
+    }
+    finance_firms(st);
+}
+
+}  // namespace
+
 void setup_state(State& st) {
+    st.now.assign(st.n_sectors(), SectorConditions{});
     build_io_matrix(st);
     build_governments(st);
     init_sectors(st);
     build_funds(st);
     build_firms(st);
+    finance_firms(st);
     st.rebuild_indexes();
+    // The state starts at rest under the central policy in force before the first quarter.
+    set_instruments(st, st.scenario->time.start_year - 0.25);
     calibrate_appeal(st);
-    st.now.assign(st.n_sectors(), SectorConditions{});
+    calibrate_input_output(st);
+    set_instruments(st, st.scenario->time.start_year - 0.25);
+    size_capacity(st);
+    initialise_histories(st);
     summarize_sectors(st);
     st.ledger.initial_total = st.money_total();
 }

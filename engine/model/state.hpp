@@ -52,6 +52,8 @@ struct Firms {
     std::vector<double> sales_world;       //!< quantity
     std::vector<double> unfilled;          //!< unfilled / demanded, last quarter
     std::vector<double> expected_demand;   //!< quantity
+    std::vector<double> demand_variance;   //!< moving mean of squared log forecast errors of demand
+    std::vector<double> scrapped;          //!< capacity scrapped this quarter (quantity per quarter)
     std::vector<double> cumulative_output;
     // finance (bn CNY)
     std::vector<double> capital;           //!< book value of productive capital
@@ -62,6 +64,7 @@ struct Firms {
     // flows of the current quarter (bn CNY)
     std::vector<double> revenue;
     std::vector<double> variable_cost;
+    std::vector<double> inputs;            //!< purchases from the modelled sectors (part of variable cost)
     std::vector<double> subsidy_central;
     std::vector<double> subsidy_local;
     std::vector<double> tax_central;
@@ -76,6 +79,8 @@ struct Firms {
     std::vector<double> dividends;
     std::vector<double> bailout;
     // zombie test (yearly accumulation)
+    std::vector<double> smoothed_profit;   //!< moving mean of operating profit (lenders' view)
+    std::vector<double> smoothed_interest; //!< moving mean of interest
     std::vector<double> year_operating_profit;
     std::vector<double> year_interest;
     std::vector<std::int32_t> bad_years;
@@ -136,12 +141,20 @@ struct SectorState {
     std::vector<double> demand_china;      //!< quantity demanded in China this quarter
     std::vector<double> demand_world;
     std::vector<double> final_china0;      //!< initial final demand in China
+    std::vector<double> world_experience;  //!< cumulative world output of the sector (learning curve), quantity
+    std::vector<double> world_experience_prev; //!< the same a quarter earlier
+    std::vector<double> variable_cost_china; //!< variable cost of China-located firms, last quarter (drives input demand)
     std::vector<double> price_index;       //!< sales-weighted, start = 1
     std::vector<double> price_index_china; //!< price index of the China segment
     std::vector<double> price_index_world;
     std::vector<double> utilisation;       //!< China-located, last quarter
+    std::vector<double> normal_utilisation; //!< expected utilisation of firms' capacity choice without policy
+    std::vector<double> reference_capacity; //!< newsvendor capacity factor of the no-policy firm at the planning floor
+    std::vector<double> demand_variance;   //!< mean demand_variance of China-located firms, last quarter
     std::vector<double> domestic_share;    //!< last quarter
     std::vector<double> world_share;       //!< last quarter
+    std::vector<double> reference_cost_china;  //!< mean cost basis of China-located firms (price convergence)
+    std::vector<double> reference_cost_abroad; //!< mean cost basis of firms producing abroad
     std::vector<double> margin;            //!< last quarter, China-located
     std::vector<double> normal_margin;     //!< margin of the first quarter (entry responds to excess)
     std::vector<double> subsidy_rate;      //!< subsidies / sales of China-located firms, last year
@@ -160,6 +173,8 @@ struct SectorState {
     std::vector<double> demand_year_ago;   //!< total demand four quarters back (ring of 4)
     std::vector<double> entries;
     std::vector<double> exits;
+    std::vector<double> refinanced;        //!< firms in distress refinanced by lenders this quarter
+    std::vector<double> bailouts;          //!< firms bailed out this quarter
     std::vector<double> fund_equity_flow;
     std::vector<double> subsidy_sales_year;   //!< accumulators for the trigger rule
     std::vector<double> sales_year;
@@ -182,8 +197,10 @@ struct SectorConditions {
     double component_cut = 0.0;       //!< share of China-located capacity unusable for lack of components
     double china_growth_factor = 1.0; //!< trend demand level relative to the start
     double world_growth_factor = 1.0;
-    double frontier_step = 1.0;       //!< quarterly growth factor of the world frontier
-    double intermediate_share = 0.0;  //!< inputs from other sectors per unit of output (IO column sum)
+    double trend_price_factor = 1.0;  //!< price level the demand trends assume, relative to the start
+    double frontier_step = 1.0;       //!< quarterly growth factor of the world frontier (trend and learning)
+    double input_cost_share = 0.0;    //!< purchases from the modelled sectors per unit of variable cost
+    double input_cost_factor = 1.0;   //!< unit-cost index from the prices of those inputs (start = 1)
     double capacity_growth = 1.0;     //!< expected demand growth factor over the next quarter
 };
 
@@ -209,13 +226,18 @@ struct State {
     std::vector<SectorConditions> now;  //!< per sector, set by the exogenous phase
     double local_scale = 1.0;           //!< policy_scale.local in force this quarter
     Ledger ledger;
-    Eigen::MatrixXd io;            //!< io(from, to): input of `from` per unit of `to` output
+    Eigen::MatrixXd io;            //!< io(from, to): input of `from` per CNY of `to` output (initial prices)
+    Eigen::MatrixXd input_shares;  //!< input_shares(from, to): share of `to`'s variable cost spent on `from`
     // group indexes, rebuilt after demography
     core::GroupIndex by_sector;
     core::GroupIndex by_government;
     core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
     // cumulative fund totals (for outcomes)
     double funds_write_offs = 0.0;
+    // national self-sufficiency indexes (value weights over sectors' domestic shares)
+    double self_sufficiency_chained = 0.0;  //!< chained: each quarter's change at last quarter's value weights
+    std::vector<double> china_market_value;  //!< value of China's market per sector, last quarter (chain weights)
+    std::vector<double> china_market_value0; //!< the same at the start (fixed weights)
 
     [[nodiscard]] std::size_t n_sectors() const noexcept { return scenario->sectors.size(); }
     [[nodiscard]] std::size_t n_regions() const noexcept { return scenario->regions.size(); }
@@ -251,12 +273,12 @@ template <class F>
 void Firms::for_each_column(F&& f) {
     f(id); f(sector); f(government); f(ownership); f(localized); f(alive); f(zombie); f(entered); f(age);
     f(capacity); f(productivity); f(markup); f(price); f(share_china); f(share_world); f(appeal_china); f(appeal_world); f(demand_shock); f(output); f(usable_capacity);
-    f(sales_china); f(sales_world); f(unfilled); f(expected_demand); f(cumulative_output);
+    f(sales_china); f(sales_world); f(unfilled); f(expected_demand); f(demand_variance); f(scrapped); f(cumulative_output);
     f(capital); f(cash); f(debt); f(fund_equity); f(fund_stake);
-    f(revenue); f(variable_cost); f(subsidy_central); f(subsidy_local); f(tax_central); f(tax_local);
+    f(revenue); f(variable_cost); f(inputs); f(subsidy_central); f(subsidy_local); f(tax_central); f(tax_local);
     f(tax_expenditure); f(interest); f(interest_subsidy); f(rd); f(investment); f(operating_profit);
     f(net_profit); f(dividends); f(bailout);
-    f(year_operating_profit); f(year_interest); f(bad_years);
+    f(smoothed_profit); f(smoothed_interest); f(year_operating_profit); f(year_interest); f(bad_years);
 }
 
 }  // namespace ipsim::model

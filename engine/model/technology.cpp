@@ -20,6 +20,14 @@
 namespace ipsim::model {
 namespace {
 
+/*! Share of innovation, imitation and transfer left to Chinese firms of sector s under export
+ *  controls: 1 - setback x component intensity x share of foreign technology cut off. */
+double technology_access(const State& st, std::size_t s) {
+    const auto& sector = st.scenario->sectors[s];
+    const double cut = st.scenario->technology.export_control_setback * sector.technology.component_intensity * st.now[s].export_control;
+    return std::clamp(1.0 - cut, 0.0, 1.0);
+}
+
 /*! Best practice per sector: the 90th percentile of Chinese-owned firms' productivity. O(n). */
 std::vector<double> best_practice(const State& st) {
     const auto& f = st.firms;
@@ -80,7 +88,9 @@ void advance_firm(State& st, std::size_t i, const std::vector<double>& best, con
     // the frontier on average; success comes in jumps of twice the expected quarterly gain.
     const double intensity = f.revenue[i] > 0.0 ? f.rd[i] / f.revenue[i] : 0.0;
     const double normal = std::max(sector.technology.rd_intensity, 1e-6);
-    const double pace = tech.innovation_rate * (intensity / normal) / sector.technology.difficulty;
+    // Export controls cut firms off from foreign tools, design software and know-how.
+    const double access = technology_access(st, s);
+    const double pace = access * tech.innovation_rate * (intensity / normal) / sector.technology.difficulty;
     const double hazard = std::min(0.9, 0.5 * pace);
     if (hazard > 0.0 && rng.uniform() < hazard) {
         const double expected_gain = std::log(st.now[s].frontier_step) * pace;
@@ -91,8 +101,8 @@ void advance_firm(State& st, std::size_t i, const std::vector<double>& best, con
     const double relative_size = std::log((1.0 + c.firms) / (1.0 + average_cluster[s]));
     // Larger local clusters imitate faster; cluster programmes add to imitation in focus sectors.
     const double cluster_effect = std::max(-0.5, tech.cluster_boost * relative_size) + (focus ? st.now[s].cluster_support : 0.0);
-    a += tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
-    a += std::min(1.0, tech.imitation_rate * tech.transfer_boost * c.foreign_share) * std::max(0.0, 1.0 - a);
+    a += access * tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
+    a += access * std::min(1.0, tech.imitation_rate * tech.transfer_boost * c.foreign_share) * std::max(0.0, 1.0 - a);
     const double before = f.cumulative_output[i] - f.output[i];
     if (before > 0.0 && f.output[i] > 0.0) {
         a *= std::pow(f.cumulative_output[i] / before, tech.learning_rate);
