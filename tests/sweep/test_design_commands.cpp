@@ -235,4 +235,7 @@ TEST_F(DesignCli, BadAnalyzeInputsNameFileLineAndColumn) {
     write("fifteen.csv", fifteen);
     EXPECT_EQ(ipsim("analyze sobol cut.csv fifteen.csv"), 2);
     EXPECT_NE(read("err.txt").find("cut.csv: 15 rows is not a Saltelli design for 2 parameters"), std::string::npos) << read("err.txt");
+    write("bom.csv", "\xEF\xBB\xBF" + sixteen);
+    EXPECT_EQ(ipsim("analyze sobol d.csv bom.csv --json bom.json"), 0) << read("err.txt");
+    EXPECT_NE(read("bom.json").find("\"y\": {"), std::string::npos) << read("bom.json");
 }
