@@ -150,6 +150,15 @@ TEST_F(DesignCli, MorrisRanksLinearCoefficientsInUnitSteps) {
     EXPECT_NEAR(json_value("j.json", "y", "c", "mu_star"), 30.0, 1e-9);
     EXPECT_NEAR(json_value("j.json", "y", "c", "mu"), -30.0, 1e-9);
     EXPECT_NEAR(json_value("j.json", "y", "a", "sigma"), 0.0, 1e-9);
+    std::string plain;
+    std::stringstream lines(read("m.csv"));
+    for (std::string line; std::getline(lines, line);) {
+        if (line[0] != '#') plain += line + "\n";
+    }
+    write("plain.csv", plain);
+    ASSERT_EQ(ipsim("analyze morris plain.csv o.csv --json k.json"), 0) << read("err.txt");
+    EXPECT_NEAR(json_value("k.json", "y", "b", "mu_star"), 0.0, 1e-9);
+    EXPECT_GT(json_value("k.json", "y", "a", "mu_star"), json_value("k.json", "y", "b", "mu_star"));
     EXPECT_EQ(ipsim("analyze sobol m.csv o.csv"), 2);
     EXPECT_NE(read("err.txt").find("m.csv:1: a morris design"), std::string::npos) << read("err.txt");
 }
