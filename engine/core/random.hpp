@@ -29,8 +29,9 @@ enum class Purpose : std::uint32_t {
     entrant = 7,
     fund_candidates = 8,
     demand_shock = 9,
-    refinance = 10,
-    history = 11,
+    refinance = 10,  //!< lenders' decisions on loans falling due
+    design = 32,     //!< experiment designs (engine/sweep): random, LHS, Morris
+    bootstrap = 33,  //!< bootstrap resamples of sensitivity indices
 };
 
 /*! @brief A short-lived stream of uniform, normal and Poisson draws for one agent and step. */
