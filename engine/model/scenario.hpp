@@ -181,15 +181,17 @@ struct CentralSettings {
     double tournament_share = 0.3;
     double target_escalation = 1.0;
     bool coordination = false;
-    std::int64_t coordination_regions_per_sector = 4;
+    std::int64_t coordination_regions_per_sector = 0;
+    double coordination_min_priority = 0.5;
 
     template <class V>
     void visit(V& v) {
         v.number("transfer_pool", transfer_pool, {"bn CNY per quarter", 40.0, non_negative(), "central transfers to local governments for industrial upgrading", "assumption (order of magnitude of CSIS Red Ink 2022 totals)"});
         v.number("tournament_share", tournament_share, {"1", 0.3, unit_interval(), "share of the transfer pool allocated by tournament rank (the rest by size)", "assumption"});
         v.number("target_escalation", target_escalation, {"1", 1.0, non_negative(), "increase of a sector's priority per unit of shortfall from its self-sufficiency target", "assumption"});
-        v.flag("coordination", coordination, false, "central coordination: regions get assigned specialisations instead of choosing freely (seed 003, section 2.3)");
-        v.integer("coordination_regions_per_sector", coordination_regions_per_sector, {"regions", 4, between(1, 1e6), "under coordination: at most this many regions (provinces) may focus on a sector", "assumption"});
+        v.flag("coordination", coordination, false, "central coordination: the centre decides which sectors each local government focuses on (same number of focus slots and same support rules as free choice; slots spread over sectors by priority, each sector given to the governments with the strongest location quotient; seed 003, section 2.3)");
+        v.integer("coordination_regions_per_sector", coordination_regions_per_sector, {"regions", 0, between(0, 1e6), "under coordination: optional cap, at most this many regions' worth of local governments per sector; slots that do not fit stay unused, so a cap also cuts support (0: no cap, the clean counterfactual)", "assumption"});
+        v.number("coordination_min_priority", coordination_min_priority, {"1", 0.5, non_negative(), "under coordination: sectors whose central priority in force is below this get focus slots only if every priority sector already has all governments", "assumption (MIC25 core sectors have priority 0.6-1 in mic2025, steel 0.1; seed 003)"});
     }
 };
 
