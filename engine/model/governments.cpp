@@ -1,7 +1,7 @@
 /*!
  * @file governments.cpp
- * @brief Central government (priorities, tournament transfers) and local governments (focus
- *        choice, affordable support, budget and debt).
+ * @brief Central government (priorities, tournament transfers, coordination) and local
+ *        governments (focus choice, affordable support, budget, fiscal reaction and debt).
  *
  * The central government raises a sector's priority while its domestic share is short of the
  * target, and each year ranks local governments by the growth of their output in priority
@@ -11,8 +11,10 @@
  * coordination the centre keeps every government's focus slots and decides only which sectors fill
  * them: slots are spread over priority sectors in proportion to priority, and each sector goes to
  * the governments with the strongest location quotient (a deterministic greedy with exchanges).
- * Support is paid in focus sectors at the scenario's rates times a multiplier that falls when
- * the support bill exceeds the budget share or when debt/revenue passes the debt limit.
+ * Support is paid in focus sectors at the scenario's rates times a multiplier that falls when the
+ * support bill exceeds the budget share or when debt/revenue passes the debt limit. Non-industrial
+ * spending follows a smoothed revenue base times one plus a structural gap, cut when debt/revenue
+ * passes the limit; the debt due to support and to the gap is tracked apart (docs/model.md, 5).
  */
 #include <algorithm>
 #include <cmath>
@@ -353,25 +355,75 @@ void plan_local_support(State& st) {
     }
 }
 
+namespace {
+
+/*! Local corporate tax paid this quarter by firms that received local support (focus sectors with
+ *  support in force), per government: what the supported firms give back. */
+std::vector<double> supported_tax(const State& st) {
+    const auto& f = st.firms;
+    std::vector<std::array<double, 1>> sums;
+    core::group_sums<1>(st.by_government, sums, [&](std::size_t i, std::array<double, 1>& acc) {
+        if (local_support_weight(st, i) > 0.0) {
+            acc[0] += f.tax_local[i];
+        }
+    });
+    std::vector<double> out(sums.size());
+    for (std::size_t k = 0; k < sums.size(); ++k) {
+        out[k] = sums[k][0];
+    }
+    return out;
+}
+
+/*! Sizes the columns of the fiscal reaction rule (setup leaves them empty). */
+void size_fiscal_columns(State& st) {
+    auto& g = st.governments;
+    if (g.revenue_index.size() == g.size()) {
+        return;
+    }
+    g.revenue_index.assign(g.size(), 1.0);
+    g.spending.assign(g.size(), 0.0);
+    g.support_debt.assign(g.size(), 0.0);
+    g.support_gross_debt.assign(g.size(), 0.0);
+    g.gap_debt.assign(g.size(), 0.0);
+}
+
+}  // namespace
+
 void settle_governments(State& st) {
     const auto& sc = *st.scenario;
     const auto& local = sc.local;
     auto& g = st.governments;
+    size_fiscal_columns(st);
     const double year = st.year();
     const double t = static_cast<double>(st.step) / 4.0;
     const double land_trend = std::pow(1.0 + local.land_revenue_growth, t);
     const double land_factor = land_trend * local.land_revenue_multiplier.at(year);
     const double base_factor = std::pow(1.0 + local.tax_base_growth, t);
+    const double quarter_rate = local.debt_rate / 4.0;
+    const auto returned = supported_tax(st);
     for (std::size_t k = 0; k < g.size(); ++k) {
         const double tax_base = g.tax_base[k] * base_factor;
         g.land_revenue[k] = g.land_revenue_base[k] * land_factor;
         const double own = tax_base + g.land_revenue[k];
-        // Spending obligations follow trend revenue; a shock to land sales is borrowed.
-        const double obligations = local.other_spending_share * (tax_base + g.land_revenue_base[k] * land_trend);
-        const double interest = local.debt_rate / 4.0 * g.debt[k];
-        g.debt[k] += obligations + interest - own - g.transfers[k];
-        g.revenue[k] += own + g.transfers[k];  // local corporate tax was entered by settle_accounts
-        st.ledger.economy += obligations - own;
+        const double trend = tax_base + g.land_revenue_base[k] * land_trend;
+        // Spending adapts gradually to revenue shocks: a fall in land sales is borrowed at first.
+        const double index = trend > 0.0 ? own / trend : 1.0;
+        g.revenue_index[k] += local.revenue_adaptation * (index - g.revenue_index[k]);
+        const double base = trend * g.revenue_index[k];
+        // Consolidation: spending is cut in proportion to the debt ratio above the limit.
+        const double revenue = g.revenue[k] + own + g.transfers[k];  // g.revenue holds local corporate tax
+        const double ratio = revenue > 0.0 ? g.debt[k] / (4.0 * revenue) : 0.0;
+        const double cut = local.consolidation_speed * std::max(0.0, ratio - local.debt_limit);
+        const double share = std::max(std::min(local.spending_floor, local.other_spending_share), local.other_spending_share - cut);
+        g.spending[k] = share * base;
+        const double interest = quarter_rate * g.debt[k];
+        g.debt[k] += g.spending[k] + interest - own - g.transfers[k];
+        g.revenue[k] = revenue;
+        // Attribution (not part of the books): support outlays and the structural gap, each with interest.
+        g.support_gross_debt[k] += quarter_rate * g.support_gross_debt[k] + g.support_spent[k];
+        g.support_debt[k] += quarter_rate * g.support_debt[k] + g.support_spent[k] - returned[k];
+        g.gap_debt[k] += quarter_rate * g.gap_debt[k] + (local.other_spending_share - 1.0) * base;
+        st.ledger.economy += g.spending[k] - own;
         st.ledger.banks += interest;
         st.ledger.central -= g.transfers[k];
     }
