@@ -57,6 +57,8 @@ constexpr std::array kCatalog = {
     MetricInfo{S::region, "bailouts", kFlow, "bail-out payments to insolvent firms"},
     MetricInfo{S::region, "support_multiplier", "1", "share of desired support a local government can afford under its debt limit"},
     MetricInfo{S::region, "focus_sectors", "sectors", "mean number of focus sectors of the region's local governments"},
+    MetricInfo{S::region, "spending", kFlow, "non-industrial spending of the region's local governments (fiscal reaction rule)"},
+    MetricInfo{S::region, "support_debt", "bn CNY", "debt attributable to industrial support: cumulative local support outlays (subsidies, fund capital calls, bail-outs) net of local corporate tax from supported firms, with interest"},
 
     MetricInfo{S::region_sector, "focus", "1", "share of the region's local governments focusing on the sector"},
 
@@ -69,6 +71,12 @@ constexpr std::array kCatalog = {
     MetricInfo{S::national, "soe_revenue_share_key", "1", "SOE share of Chinese-owned firms' revenue in key industries (sectors with key_industry: true)"},
     MetricInfo{S::national, "misallocation_tfp_gain", "1", "TFP gain from equalising marginal revenue products (Hsieh-Klenow 2009)"},
     MetricInfo{S::national, "local_debt", "bn CNY", "debt of all local governments"},
+    MetricInfo{S::national, "support_debt", "bn CNY", "local debt attributable to industrial support (sum of region/support_debt)"},
+    MetricInfo{S::national, "support_outlays_debt", "bn CNY", "cumulative local support outlays with interest, before the tax supported firms pay back"},
+    MetricInfo{S::national, "structural_gap_debt", "bn CNY", "local debt attributable to the assumed structural gap (other_spending_share - 1) x revenue base, with interest"},
+    MetricInfo{S::national, "local_spending", kFlow, "non-industrial spending of all local governments"},
+    MetricInfo{S::national, "focus_slots", "government-sectors", "focus sectors summed over local governments"},
+    MetricInfo{S::national, "focus_concentration", "1", "Herfindahl index of focus slots over sectors (1/sectors when spread evenly, 1 when all on one sector)"},
     MetricInfo{S::national, "funds_pledged", "bn CNY", "cumulative capital pledged to state funds"},
     MetricInfo{S::national, "funds_paid_in", "bn CNY", "cumulative capital paid in"},
     MetricInfo{S::national, "funds_invested", "bn CNY", "cumulative equity invested"},

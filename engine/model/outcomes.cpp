@@ -295,6 +295,43 @@ void region_outcomes(const State& st, StepRecord& r) {
     }
 }
 
+/*! Series of the fiscal reaction rule and of focus choices (governments.cpp). */
+void government_outcomes(const State& st, StepRecord& r) {
+    const auto& g = st.governments;
+    const std::size_t ns = st.n_sectors();
+    const auto spending = static_cast<std::size_t>(metric_index(Scope::region, "spending"));
+    const auto support = static_cast<std::size_t>(metric_index(Scope::region, "support_debt"));
+    double totals[4] = {0.0, 0.0, 0.0, 0.0};
+    if (g.support_debt.size() == g.size()) {
+        for (std::size_t k = 0; k < g.size(); ++k) {
+            const auto reg = static_cast<std::size_t>(g.region[k]);
+            r.at_region(spending, reg) += g.spending[k];
+            r.at_region(support, reg) += g.support_debt[k];
+            totals[0] += g.support_debt[k];
+            totals[1] += g.support_gross_debt[k];
+            totals[2] += g.gap_debt[k];
+            totals[3] += g.spending[k];
+        }
+    }
+    std::vector<double> slots(ns, 0.0);
+    for (std::size_t k = 0; k < g.size(); ++k) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            slots[s] += g.focus[k * ns + s];
+        }
+    }
+    double all = 0.0;
+    for (const double x : slots) all += x;
+    double hhi = 0.0;
+    for (const double x : slots) hhi += all > 0.0 ? (x / all) * (x / all) : 0.0;
+    auto put = [&](const char* name, double value) { r.at_national(static_cast<std::size_t>(metric_index(Scope::national, name))) = value; };
+    put("support_debt", totals[0]);
+    put("support_outlays_debt", totals[1]);
+    put("structural_gap_debt", totals[2]);
+    put("local_spending", totals[3]);
+    put("focus_slots", all);
+    put("focus_concentration", hhi);
+}
+
 void national_outcomes(const State& st, const std::vector<std::array<double, kSectorSums>>& sums, StepRecord& r) {
     const auto& sc = *st.scenario;
     const auto& f = st.firms;
@@ -371,6 +408,7 @@ void compute_outcomes(const State& st, StepRecord& record) {
     sector_outcomes(st, sums, record);
     region_outcomes(st, record);
     national_outcomes(st, sums, record);
+    government_outcomes(st, record);
 }
 
 }  // namespace ipsim::model

@@ -207,15 +207,17 @@ struct CentralSettings {
     double tournament_share = 0.3;
     double target_escalation = 1.0;
     bool coordination = false;
-    std::int64_t coordination_regions_per_sector = 4;
+    std::int64_t coordination_regions_per_sector = 0;
+    double coordination_min_priority = 0.5;
 
     template <class V>
     void visit(V& v) {
         v.number("transfer_pool", transfer_pool, {"bn CNY per quarter", 40.0, non_negative(), "central transfers to local governments for industrial upgrading", "assumption (order of magnitude of CSIS Red Ink 2022 totals)"});
         v.number("tournament_share", tournament_share, {"1", 0.3, unit_interval(), "share of the transfer pool allocated by tournament rank (the rest by size)", "assumption"});
         v.number("target_escalation", target_escalation, {"1", 1.0, non_negative(), "increase of a sector's priority per unit of shortfall from its self-sufficiency target", "assumption"});
-        v.flag("coordination", coordination, false, "central coordination: regions get assigned specialisations instead of choosing freely (seed 003, section 2.3)");
-        v.integer("coordination_regions_per_sector", coordination_regions_per_sector, {"regions", 4, between(1, 1e6), "under coordination: at most this many regions (provinces) may focus on a sector", "assumption"});
+        v.flag("coordination", coordination, false, "central coordination: the centre decides which sectors each local government focuses on (same number of focus slots and same support rules as free choice; slots spread over sectors by priority, each sector given to the governments with the strongest location quotient; seed 003, section 2.3)");
+        v.integer("coordination_regions_per_sector", coordination_regions_per_sector, {"regions", 0, between(0, 1e6), "under coordination: optional cap, at most this many regions' worth of local governments per sector; slots that do not fit stay unused, so a cap also cuts support (0: no cap, the clean counterfactual)", "assumption"});
+        v.number("coordination_min_priority", coordination_min_priority, {"1", 0.5, non_negative(), "under coordination: sectors whose central priority in force is below this get focus slots only if every priority sector already has all governments", "assumption (MIC25 core sectors have priority 0.6-1 in mic2025, steel 0.1; seed 003)"});
     }
 };
 
@@ -242,6 +244,9 @@ struct LocalSettings {
     TimePath land_revenue_multiplier{1.0};
     double debt_squeeze_speed = 2.0;
     double capacity_push = 0.3;
+    double revenue_adaptation = 0.0;
+    double consolidation_speed = 0.0;
+    double spending_floor = 0.8;
 
     template <class V>
     void visit(V& v) {
@@ -258,7 +263,10 @@ struct LocalSettings {
         v.number("procurement_preference", procurement_preference, {"1", 0.3, unit_interval(), "procurement bonus local governments give their own firms (as procurement share)", "assumption"});
         v.number("fund_contribution", fund_contribution, {"1", 0.2, unit_interval(), "share of the support budget pledged to local guidance funds", "CSET (2021): budget share of a fund's target 20-30%"});
         v.number("fund_paid_in_share", fund_paid_in_share, {"1", 0.43, unit_interval(), "share of pledged guidance-fund money ever paid in", "CSET (2021): 4.76 of 11 tn CNY raised (43%); seed 003 (pledges above deployment)"});
-        v.number("other_spending_share", other_spending_share, {"1", 1.0, non_negative(), "non-industrial spending obligations as a share of trend own revenue (tax base and land sales before shocks)", "assumption"});
+        v.number("other_spending_share", other_spending_share, {"1", 1.0, non_negative(), "non-industrial spending as a share of the revenue base (smoothed own revenue) before consolidation: 1 + the structural gap", "assumption"});
+        v.number("revenue_adaptation", revenue_adaptation, {"1 per quarter", 0.0, unit_interval(), "share of the gap between actual and smoothed own revenue that non-industrial spending adapts to each quarter (0: spending follows trend revenue, so every revenue shock is borrowed; mic2025: 0.05)", "assumption (mic2025: half-life of about 3.4 years; land-revenue falls after 2021 were first borrowed, MoF)"});
+        v.number("consolidation_speed", consolidation_speed, {"1", 0.0, non_negative(), "cut in non-industrial spending, as a share of the revenue base, per unit of debt/annual revenue above debt_limit (0: no consolidation; mic2025: 0.05)", "Bohn (1998, QJE): primary surplus responds about 0.05 per unit of debt ratio; for local China an assumption"});
+        v.number("spending_floor", spending_floor, {"1", 0.8, unit_interval(), "lowest non-industrial spending as a share of the revenue base (wages, pensions, basic services cannot be cut further)", "assumption"});
         v.number("debt_limit", debt_limit, {"debt per annual revenue", 1.5, positive(), "debt/revenue ratio above which support must be cut", "assumption; seed 004 (fiscal trade-off)"});
         v.number("debt_rate", debt_rate, {"1 per year", 0.05, between(0, 1), "interest rate on local government debt", "assumption (LGFV bond yields)"});
         v.number("land_revenue_growth", land_revenue_growth, {"1 per year", 0.06, between(-1, 1), "trend growth of land-sale revenue", "assumption; MoF land revenue peaked 8.7 tn CNY (2021)"});

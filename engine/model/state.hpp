@@ -113,6 +113,12 @@ struct Governments {
     std::vector<double> priority_output_prev;
     std::vector<std::uint8_t> focus;       //!< [government * sectors + sector]
     std::vector<double> strength;          //!< comparative advantage [government * sectors + sector]
+    // fiscal reaction rule (governments.cpp sizes these on the first quarter)
+    std::vector<double> revenue_index;     //!< smoothed own revenue relative to its trend (1 = on trend)
+    std::vector<double> spending;          //!< non-industrial spending this quarter
+    std::vector<double> support_debt;      //!< cumulative support outlays net of supported firms' local tax, with interest
+    std::vector<double> support_gross_debt;//!< cumulative support outlays with interest
+    std::vector<double> gap_debt;          //!< cumulative structural-gap spending with interest
 
     [[nodiscard]] std::size_t size() const noexcept { return region.size(); }
 };
