@@ -115,9 +115,9 @@ FieldKind scenario_field_kind(const std::string& path) {
     return finder.kind();
 }
 
-double normal_quantile(double p) {
+double inverse_normal_cdf(double p) {
     if (!(p > 0.0 && p < 1.0)) {
-        throw std::invalid_argument("normal_quantile needs p in (0, 1)");
+        throw std::invalid_argument("inverse_normal_cdf needs p in (0, 1)");
     }
     double lo = -40.0;
     double hi = 40.0;
@@ -151,8 +151,8 @@ double parameter_number(const Parameter& p, double u) {
     switch (p.kind) {
         case ParamKind::range:
         case ParamKind::uniform: x = a[0] + u * (a[1] - a[0]); break;
-        case ParamKind::normal: x = a[0] + a[1] * normal_quantile(std::clamp(u, kTail, 1.0 - kTail)); break;
-        case ParamKind::lognormal: x = std::exp(a[0] + a[1] * normal_quantile(std::clamp(u, kTail, 1.0 - kTail))); break;
+        case ParamKind::normal: x = a[0] + a[1] * inverse_normal_cdf(std::clamp(u, kTail, 1.0 - kTail)); break;
+        case ParamKind::lognormal: x = std::exp(a[0] + a[1] * inverse_normal_cdf(std::clamp(u, kTail, 1.0 - kTail))); break;
         case ParamKind::triangular: x = triangular_quantile(a[0], a[1], a[2], u); break;
         case ParamKind::values: throw std::logic_error("parameter_number on a values list");
     }

@@ -41,7 +41,7 @@ enum class FieldKind { missing, number, integer, time_path, other };
 [[nodiscard]] FieldKind scenario_field_kind(const std::string& path);
 
 /*! @brief Standard normal quantile (inverse distribution function), p in (0, 1). */
-[[nodiscard]] double normal_quantile(double p);
+[[nodiscard]] double inverse_normal_cdf(double p);
 
 /*! @brief The numeric value of a non-`values` parameter at unit coordinate u (rounded if integer). */
 [[nodiscard]] double parameter_number(const Parameter& p, double u);
