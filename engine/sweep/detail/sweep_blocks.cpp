@@ -47,11 +47,11 @@ void read_distribution(const Node& n, const std::string& field, Parameter& p) {
     if (name == "normal") {
         p.kind = ParamKind::normal;
         p.args = read_args(args, sub, {"mean", "sd"});
-        if (p.args[1] <= 0.0) fail(args, sub + ".sd must be > 0 (got " + number_text(p.args[1]) + ")");
+        if (p.args[1] <= 0.0) fail(*args.find("sd"), sub + ".sd must be > 0 (got " + number_text(p.args[1]) + ")");
     } else if (name == "lognormal") {
         p.kind = ParamKind::lognormal;
         p.args = read_args(args, sub, {"mu", "sigma"});
-        if (p.args[1] <= 0.0) fail(args, sub + ".sigma must be > 0 (got " + number_text(p.args[1]) + ")");
+        if (p.args[1] <= 0.0) fail(*args.find("sigma"), sub + ".sigma must be > 0 (got " + number_text(p.args[1]) + ")");
     } else if (name == "triangular") {
         p.kind = ParamKind::triangular;
         p.args = read_args(args, sub, {"min", "mode", "max"});
