@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include "io/input_error.hpp"
@@ -151,6 +152,16 @@ TEST_F(SweepFile, OutputAndKeepErrors) {
     EXPECT_EQ(error_of(b + "outputs: {s: {metric: fiscal_cost}}\nkeep_series: [outptu]\n"),
               "s.yaml:3:15: keep_series: unknown metric 'outptu' (did you mean 'output'?)");
     EXPECT_EQ(error_of(b + "outputs: {s: {metric: fiscal_cost}}\nkeep_series: some\n"), "s.yaml:3:14: keep_series must be all, none or a list of metrics");
+}
+
+TEST(SweepFile, ShippedSweepsAreValid) {
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(IPSIM_SOURCE_DIR) / "scenarios" / "sweeps")) {
+        if (entry.path().extension() != ".yaml") continue;
+        SCOPED_TRACE(entry.path().string());
+        const SweepSpec spec = load_sweep_file(entry.path().string());
+        EXPECT_FALSE(spec.outputs.empty());
+        EXPECT_FALSE(spec.description.empty());
+    }
 }
 
 TEST(SweepParameters, UnitPointsBecomeValues) {
