@@ -154,7 +154,7 @@ TEST_F(SweepFile, OutputAndKeepErrors) {
     EXPECT_EQ(error_of(b + "outputs: {s: {metric: fiscal_cost}}\nkeep_series: some\n"), "s.yaml:3:14: keep_series must be all, none or a list of metrics");
 }
 
-TEST(SweepFile, ShippedSweepsAreValid) {
+TEST(ShippedSweeps, AreValid) {
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(IPSIM_SOURCE_DIR) / "scenarios" / "sweeps")) {
         if (entry.path().extension() != ".yaml") continue;
         SCOPED_TRACE(entry.path().string());
