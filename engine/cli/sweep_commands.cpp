@@ -50,7 +50,8 @@ Examples:
 constexpr const char* kCompareHelp = R"(Compares results, paired so that only the policy differs. One sweep file: each arm against
 its base. Two sweep files: second minus first, row by row. Single-run files (any number of
 seeds of two scenarios): the runs of the first file's scenario are the base, pairs are
-formed by seed, and the last-year means of the national series are compared. Refuses runs
+formed by seed, and the means of the national series over the last year (--last-years N;
+--sectors adds every sector series) are compared. Refuses runs
 that differ in scale (firm count, sectors, regions), horizon or seeds.)";
 
 constexpr const char* kCompareExamples = R"(
@@ -147,6 +148,8 @@ void add_sweep_commands(CLI::App& app, SweepOptions& sweep, CompareOptions& comp
     c->add_option("files", compare.files, "result files (ipsim run) or sweep files (ipsim sweep)")->required();
     auto* csv = c->add_flag("--csv", compare.csv, "CSV on stdout");
     c->add_flag("--json", compare.json, "JSON on stdout")->excludes(csv);
+    c->add_option("--last-years", compare.last_years, "single runs: mean over the last N years (default 1)");
+    c->add_flag("--sectors", compare.sectors, "single runs: every sector series too (sector/<metric>/<sector>)");
     c->footer(kCompareExamples);
 }
 
@@ -187,7 +190,7 @@ int sweep_command(const SweepOptions& options) {
 }
 
 int compare_command(const CompareOptions& options) {
-    const auto table = sweep::compare_files(options.files);
+    const auto table = sweep::compare_files(options.files, {options.last_years, options.sectors});
     std::cout << (options.json ? format_json(table) : options.csv ? format_csv(table) : format_table(table));
     std::cout.flush();
     return kSuccess;

@@ -32,6 +32,8 @@ struct CompareOptions {
     std::vector<std::string> files;
     bool csv = false;
     bool json = false;
+    double last_years = 1.0;  //!< single runs: mean over the last N years
+    bool sectors = false;     //!< single runs: every sector series too
 };
 
 /*! @brief Adds the `sweep` and `compare` subcommands. */

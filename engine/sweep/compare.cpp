@@ -128,29 +128,55 @@ struct RunFile {
     std::uint64_t seed = 0;
 };
 
-/*! Last-year mean of every national series, in catalog order. */
-std::vector<double> national_means(const std::string& path, double& last_year) {
-    const auto summary = io::read_result_summary(path);
-    if (summary.time.empty()) throw io::InputError("compare: " + path + " has no quarters");
-    last_year = std::floor(summary.time.back() + 1e-9);
-    std::vector<double> means;
-    for (const auto& m : model::metric_catalog()) {
-        if (m.scope != model::Scope::national) continue;
-        const auto v = io::read_series(path, std::string("/national/") + m.name);
-        double sum = 0.0;
-        std::size_t n = 0;
-        for (std::size_t t = 0; t < summary.time.size() && t < v.size(); ++t) {
-            if (std::floor(summary.time[t] + 1e-9) == last_year) {
-                sum += v[t];
-                ++n;
-            }
+/*! One compared series of a run: its name, units and late mean. */
+struct LateMean {
+    std::string output;
+    std::string units;
+    double value;
+};
+
+double late_mean(const std::vector<double>& time, const std::vector<double>& v, std::size_t columns, std::size_t column,
+                 double from) {
+    double sum = 0.0;
+    std::size_t n = 0;
+    for (std::size_t t = 0; t < time.size() && (t + 1) * columns <= v.size(); ++t) {
+        if (time[t] > from) {
+            sum += v[t * columns + column];
+            ++n;
         }
-        means.push_back(n > 0 ? sum / static_cast<double>(n) : kNaN);
     }
-    return means;
+    return n > 0 ? sum / static_cast<double>(n) : kNaN;
 }
 
-CompareTable single_runs(const std::vector<std::string>& files) {
+/*! Late means of every national (and optionally sector) series, in catalog order. */
+std::vector<LateMean> late_means(const std::string& path, const CompareSettings& settings, std::string& window) {
+    const auto summary = io::read_result_summary(path);
+    if (summary.time.empty()) throw io::InputError("compare: " + path + " has no quarters");
+    const double from = summary.time.back() - settings.last_years + 1e-9;
+    const auto first = std::find_if(summary.time.begin(), summary.time.end(), [from](double t) { return t > from; });
+    std::ostringstream w;
+    w << "mean over the last " << settings.last_years << " year(s): " << *first << " to " << summary.time.back();
+    window = w.str();
+    std::vector<LateMean> out;
+    for (const auto scope : {model::Scope::national, model::Scope::sector}) {
+        if (scope == model::Scope::sector && !settings.sectors) continue;
+        const std::string group = model::scope_group(scope);
+        for (const auto& m : model::metric_catalog()) {
+            if (m.scope != scope) continue;
+            const auto v = io::read_series(path, "/" + group + "/" + m.name);
+            if (scope == model::Scope::national) {
+                out.push_back({group + "/" + m.name, m.units, late_mean(summary.time, v, 1, 0, from)});
+                continue;
+            }
+            for (std::size_t s = 0; s < summary.sectors.size(); ++s) {
+                out.push_back({group + "/" + m.name + "/" + summary.sectors[s], m.units, late_mean(summary.time, v, summary.sectors.size(), s, from)});
+            }
+        }
+    }
+    return out;
+}
+
+CompareTable single_runs(const std::vector<std::string>& files, const CompareSettings& settings) {
     std::vector<RunFile> runs;
     for (const auto& f : files) {
         const auto s = io::read_result_summary(f);
@@ -180,29 +206,28 @@ CompareTable single_runs(const std::vector<std::string>& files) {
     const RunFile& a0 = *side[0].begin()->second;
     const RunFile& b0 = *side[1].begin()->second;
     check_scale(a0.yaml, a0.path, b0.yaml, b0.path);
-    std::vector<std::vector<double>> values[2];
-    double last_year = 0.0;
-    for (int k = 0; k < 2; ++k) for (const auto& [s, r] : side[k]) values[k].push_back(national_means(r->path, last_year));
-    CompareTable t{"runs", a0.scenario, {}, "national series, mean over the last year (" + std::to_string(static_cast<long long>(last_year)) + ")", {}};
+    std::vector<std::vector<LateMean>> values[2];
+    std::string window;
+    for (int k = 0; k < 2; ++k) for (const auto& [s, r] : side[k]) values[k].push_back(late_means(r->path, settings, window));
+    const bool same_name = a0.scenario == b0.scenario;
+    CompareTable t{"runs", same_name ? a0.path : a0.scenario, {}, window, {}};
     for (auto s : seeds[0]) t.seeds.push_back(std::to_string(s));
-    std::size_t k = 0;
-    for (const auto& m : model::metric_catalog()) {
-        if (m.scope != model::Scope::national) continue;
+    for (std::size_t k = 0; k < values[0].front().size(); ++k) {
         std::vector<double> base;
         std::vector<double> other;
         for (std::size_t i = 0; i < values[0].size(); ++i) {
-            base.push_back(values[0][i][k]);
-            other.push_back(values[1][i][k]);
+            base.push_back(values[0][i][k].value);
+            other.push_back(values[1][i][k].value);
         }
-        t.rows.push_back(make_row(b0.scenario, std::string("national/") + m.name, m.units, base, other));
-        ++k;
+        t.rows.push_back(make_row(same_name ? b0.path : b0.scenario, values[0].front()[k].output, values[0].front()[k].units, base, other));
     }
     return t;
 }
 
 }  // namespace
 
-CompareTable compare_files(const std::vector<std::string>& files) {
+CompareTable compare_files(const std::vector<std::string>& files, const CompareSettings& settings) {
+    if (!(settings.last_years > 0.0)) throw io::InputError("compare: --last-years must be positive");
     if (files.empty()) throw io::InputError("compare: give result files (two single runs or more, or one or two sweep files)");
     std::vector<bool> sweep;
     for (const auto& f : files) {
@@ -216,7 +241,7 @@ CompareTable compare_files(const std::vector<std::string>& files) {
     try {
         if (n_sweeps == 1 && files.size() == 1) return one_sweep(read_sweep(files[0]));
         if (n_sweeps == 2 && files.size() == 2) return two_sweeps(read_sweep(files[0]), read_sweep(files[1]));
-        if (n_sweeps == 0 && files.size() >= 2) return single_runs(files);
+        if (n_sweeps == 0 && files.size() >= 2) return single_runs(files, settings);
     } catch (const io::InputError&) {
         throw;
     } catch (const std::runtime_error& e) {

@@ -6,8 +6,9 @@
  * arm present in both (the base included), second file minus first, paired row by row; the
  * two must have the same design rows and seeds. Single-run files: they are split into two
  * sides by scenario (the resolved scenario without its seed; the first file's side is the
- * base), paired by seed, and compared on the last-year means of every national series; with
- * one run per side this is a plain difference. Runs that differ in scale (firm count, local
+ * base), paired by seed, and compared on the means over the last years of every national
+ * series (and, on request, every sector series); with one run per side this is a plain
+ * difference. Runs that differ in scale (firm count, local
  * governments, sectors, regions), horizon or seeds are refused with io::InputError, since
  * their difference would not be the policy's effect.
  */
@@ -39,7 +40,13 @@ struct CompareTable {
     std::vector<CompareRow> rows;
 };
 
+/*! @brief What single-run comparisons cover. */
+struct CompareSettings {
+    double last_years = 1.0;  //!< mean over the quarters of the last N years (time > end - N)
+    bool sectors = false;     //!< also every sector metric of every sector ("sector/<metric>/<sector>")
+};
+
 /*! @brief Compares the files as described above. Throws io::InputError. */
-[[nodiscard]] CompareTable compare_files(const std::vector<std::string>& files);
+[[nodiscard]] CompareTable compare_files(const std::vector<std::string>& files, const CompareSettings& settings = {});
 
 }  // namespace ipsim::sweep
