@@ -72,6 +72,18 @@ void check_output(const std::string& output) {
     }
 }
 
+/*! Removes the hidden temporary sweep file a process killed while assembling left next to OUT. */
+void remove_stale_output_temps(const fs::path& parts) {
+    std::string output = parts.filename().string();
+    output.resize(output.size() - std::string(".parts").size());
+    const std::string prefix = "." + output + ".tmp-";
+    const fs::path dir = parts.parent_path().empty() ? fs::path(".") : parts.parent_path();
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().filename().string().starts_with(prefix)) fs::remove(entry.path(), ec);
+    }
+}
+
 /*! Creates or checks the parts folder; removes temporaries left by a killed process. */
 void prepare_parts(const fs::path& parts, const std::string& hash, const std::string& yaml, bool resume) {
     std::error_code ec;
@@ -86,6 +98,7 @@ void prepare_parts(const fs::path& parts, const std::string& hash, const std::st
         for (const auto& entry : fs::directory_iterator(parts)) {
             if (entry.path().filename().string().starts_with(".")) fs::remove(entry.path(), ec);
         }
+        remove_stale_output_temps(parts);
         return;
     }
     fs::create_directory(parts);
