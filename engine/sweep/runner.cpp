@@ -15,6 +15,7 @@
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -124,6 +125,7 @@ struct Loop {
     const SweepPlan& plan;
     const fs::path& parts;
     const RunnerOptions& options;
+    std::vector<std::string> part_series;  // what a part holds: kept series and the outputs' (empty: all)
     std::atomic<bool> stop{false};
     std::atomic<std::size_t> ran{0};
     std::mutex report;
@@ -142,6 +144,7 @@ bool do_run(Loop& loop, std::size_t run) {
     try {
         const auto loaded = run_scenario(loop.spec, loop.plan, run);
         io::Hdf5Writer writer((loop.parts / (id + ".h5")).string());
+        writer.keep_only(loop.part_series);
         model::run(loaded.scenario, static_cast<std::uint64_t>(loaded.scenario.seed), run_info(loaded), writer, hooks);
     } catch (const model::RunCancelled&) {
         return false;
@@ -155,6 +158,19 @@ bool do_run(Loop& loop, std::size_t run) {
     if (loop.options.on_progress) loop.options.on_progress(loop.progress);
     if (loop.ran.fetch_add(1) + 1 >= loop.options.stop_after) loop.stop.store(true);
     return true;
+}
+
+/*! The series a part must hold: every kept one, and those the outputs read. Empty: all. */
+std::vector<std::string> part_series(const SweepSpec& spec) {
+    if (spec.keep_all) {
+        return {};
+    }
+    std::vector<std::string> series = spec.keep;
+    for (const auto& o : spec.outputs) {
+        const std::string key = std::string(model::scope_group(o.scope)) + "/" + o.metric;
+        if (std::find(series.begin(), series.end(), key) == series.end()) series.push_back(key);
+    }
+    return series;
 }
 
 }  // namespace
@@ -179,6 +195,7 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::string& output, const R
     SweepOutcome outcome;
     outcome.total = plan.runs();
     Loop loop(spec, plan, parts, options);
+    loop.part_series = part_series(spec);
     std::vector<std::size_t> todo;
     for (std::size_t run = 0; run < plan.runs(); ++run) {
         const std::string id = run_id(spec, plan, run);

@@ -12,7 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "io/hdf5_writer.hpp"
 #include "io/input_error.hpp"
+#include "io/result_reader.hpp"
+#include "io/scenario_loader.hpp"
+#include "model/simulation.hpp"
 #include "sweep/compare.hpp"
 #include "sweep/paired.hpp"
 #include "sweep/runner.hpp"
@@ -157,6 +161,22 @@ TEST_F(SweepRun, FailedRunIsRecordedAndTheSweepGoesOn) {
     const SweepData d = read_sweep(path("f.h5"));
     EXPECT_TRUE(std::isfinite(d.summary[0][0][0]));
     EXPECT_TRUE(std::isnan(d.summary[0][0][1]));
+}
+
+TEST_F(SweepRun, WriterKeepsOnlyTheSeriesAsked) {
+    const auto loaded = ipsim::io::load_scenario_text(sweep_test::kTiny, path("tiny.yaml"));
+    ipsim::model::RunInfo info;
+    info.scenario_name = "tiny";
+    info.n_steps = 8;
+    info.sectors = {"a", "b"};
+    info.regions = {"r1", "r2"};
+    ipsim::io::Hdf5Writer writer(path("only.h5"));
+    writer.keep_only({"sector/world_share", "national/fiscal_cost"});
+    ipsim::model::run(loaded.scenario, 1, info, writer);
+    std::vector<std::string> paths;
+    for (const auto& s : ipsim::io::read_result_summary(path("only.h5")).series) paths.push_back(s.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"/sector/world_share", "/national/fiscal_cost"}));
+    EXPECT_EQ(ipsim::io::read_series(path("only.h5"), "/national/fiscal_cost").size(), 8U);
 }
 
 TEST(Paired, StatisticsMatchHandComputedValues) {
