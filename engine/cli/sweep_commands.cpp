@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -91,15 +92,21 @@ std::string format_table(const sweep::CompareTable& t) {
     std::string seeds;
     for (const auto& s : t.seeds) seeds += (seeds.empty() ? "" : ",") + s;
     os << "paired comparison against " << t.base << " (" << t.note << "; seeds " << seeds << ")\n";
-    char line[512];
-    std::snprintf(line, sizeof(line), "%-16s %-28s %11s %11s %11s %24s %5s  %s\n", "arm", "output", "base", "arm", "difference",
-                  "95% CI", "n", "units");
+    int arm_width = 3;
+    int output_width = 6;
+    for (const auto& r : t.rows) {
+        arm_width = std::max(arm_width, static_cast<int>(r.arm.size()));
+        output_width = std::max(output_width, static_cast<int>(r.output.size()));
+    }
+    char line[1024];
+    std::snprintf(line, sizeof(line), "%-*s  %-*s %11s %11s %11s %24s %5s  %s\n", arm_width, "arm", output_width, "output", "base",
+                  "arm", "difference", "95% CI", "n", "units");
     os << line;
     for (const auto& r : t.rows) {
         const std::string ci = std::isfinite(r.stats.ci_low) ? "[" + cell(r.stats.ci_low) + ", " + cell(r.stats.ci_high) + "]" : "-";
-        std::snprintf(line, sizeof(line), "%-16s %-28s %11s %11s %11s %24s %5zu  %s\n", r.arm.c_str(), r.output.c_str(),
-                      cell(r.base_mean).c_str(), cell(r.arm_mean).c_str(), cell(r.stats.mean).c_str(), ci.c_str(), r.stats.n,
-                      r.units.c_str());
+        std::snprintf(line, sizeof(line), "%-*s  %-*s %11s %11s %11s %24s %5zu  %s\n", arm_width, r.arm.c_str(), output_width,
+                      r.output.c_str(), cell(r.base_mean).c_str(), cell(r.arm_mean).c_str(), cell(r.stats.mean).c_str(), ci.c_str(),
+                      r.stats.n, r.units.c_str());
         os << line;
     }
     return os.str();

@@ -108,7 +108,7 @@ TEST_F(SweepCli, CompareSingleRunsPairsBySeedAndRefusesUnlikeRuns) {
     }
     ASSERT_EQ(ipsim("compare b1.h5 b2.h5 p1.h5 p2.h5"), 0) << err();
     EXPECT_NE(out().find("paired comparison against tiny (mean over the last 1 year(s): 2016 to 2016.75; seeds 1,2)"), std::string::npos) << out();
-    EXPECT_NE(out().find("tiny_policy      national/fiscal_cost"), std::string::npos) << out();
+    EXPECT_NE(out().find("tiny_policy  national/fiscal_cost"), std::string::npos) << out();
     ASSERT_EQ(ipsim("compare b1.h5 p1.h5 --json"), 0) << err();
     EXPECT_NE(out().find("\"n\": 1"), std::string::npos);
     EXPECT_EQ(ipsim("compare b1.h5 b2.h5 p1.h5"), 2);
