@@ -64,7 +64,7 @@ def distributions_chart(sweep, out_dir):
             values = sweep.summary[arm][output]
             data.append(values[values == values])  # drop NaN (failed runs)
         ax.boxplot(data, showmeans=True)
-        ax.set_xticks(range(1, len(sweep.arms) + 1), sweep.arms, rotation=20, fontsize=8)
+        ax.set_xticks(range(1, len(sweep.arms) + 1), sweep.arms, rotation=30, ha="right", fontsize=7)
         ax.set_title(ipsim_plots.metric_title(output), fontsize=9)
         ax.set_ylabel(ipsim_plots.axis_label(sweep.units.get(output, "")), fontsize=8)
     return _finish(fig, plt, sweep, "Outputs per arm over all rows (box: quartiles, triangle: mean)",
@@ -75,17 +75,18 @@ def paired_chart(sweep, out_dir):
     """Mean paired difference arm - base per output, with the 95 % interval ipsim computed."""
     plt = ipsim_plots.pyplot()
     arms = [a for a in sweep.arms if a != "base"]
-    fig, axes = _grid(plt, len(sweep.outputs))
+    fig, axes = _grid(plt, len(sweep.outputs), size=(4.6, 0.9 + 0.32 * len(arms)))
     for ax, output in zip(axes, sweep.outputs):
         stats = [sweep.compare[a][output] for a in arms]
         means = [s["mean"] for s in stats]
         lower = [s["mean"] - s["ci_low"] if s["ci_low"] == s["ci_low"] else 0.0 for s in stats]
         upper = [s["ci_high"] - s["mean"] if s["ci_high"] == s["ci_high"] else 0.0 for s in stats]
-        ax.bar(range(len(arms)), means, yerr=[lower, upper], capsize=4, color="#4c78a8")
-        ax.axhline(0.0, color="black", linewidth=0.8)
-        ax.set_xticks(range(len(arms)), [f"{a}\n(n={s['n']})" for a, s in zip(arms, stats)], fontsize=8)
+        ax.barh(range(len(arms)), means, xerr=[lower, upper], capsize=4, color="#4c78a8")
+        ax.axvline(0.0, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(arms)), [f"{a} (n={s['n']})" for a, s in zip(arms, stats)], fontsize=7)
+        ax.invert_yaxis()
         ax.set_title(f"{ipsim_plots.metric_title(output)}: arm - base", fontsize=9)
-        ax.set_ylabel(ipsim_plots.axis_label(sweep.units.get(output, "")), fontsize=8)
+        ax.set_xlabel(ipsim_plots.axis_label(sweep.units.get(output, "")), fontsize=8)
     return _finish(fig, plt, sweep, "Paired differences against the base (bars: mean, whiskers: 95 % CI)",
                    os.path.join(out_dir, "paired.png"))
 
