@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -349,18 +350,22 @@ int design_command(const DesignOptions& o) {
     std::vector<double> values(unit.values.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
         const auto& p = params[i % params.size()];
-        values[i] = p.min + unit.values[i] * (p.max - p.min);
+        values[i] = unit.values[i] == 1.0 ? p.max : p.min + unit.values[i] * (p.max - p.min);
     }
     std::vector<std::string> names;
     for (const auto& p : params) names.push_back(p.name);
     const std::string text = sweep::csv_text(header_comments(spec, params), names, values);
+    if (spec.method == DesignMethod::kSobol && !std::has_single_bit(spec.samples)) {
+        std::cerr << "ipsim: note: --samples " << spec.samples << " is not a power of two; Sobol designs are balanced for "
+                  << std::bit_floor(spec.samples) << " or " << std::bit_ceil(spec.samples) << "\n";
+    }
     if (o.output.empty()) {
         std::cout << text;
         return kSuccess;
     }
     sweep::write_file_atomically(o.output, text);
-    std::cout << "wrote " << o.output << ": " << unit.rows << " rows x " << params.size() << " parameters ("
-              << sweep::design_method_name(spec.method) << ")\n";
+    std::cout << "wrote " << o.output << ": " << unit.rows << " rows x " << params.size()
+              << (params.size() == 1 ? " parameter (" : " parameters (") << sweep::design_method_name(spec.method) << ")\n";
     return kSuccess;
 }
 

@@ -3,7 +3,7 @@
  * @brief Line-by-line CSV parsing with positions kept for messages, and the atomic writer.
  *
  * Each line is split on commas into fields that remember their 1-based column, trimmed of
- * blanks (and a trailing carriage return); cells go through strtod, which must consume the
+ * blanks (and a trailing carriage return; a UTF-8 byte-order mark is dropped); cells go through strtod, which must consume the
  * whole field and give a finite value. The writer creates PATH.tmp-PID next to the target,
  * flushes and closes it, then renames it over PATH; on any failure the temporary is removed.
  */
@@ -136,6 +136,9 @@ CsvTable read_csv(const std::string& path) {
     for (std::size_t number = 1; std::getline(in, line); ++number) {
         if (!line.empty() && line.back() == '\r') {
             line.pop_back();
+        }
+        if (number == 1 && line.starts_with("\xEF\xBB\xBF")) {
+            line.erase(0, 3);
         }
         if (blank(line)) {
             continue;

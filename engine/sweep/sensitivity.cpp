@@ -5,8 +5,9 @@
  * Both analyses reduce to "estimate a vector of indices from a resample of independent
  * units" (Sobol: base samples; Morris: trajectories). bootstrap() runs an estimator on the
  * identity resample for the point estimates and on `resamples` resamples with replacement
- * for the spread (Welford accumulation), resample b drawing its indices from Philox stream
- * (seed, bootstrap, b). Sobol outputs are standardised first (as SALib does), which leaves
+ * for the spread, resample b drawing its indices from Philox stream (seed, bootstrap, b);
+ * resamples run in parallel and are reduced in resample order, so intervals do not depend
+ * on the thread count. Sobol outputs are standardised first (as SALib does), which leaves
  * the indices unchanged and keeps the sums well conditioned; a constant output has NaN
  * indices (0/0), not an error.
  */
@@ -21,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/parallel.hpp"
 #include "core/random.hpp"
 
 namespace ipsim::sweep {
@@ -47,30 +49,36 @@ void check_outputs(std::span<const double> outputs, std::size_t rows) {
     }
 }
 
+/*! Resample b in parallel (one task each, its own index buffer), reduced in resample order: thread-count independent. */
 Bootstrapped bootstrap(std::size_t units, std::size_t size, const Estimator& estimate, const BootstrapOptions& options) {
     Bootstrapped result{std::vector<double>(size), std::vector<double>(size, kNaN)};
-    std::vector<std::size_t> pick(units);
-    std::iota(pick.begin(), pick.end(), std::size_t{0});
-    estimate(pick, result.estimate);
+    std::vector<std::size_t> identity(units);
+    std::iota(identity.begin(), identity.end(), std::size_t{0});
+    estimate(identity, result.estimate);
     if (options.resamples < 2 || units < 2) {
         return result;
     }
-    std::vector<double> mean(size, 0.0), m2(size, 0.0), value(size);
-    for (std::size_t b = 0; b < options.resamples; ++b) {
-        core::Stream draws(options.seed, core::Purpose::bootstrap, b, 0);
-        for (auto& p : pick) {
-            p = draws.below(units);
-        }
-        estimate(pick, value);
-        for (std::size_t k = 0; k < size; ++k) {
-            const double delta = value[k] - mean[k];
-            mean[k] += delta / static_cast<double>(b + 1);
-            m2[k] += delta * (value[k] - mean[k]);
-        }
-    }
+    std::vector<double> values(options.resamples * size);
+    core::parallel_for(
+        options.resamples,
+        [&](std::size_t b) {
+            core::Stream draws(options.seed, core::Purpose::bootstrap, b, 0);
+            std::vector<std::size_t> pick(units);
+            for (auto& p : pick) {
+                p = draws.below(units);
+            }
+            estimate(pick, std::span<double>(values).subspan(b * size, size));
+        },
+        1);
     const double z = normal_quantile(options.confidence);
     for (std::size_t k = 0; k < size; ++k) {
-        result.half_width[k] = z * std::sqrt(m2[k] / static_cast<double>(options.resamples - 1));
+        double mean = 0.0, m2 = 0.0;
+        for (std::size_t b = 0; b < options.resamples; ++b) {
+            const double delta = values[b * size + k] - mean;
+            mean += delta / static_cast<double>(b + 1);
+            m2 += delta * (values[b * size + k] - mean);
+        }
+        result.half_width[k] = z * std::sqrt(m2 / static_cast<double>(options.resamples - 1));
     }
     return result;
 }

@@ -171,6 +171,27 @@ TEST(SaltelliDesign, RowsAreABCrossSamplesOfTheSobolSequenceAfterTheSkip) {
     EXPECT_EQ(saltelli_skip(1000), 1024U);
 }
 
+TEST(MorrisDesign, DeltaIsHalfTheGridForEveryEvenLevelCount) {
+    for (const std::size_t p : {2U, 4U, 6U, 8U}) {
+        auto spec = spec_of(DesignMethod::kMorris, 3, 10, 2);
+        spec.morris_levels = p;
+        const auto d = make_unit_design(spec);
+        const double delta = morris_delta(p);
+        EXPECT_DOUBLE_EQ(delta, static_cast<double>(p) / (2.0 * static_cast<double>(p - 1)));
+        for (std::size_t row = 0; row + 1 < d.rows; ++row) {
+            if ((row + 1) % 4 == 0) {
+                continue;
+            }
+            double moved = 0.0;
+            for (std::size_t dim = 0; dim < 3; ++dim) {
+                moved += std::abs(d.at(row + 1, dim) - d.at(row, dim));
+                EXPECT_NEAR(d.at(row, dim) * static_cast<double>(p - 1), std::round(d.at(row, dim) * static_cast<double>(p - 1)), 1e-9);
+            }
+            EXPECT_NEAR(moved, delta, 1e-12) << "levels " << p << " row " << row;
+        }
+    }
+}
+
 TEST(MorrisDesign, TrajectoriesStepOneParameterAtATimeByDeltaOnTheGrid) {
     auto spec = spec_of(DesignMethod::kMorris, 5, 40, 9);
     spec.morris_levels = 4;

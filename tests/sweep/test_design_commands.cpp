@@ -150,6 +150,15 @@ TEST_F(DesignCli, MorrisRanksLinearCoefficientsInUnitSteps) {
     EXPECT_NEAR(json_value("j.json", "y", "c", "mu_star"), 30.0, 1e-9);
     EXPECT_NEAR(json_value("j.json", "y", "c", "mu"), -30.0, 1e-9);
     EXPECT_NEAR(json_value("j.json", "y", "a", "sigma"), 0.0, 1e-9);
+    std::string plain;
+    std::stringstream lines(read("m.csv"));
+    for (std::string line; std::getline(lines, line);) {
+        if (line[0] != '#') plain += line + "\n";
+    }
+    write("plain.csv", plain);
+    ASSERT_EQ(ipsim("analyze morris plain.csv o.csv --json k.json"), 0) << read("err.txt");
+    EXPECT_NEAR(json_value("k.json", "y", "b", "mu_star"), 0.0, 1e-9);
+    EXPECT_GT(json_value("k.json", "y", "a", "mu_star"), json_value("k.json", "y", "b", "mu_star"));
     EXPECT_EQ(ipsim("analyze sobol m.csv o.csv"), 2);
     EXPECT_NE(read("err.txt").find("m.csv:1: a morris design"), std::string::npos) << read("err.txt");
 }
@@ -235,4 +244,15 @@ TEST_F(DesignCli, BadAnalyzeInputsNameFileLineAndColumn) {
     write("fifteen.csv", fifteen);
     EXPECT_EQ(ipsim("analyze sobol cut.csv fifteen.csv"), 2);
     EXPECT_NE(read("err.txt").find("cut.csv: 15 rows is not a Saltelli design for 2 parameters"), std::string::npos) << read("err.txt");
+    std::string head;
+    std::stringstream lines(read("d.csv"));
+    std::string line;
+    for (int i = 0; i < 11 && std::getline(lines, line); ++i) head += line + "\n";
+    write("head.csv", head);
+    write("eight.csv", "y\n1\n2\n3\n4\n5\n6\n7\n8\n");
+    EXPECT_EQ(ipsim("analyze sobol head.csv eight.csv"), 2);
+    EXPECT_NE(read("err.txt").find("head.csv: the header says samples=4 but the rows make N=2"), std::string::npos) << read("err.txt");
+    write("bom.csv", "\xEF\xBB\xBF" + sixteen);
+    EXPECT_EQ(ipsim("analyze sobol d.csv bom.csv --json bom.json"), 0) << read("err.txt");
+    EXPECT_NE(read("bom.json").find("\"y\": {"), std::string::npos) << read("bom.json");
 }

@@ -5,6 +5,8 @@
  */
 #include <gtest/gtest.h>
 
+#include <oneapi/tbb/global_control.h>
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -125,6 +127,27 @@ TEST(SobolAnalysis, IshigamiIndicesWithin003OfAnalyticalAndInsideTheirIntervals)
     const auto again = analyze_sobol(spec, y);
     EXPECT_EQ(again.S1_conf, s.S1_conf);
     EXPECT_EQ(again.ST, s.ST);
+}
+
+TEST(SobolAnalysis, IntervalsDoNotDependOnTheThreadCount) {
+    const auto spec = saltelli(3, 512, true);
+    const auto y = evaluate(make_unit_design(spec), ishigami);
+    const auto parallel = analyze_sobol(spec, y);
+    SobolIndices serial;
+    {
+        tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
+        serial = analyze_sobol(spec, y);
+    }
+    EXPECT_EQ(serial.S1_conf, parallel.S1_conf);
+    EXPECT_EQ(serial.ST_conf, parallel.ST_conf);
+    for (std::size_t c = 0; c < 9; ++c) {
+        EXPECT_TRUE(serial.S2_conf[c] == parallel.S2_conf[c] || (std::isnan(serial.S2_conf[c]) && std::isnan(parallel.S2_conf[c])));
+    }
+    BootstrapOptions other;
+    other.seed = 7;
+    EXPECT_NE(analyze_sobol(spec, y, other).S1_conf, parallel.S1_conf);
+    other.resamples = 0;
+    EXPECT_TRUE(std::isnan(analyze_sobol(spec, y, other).S1_conf[0]));
 }
 
 TEST(SobolAnalysis, SecondOrderIshigamiFindsTheX1X3InteractionOnly) {
