@@ -185,6 +185,9 @@ int sweep_command(const SweepOptions& options) {
     if (!options.quiet && !outcome.result.comparisons.empty()) {
         std::cout << format_table(sweep::compare_files({output}));
     }
+    if (!options.quiet && (spec.design.method == "sobol" || spec.design.method == "morris")) {
+        std::cout << spec.design.method << " indices of every output written to /sensitivity (charts: analysis/plot_sweep.py)\n";
+    }
     if (!options.quiet) {
         std::cout << "wrote " << output << " (" << outcome.total << " runs, " << outcome.result.failed.size() << " failed)\n";
     }
