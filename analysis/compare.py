@@ -6,14 +6,18 @@ with -o, to OUTDIR/compare.md and OUTDIR/compare.csv, with overlay charts of key
 
 With several seeds (--base-glob/--other-glob) runs are paired by their seed attribute, so each
 pair shares its random numbers (common random numbers), and the table shows the mean paired
-difference with a 95 % confidence interval from the t distribution over the pairs.
+difference with a 95 % confidence interval from the t distribution over the pairs. The
+statistics are ipsim's own (`ipsim compare --json --sectors`, one implementation in
+engine/sweep/paired.cpp), which also refuses runs that differ in scale, horizon or seeds.
 """
 
 import argparse
 import csv
 import glob
-import math
+import json
 import os
+import shutil
+import subprocess
 import sys
 
 try:
@@ -28,35 +32,30 @@ from ipsim_results import ResultError, load, run_cli  # noqa: E402
 OVERLAY_SECTOR = ["domestic_share", "world_share", "utilization", "price", "zombies"]
 SCOPES = ("national", "sector")
 
-# Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom.
-_T975 = [12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
-         2.364624252, 2.306004135, 2.262157163, 2.228138852, 2.200985160, 2.178812830,
-         2.160368656, 2.144786688, 2.131449546, 2.119905299, 2.109815578, 2.100922040,
-         2.093024054, 2.085963447, 2.079613845, 2.073873068, 2.068657610, 2.063898562,
-         2.059538553, 2.055529439, 2.051830516, 2.048407142, 2.045229642, 2.042272456]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def t975(df):
-    """0.975 quantile of Student's t: table up to 30 df, Cornish-Fisher expansion above."""
-    if df < 1:
-        raise ValueError("t quantile needs at least 1 degree of freedom")
-    if df <= 30:
-        return _T975[int(df) - 1]
-    z = 1.959963984540054
-    g = [(z**3 + z) / 4, (5 * z**5 + 16 * z**3 + 3 * z) / 96,
-         (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384,
-         (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160]
-    return z + sum(gk / df ** (k + 1) for k, gk in enumerate(g))
+def find_ipsim(explicit=None):
+    """The ipsim program: --ipsim, $IPSIM, the source tree's build/ipsim, or ipsim on PATH."""
+    for candidate in (explicit, os.environ.get("IPSIM"), os.path.join(ROOT, "build", "ipsim"), shutil.which("ipsim")):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    raise RuntimeError("cannot find the ipsim program: build it (cmake --build --preset release) "
+                       "or give its path with --ipsim PATH or IPSIM=PATH")
 
 
-def mean_ci(values):
-    """Mean and 95 % t interval of a sample; (mean, None, None) for a single value."""
-    values = np.asarray(values, dtype=float)
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, None, None
-    half = t975(len(values) - 1) * float(values.std(ddof=1)) / math.sqrt(len(values))
-    return mean, mean - half, mean + half
+def ipsim_compare(files, years, ipsim=None):
+    """Rows of `ipsim compare --json --sectors --last-years N FILES`, keyed by output name."""
+    command = [find_ipsim(ipsim), "compare", "--json", "--sectors", "--last-years", repr(float(years))] + list(files)
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        message = proc.stderr.strip().replace("ipsim: error: ", "", 1) or f"ipsim compare exited with {proc.returncode}"
+        raise ResultError(message)
+    return {row["output"]: row for row in json.loads(proc.stdout)["rows"]}
+
+
+def _number(value):
+    return None if value is None else float(value)
 
 
 class Arm:
@@ -157,29 +156,29 @@ def series(base_run, metrics=None):
     return [(s, m) for s, m in available if m in metrics]
 
 
-def _late_mean(run, scope, metric, mask):
-    return np.atleast_1d(run.table(scope, metric)[mask].mean(axis=0))
-
-
-def compare_rows(base, others, years, metrics=None):
-    """One dict per (scope, metric, entity): base mean and, per counterfactual, n/diff/lo/hi."""
+def compare_rows(base, others, years, metrics=None, ipsim=None):
+    """One dict per (scope, metric, entity): base mean and, per counterfactual, (n, diff, lo, hi),
+    as computed by ipsim compare over the pairs (lo and hi are None with a single pair)."""
     ref = base.runs[0]
-    mask = window(ref.time, years)
-    paired = {other.label: other.pairs for other in others}
+    wanted = series(ref, metrics)
+    computed = {}
+    for other in others:
+        files = [b.path for b, _ in other.pairs] + [o.path for _, o in other.pairs]
+        computed[other.label] = ipsim_compare(files, years, ipsim)
     rows = []
-    for scope, metric in series(ref, metrics):
-        if not _present([base] + others, scope, metric):
-            print(f"compare.py: note: {scope}/{metric} is missing from some files: left out", file=sys.stderr)
-            continue
+    for scope, metric in wanted:
         entities = ref.sectors if scope == "sector" else [""]
-        base_mean = np.mean([_late_mean(r, scope, metric, mask) for r in base.runs], axis=0)
-        diffs = {label: np.array([_late_mean(o, scope, metric, mask) - _late_mean(b, scope, metric, mask)
-                                  for b, o in pp]) for label, pp in paired.items()}
-        for j, entity in enumerate(entities):
-            row = {"scope": scope, "metric": metric, "entity": entity, "units": ref.units(scope, metric),
-                   "base": float(base_mean[j]), "diff": {}}
-            for label, d in diffs.items():
-                row["diff"][label] = (len(d),) + mean_ci(d[:, j])
+        for entity in entities:
+            key = f"{scope}/{metric}/{entity}" if entity else f"{scope}/{metric}"
+            found = [computed[o.label].get(key) for o in others]
+            if any(f is None for f in found):
+                print(f"compare.py: note: {key} is not compared by ipsim: left out", file=sys.stderr)
+                continue
+            row = {"scope": scope, "metric": metric, "entity": entity, "units": found[0]["units"],
+                   "base": float(found[0]["base_mean"]), "diff": {}}
+            for other, f in zip(others, found):
+                row["diff"][other.label] = (int(f["n"]), _number(f["mean_difference"]), _number(f["ci_low"]),
+                                            _number(f["ci_high"]))
             rows.append(row)
     return rows
 
@@ -291,6 +290,7 @@ def _parser():
     parser.add_argument("--other-glob", metavar="PATTERN", action="append",
                         help="counterfactual runs, one per seed; repeat for several counterfactuals")
     parser.add_argument("--metrics", metavar="A,B", help="only these sector/national metrics in the table")
+    parser.add_argument("--ipsim", metavar="PATH", help="the ipsim program (default: $IPSIM, build/ipsim, or ipsim on PATH)")
     return parser
 
 
@@ -303,6 +303,8 @@ def _check_args(parser, args):
         parser.error("give either result files or --base-glob/--other-glob, not both")
     if not args.base_glob and len(args.files) < 2:
         parser.error("give a baseline and at least one counterfactual result file")
+    if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
+        parser.error(f"-o {args.out}: exists and is not a folder; give a folder for compare.md, compare.csv and the charts")
 
 
 def main(argv=None):
@@ -313,7 +315,7 @@ def main(argv=None):
     def body():
         base, others = load_arms(args.files, args.base_glob, args.other_glob)
         metrics = [m for m in (args.metrics or "").split(",") if m]
-        rows = compare_rows(base, others, args.last_years, metrics)
+        rows = compare_rows(base, others, args.last_years, metrics, args.ipsim)
         text = markdown(rows, base, others, args.last_years)
         if args.out:
             os.makedirs(args.out, exist_ok=True)

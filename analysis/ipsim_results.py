@@ -12,6 +12,7 @@ the one place the analysis scripts read that layout:
     run.sector("price")           # numpy array [time x sector]
     run.units("sector/price")     # 'index (start = 1)'
     ipsim_results.to_csv("out.h5", "csv/")   # one long-format CSV per group
+    sweep = ipsim_results.load_sweep("demo.h5")   # a sweep file: design, summaries, comparisons
 
 Run as a script it prints a summary of a file, exports CSV or prints one table. Problems with
 the input (missing file, not an ipsim result, unknown metric) raise ResultError; the scripts turn
@@ -192,20 +193,129 @@ def _read_groups(f):
     return tables, meta
 
 
+def _result_from(f, path):
+    """A Result from an HDF5 group in the single-run layout (a file's root, or /runs/<id> of a sweep)."""
+    missing = [name for name in REQUIRED if name not in f]
+    if missing or "ipsim_version" not in f.attrs:
+        what = ", ".join("/" + m for m in missing) or "attribute ipsim_version"
+        hint = "; it is a sweep file: use load_sweep() or plot_sweep.py" if "sweep_yaml" in f else ""
+        raise ResultError(f"'{path}' is not an ipsim result (missing {what}){hint}; see docs/output.md")
+    time = np.asarray(f["time"][()], dtype=float)
+    sectors = [_text(s) for s in f["sectors"][()]]
+    regions = [_text(r) for r in f["regions"][()]]
+    attrs = {key: _attr(value) for key, value in f.attrs.items()}
+    yaml = _text(f["scenario_yaml"][()]) if "scenario_yaml" in f else ""
+    tables, meta = _read_groups(f)
+    return Result(path, time, sectors, regions, attrs, yaml, tables, meta)
+
+
 def load(path):
     """Read the result file at path into a Result; ResultError if it is not an ipsim result."""
     with _open(path) as f:
-        missing = [name for name in REQUIRED if name not in f]
-        if missing or "ipsim_version" not in f.attrs:
-            what = ", ".join("/" + m for m in missing) or "attribute ipsim_version"
-            raise ResultError(f"'{path}' is not an ipsim result (missing {what}); see docs/output.md")
-        time = np.asarray(f["time"][()], dtype=float)
-        sectors = [_text(s) for s in f["sectors"][()]]
-        regions = [_text(r) for r in f["regions"][()]]
+        return _result_from(f, path)
+
+
+class Sweep:
+    """An ipsim sweep file (docs/sweeps.md): design, per-run summaries, paired comparisons,
+    sensitivity indices, failures, and each kept run as a Result.
+
+        s = load_sweep("demo.h5")
+        s.design["local.weight_herding"]        # numpy array, one value per row
+        s.summary["hard_budget"]["zombie_share"]
+        s.compare["hard_budget"]["zombie_share"]  # {"mean", "se", "ci_low", "ci_high", "n", "differences"}
+        s.sensitivity["fiscal_cost"]              # {"method", "S1", "ST", ...} (sobol and morris designs)
+        s.run("hard_budget-0003").national("zombie_share")
+    """
+
+    def __init__(self, path, attrs, sweep_yaml, design, summary, units, compare, sensitivity, failed, run_ids):
+        self.path = path
+        self.attrs = attrs
+        self.sweep_yaml = sweep_yaml
+        self.design = design            # {param: array}, plus "seed" and "point"
+        self.summary = summary          # {arm: {output: array}}
+        self.units = units              # {output: units text}
+        self.compare = compare          # {arm: {output: {...}}}
+        self.sensitivity = sensitivity  # {output: {...}}
+        self.failed = failed            # [(run id, message)]
+        self.run_ids = run_ids
+
+    @property
+    def name(self):
+        return str(self.attrs.get("sweep", ""))
+
+    @property
+    def arms(self):
+        return list(self.summary)
+
+    @property
+    def outputs(self):
+        return list(self.summary.get("base", {}))
+
+    @property
+    def parameters(self):
+        return [p for p in self.design if p not in ("seed", "point")]
+
+    @property
+    def seeds(self):
+        return sorted({int(s) for s in self.design.get("seed", [])})
+
+    def run(self, run_id):
+        """The run `run_id` (e.g. 'base-0003') as a Result with the series the sweep kept."""
+        if run_id not in self.run_ids:
+            raise ResultError(f"{self.path}: no run '{run_id}' (runs: {', '.join(self.run_ids[:5])}, ...)")
+        with _open(self.path) as f:
+            return _result_from(f["runs"][run_id], f"{self.path}:/runs/{run_id}")
+
+
+def _sensitivity(group):
+    out = {"parameters": [_text(p) for p in group["parameters"][()]]} if "parameters" in group else {}
+    indices = {}
+    for output, g in group.items():
+        if not isinstance(g, h5py.Group):
+            continue
+        entry = {key: _attr(value) for key, value in g.attrs.items()}
+        entry.update({name: np.asarray(ds[()], dtype=float) for name, ds in g.items()})
+        indices[output] = entry
+    return out.get("parameters", []), indices
+
+
+def load_sweep(path):
+    """Read a sweep file written by 'ipsim sweep'; ResultError if it is not one."""
+    with _open(path) as f:
+        if "sweep_yaml" not in f:
+            raise ResultError(f"'{path}' is not an ipsim sweep file (no /sweep_yaml); see docs/sweeps.md")
         attrs = {key: _attr(value) for key, value in f.attrs.items()}
-        yaml = _text(f["scenario_yaml"][()]) if "scenario_yaml" in f else ""
-        tables, meta = _read_groups(f)
-    return Result(path, time, sectors, regions, attrs, yaml, tables, meta)
+        design = {name: np.asarray(ds[()], dtype=float) for name, ds in f["design"].items()}
+        summary, units = {}, {}
+        for arm, group in f["summary"].items():
+            summary[arm] = {name: np.asarray(ds[()], dtype=float) for name, ds in group.items()}
+            for name, ds in group.items():
+                units[name] = _text(ds.attrs.get("units", ""))
+        compare = {}
+        for arm, group in f.get("compare", {}).items():
+            compare[arm] = {}
+            for name, ds in group.items():
+                entry = {key: _attr(ds.attrs[key]) for key in ("n", "mean", "sd", "se", "ci_low", "ci_high", "t_crit")
+                         if key in ds.attrs}
+                entry["differences"] = np.asarray(ds[()], dtype=float)
+                compare[arm][name] = entry
+        parameters, sensitivity = _sensitivity(f["sensitivity"]) if "sensitivity" in f else ([], {})
+        for entry in sensitivity.values():
+            entry["parameters"] = parameters
+        failed = []
+        if "failed" in f:
+            ids = [_text(x) for x in f["failed"]["run_id"][()]]
+            messages = [_text(x) for x in f["failed"]["message"][()]]
+            failed = list(zip(ids, messages))
+        run_ids = list(f["runs"]) if "runs" in f else []
+        yaml = _text(f["sweep_yaml"][()])
+    return Sweep(path, attrs, yaml, design, summary, units, compare, sensitivity, failed, run_ids)
+
+
+def is_sweep(path):
+    """True if path is an ipsim sweep file."""
+    with _open(path) as f:
+        return "sweep_yaml" in f
 
 
 def to_csv(path, out_dir):
@@ -214,11 +324,21 @@ def to_csv(path, out_dir):
 
 
 def run_cli(main, prog):
-    """Run main(); report ResultError as 'prog: error: ...' with exit code 2."""
+    """Run main(); report ResultError and unusable paths as 'prog: error: ...' with exit code 2,
+    missing modules and other failures with exit code 1, and stop quietly (exit 0) when the
+    reader of stdout goes away (| head)."""
     try:
-        return main()
+        code = main()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ResultError as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
+        return BAD_INPUT
+    except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError) as err:
+        print(f"{prog}: error: {err.filename or ''}: {err.strerror}", file=sys.stderr)
         return BAD_INPUT
     except RuntimeError as err:
         print(f"{prog}: error: {err}", file=sys.stderr)

@@ -65,7 +65,10 @@ def write_result(path, seed=1, scenario="base", shift=None):
             f.attrs.create(key, val, dtype=text)
         for key, val in [("seed", seed), ("layout_version", 1), ("n_steps", STEPS), ("complete", 1)]:
             f.attrs.create(key, np.uint64(val))
-        f.create_dataset("scenario_yaml", data=f"name: {scenario}\nseed: {seed}\n", dtype=text)
+        yaml = (f"name: {scenario}\nseed: {seed}\ntime: {{quarters: {STEPS}}}\n"
+                f"sectors: [{', '.join('{name: %s}' % s for s in SECTORS)}]\n"
+                f"regions: [{', '.join('{name: %s}' % r for r in REGIONS)}]\n")
+        f.create_dataset("scenario_yaml", data=yaml, dtype=text)
         f.create_dataset("time", data=2015.0 + 0.25 * np.arange(STEPS))
         f.create_dataset("sectors", data=SECTORS, dtype=text)
         f.create_dataset("regions", data=REGIONS, dtype=text)
@@ -224,11 +227,56 @@ class CompareTest(AnalysisTestCase):
         self.assertAlmostEqual(float(ec["ci95_low"]), 0.12 - half, places=10)
         self.assertAlmostEqual(float(ec["ci95_high"]), 0.12 + half, places=10)
 
-    def test_t_quantile(self):
-        self.assertAlmostEqual(compare.t975(1), 12.706204736)
-        self.assertAlmostEqual(compare.t975(40), 2.021075390, places=7)
-        self.assertAlmostEqual(compare.t975(200), 1.971896224, places=7)
-        self.assertEqual(compare.mean_ci([0.5, 0.5, 0.5]), (0.5, 0.5, 0.5))
+    def test_refuses_runs_of_another_scale(self):
+        base = write_result(self.path("b.h5"), scenario="mic2025")
+        other = write_result(self.path("c.h5"), seed=2, scenario="ec")
+        proc = run_script("compare.py", base, other)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("compare.py: error: compare: the seeds differ", proc.stderr)
+
+    def test_output_path_that_is_a_file(self):
+        base = write_result(self.path("b.h5"), scenario="mic2025")
+        other = write_result(self.path("c.h5"), scenario="ec")
+        proc = run_script("compare.py", base, other, "-o", base)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("exists and is not a folder", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+
+
+class SweepTest(AnalysisTestCase):
+    """A real sweep through the built ipsim: the reader and the report (skipped without ipsim)."""
+
+    def test_sweep_reader_and_report(self):
+        try:
+            ipsim = compare.find_ipsim()
+        except RuntimeError as err:
+            self.skipTest(str(err))
+        with open(self.path("tiny.yaml"), "w", encoding="utf-8") as out:
+            out.write("name: tiny\ntime: {quarters: 8}\nfirms: {count: 200}\n"
+                      "sectors: [{name: a}, {name: b}]\nregions: [{name: r1}, {name: r2}]\n")
+        with open(self.path("s.yaml"), "w", encoding="utf-8") as out:
+            out.write("base: tiny\nparameters: {local.weight_herding: {range: [0.2, 1.0]}}\n"
+                      "design: {method: morris, samples: 2}\nseeds: 2\narms: {cut: [local.investment_subsidy=0]}\n"
+                      "outputs: {cost: {metric: fiscal_cost, stat: sum}, share: {metric: world_share, sector: a}}\n")
+        proc = subprocess.run([ipsim, "sweep", self.path("s.yaml"), "-o", self.path("s.h5"), "--quiet"],
+                              capture_output=True, text=True, check=False)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        sweep = ipsim_results.load_sweep(self.path("s.h5"))
+        self.assertEqual(sweep.arms, ["base", "cut"])
+        self.assertEqual(sweep.outputs, ["cost", "share"])
+        self.assertEqual(sweep.seeds, [1, 2])
+        self.assertEqual(len(sweep.summary["cut"]["cost"]), 8)
+        diff = sweep.summary["cut"]["cost"] - sweep.summary["base"]["cost"]
+        self.assertAlmostEqual(sweep.compare["cut"]["cost"]["mean"], float(diff.mean()), places=9)
+        self.assertEqual(sweep.sensitivity["cost"]["method"], "morris")
+        run = sweep.run(sweep.run_ids[0])
+        self.assertEqual(len(run.time), 8)
+        self.ok("plot_sweep.py", self.path("s.h5"), "-o", self.path("report"))
+        for name in ["index.html", "distributions.png", "paired.png", "sensitivity.png"]:
+            self.assertTrue(os.path.isfile(self.path("report", name)), name)
+        proc = run_script("plot_sweep.py", write_result(self.path("r.h5")), "-o", self.path("bad"))
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("is not an ipsim sweep file", proc.stderr)
 
 
 class BadInputTest(AnalysisTestCase):
@@ -256,7 +304,7 @@ class BadInputTest(AnalysisTestCase):
         self.assert_bad("compare.py", "--base-glob", self.path("nothing*.h5"), "--other-glob", self.path("x*.h5"))
 
     def test_help_has_examples(self):
-        for script in ["ipsim_results.py", "plot_run.py", "compare.py"]:
+        for script in ["ipsim_results.py", "plot_run.py", "compare.py", "plot_sweep.py"]:
             self.assertIn("examples:", self.ok(script, "--help").stdout)
 
 

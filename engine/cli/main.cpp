@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/sweep_commands.hpp"
 #include "cli/design_commands.hpp"
 #include "io/input_error.hpp"
 #include "io/yaml_tree.hpp"
@@ -64,8 +65,11 @@ void add_validate(CLI::App& app, ValidateOptions& o) {
 }
 
 int dispatch(CLI::App& app, const RunOptions& run, const ValidateOptions& validate, const std::string& show, const std::string& info,
-             const DesignOptions& design, const AnalyzeOptions& analyze) {
+             const SweepOptions& sweep, const CompareOptions& compare, const DesignOptions& design,
+             const AnalyzeOptions& analyze) {
     if (app.got_subcommand("run")) return run_command(run);
+    if (app.got_subcommand("sweep")) return sweep_command(sweep);
+    if (app.got_subcommand("compare")) return compare_command(compare);
     if (app.got_subcommand("design")) return design_command(design);
     if (app.got_subcommand("analyze")) return analyze_command(analyze);
     if (app.got_subcommand("validate")) return validate_command(validate);
@@ -95,18 +99,21 @@ int main(int argc, char** argv) {
     auto* info_cmd = app.add_subcommand("info", "Describes a result file: scenario, seed, version, time range, sectors, regions and every series.");
     info_cmd->add_option("file", info, "an HDF5 file written by 'ipsim run'")->required();
     info_cmd->footer("\nExample:\n  ipsim info mic2025.h5");
+    SweepOptions sweep;
+    CompareOptions compare;
+    add_sweep_commands(app, sweep, compare);
     app.add_subcommand("schema", "Prints every scenario field with unit, default, valid range, meaning and source (Markdown).");
     DesignOptions design;
     AnalyzeOptions analyze;
     register_design_commands(app, design, analyze);
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];
-        const std::vector<std::string> known = {"run", "validate", "scenarios", "info", "schema", "design", "analyze"};
+        const std::vector<std::string> known = {"run", "validate", "scenarios", "info", "schema", "sweep", "compare", "design", "analyze"};
         if (std::find(known.begin(), known.end(), command) == known.end()) {
             const auto best = ipsim::io::closest_match(command, known);
             std::cerr << "ipsim: error: unknown command '" << command << "'"
                       << (best.empty() ? std::string() : " (did you mean '" + best + "'?)")
-                      << "; commands: run, validate, scenarios, info, schema, design, analyze\nrun 'ipsim --help'\n";
+                      << "; commands: run, validate, scenarios, info, schema, sweep, compare, design, analyze\nrun 'ipsim --help'\n";
             return kBadInput;
         }
     }
@@ -120,7 +127,7 @@ int main(int argc, char** argv) {
         return kBadInput;
     }
     try {
-        return dispatch(app, run, validate, show, info, design, analyze);
+        return dispatch(app, run, validate, show, info, sweep, compare, design, analyze);
     } catch (const ipsim::io::InputError& e) {
         std::cerr << "ipsim: error: " << e.what() << "\n";
         return kBadInput;

@@ -246,11 +246,22 @@ void drop_rows(const Series& series) noexcept {
     static_cast<void>(H5Dset_extent(series.dataset.get(), dims.data()));
 }
 
-/*! One group per scope and one empty series per catalog entry, in catalog order. */
+/*! True if `only` is empty or names "<group>/<metric>". */
+[[nodiscard]] bool wanted(const std::vector<std::string>& only, model::Scope scope, const char* name) {
+    const std::string key = std::string(model::scope_group(scope)) + "/" + name;
+    return only.empty() || std::find(only.begin(), only.end(), key) != only.end();
+}
+
+/*! One group per scope and one empty series per catalog entry (or per entry of `only`), in catalog order. */
 [[nodiscard]] std::vector<Series> create_metric_groups(hid_t file, std::size_t n_sectors, std::size_t n_regions,
-                                                       std::size_t n_steps, const std::string& path) {
+                                                       std::size_t n_steps, const std::vector<std::string>& only,
+                                                       const std::string& path) {
     std::vector<Series> metrics;
     for (const model::Scope scope : scopes_in_catalog_order()) {
+        const auto& catalog = model::metric_catalog();
+        if (std::none_of(catalog.begin(), catalog.end(), [&](const model::MetricInfo& m) { return m.scope == scope && wanted(only, scope, m.name); })) {
+            continue;
+        }
         H5Handle group = create_group(file, model::scope_group(scope), path);
         std::vector<hsize_t> row;
         if (scope == model::Scope::region || scope == model::Scope::region_sector) {
@@ -262,6 +273,10 @@ void drop_rows(const Series& series) noexcept {
         std::size_t index = 0;
         for (const model::MetricInfo& m : model::metric_catalog()) {
             if (m.scope != scope) {
+                continue;
+            }
+            if (!wanted(only, scope, m.name)) {
+                ++index;
                 continue;
             }
             Series s = create_series(group.get(), {m.name, row, m.units, m.doc, scope_dimensions(scope)}, n_steps, path);
@@ -332,7 +347,7 @@ void Hdf5Writer::begin(const model::RunInfo& info) {
     write_string_list(file, "sectors", info.sectors, "sector names, the columns of /sector and /region_sector", path_);
     write_string_list(file, "regions", info.regions, "region names, the columns of /region and rows of /region_sector",
                       path_);
-    im.metrics = create_metric_groups(file, im.n_sectors, im.n_regions, info.n_steps, path_);
+    im.metrics = create_metric_groups(file, im.n_sectors, im.n_regions, info.n_steps, only_, path_);
     begun_ = true;
 }
 

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "model/metrics.hpp"
 
@@ -43,6 +44,10 @@ public:
     /*! @brief Marks the file complete, flushes, closes, syncs and renames it onto the path. */
     void finish() override;
 
+    /*! @brief Before begin(): write only these series ("sector/output", "national/fiscal_cost", ...);
+     *  empty (the default) writes every catalog metric. Sweeps use it for keep_series. */
+    void keep_only(std::vector<std::string> series) { only_ = std::move(series); }
+
     /*! @brief The requested output path. */
     [[nodiscard]] const std::string& path() const noexcept { return path_; }
     /*! @brief The temporary file written until finish(). */
@@ -59,6 +64,7 @@ private:
     std::string path_;
     std::filesystem::path temp_path_;
     std::unique_ptr<Impl> impl_;
+    std::vector<std::string> only_;
     std::size_t steps_ = 0;
     bool begun_ = false;
     bool finished_ = false;
