@@ -165,7 +165,47 @@ void resolve_insolvency(State& st) {
     }
 }
 
-/*! Foreign exporters move production to China under localization requirements (yearly). */
+/*! A foreign producer abroad opens a plant in China for its China sales: the plant takes the China
+ *  share, the capacity, capital, cash and debt in proportion, and the parent keeps its production
+ *  for the rest of the world. Each keeps the parent's appeal where it sells; where it does not, its
+ *  floor share is at rest. */
+void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
+    auto& f = st.firms;
+    const std::size_t j = f.append();
+    f.for_each_column([&](auto& column) { column[j] = column[parent]; });
+    f.id[j] = st.next_firm_id++;
+    const double china_part = f.output[parent] > 0.0 ? std::clamp(f.sales_china[parent] / f.output[parent], 0.0, 1.0) : 0.5;
+    const auto split = [&](std::vector<double>& column) {
+        column[j] = column[parent] * china_part;
+        column[parent] -= column[j];
+    };
+    split(f.capacity);
+    split(f.capital);
+    split(f.cash);
+    split(f.debt);
+    split(f.expected_demand);
+    split(f.cumulative_output);
+    f.localized[j] = 1;
+    f.government[j] = government;
+    f.alive[j] = 1;
+    f.entered[j] = 1;
+    const double floor = st.scenario->markets.min_share;
+    f.share_china[j] = f.share_china[parent];
+    f.share_world[j] = floor;
+    f.share_china[parent] = floor;
+    const double brand_china = f.appeal_china[parent];
+    const double brand_world = f.appeal_world[parent];
+    f.price[j] = list_price(st, j, f.markup[j], output_subsidy_rate(st, j));
+    set_appeal(st, j);
+    f.appeal_china[j] = brand_china;
+    set_appeal(st, parent);
+    f.appeal_world[parent] = brand_world;
+    f.bailout[j] = 0.0;
+    f.fund_equity[j] = 0.0;
+    f.fund_stake[j] = 0.0;
+}
+
+/*! Foreign exporters move their China production to China under localization requirements (yearly). */
 void localize(State& st) {
     auto& f = st.firms;
     const double response = st.scenario->markets.localization_response;
@@ -175,15 +215,14 @@ void localize(State& st) {
             continue;
         }
         const auto cdf = st.location_cdf(s);
-        for (const auto* it = st.by_sector.begin(s); it != st.by_sector.end(s); ++it) {
-            const auto i = *it;
-            if (f.localized[i] != 0 || !st.is_foreign(i)) {
+        std::vector<std::size_t> members(st.by_sector.begin(s), st.by_sector.end(s));
+        for (const auto i : members) {
+            if (f.localized[i] != 0 || !st.is_foreign(i) || f.share_china[i] <= st.scenario->markets.min_share) {
                 continue;
             }
             core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
             if (rng.uniform() < p) {
-                f.localized[i] = 1;
-                f.government[i] = State::pick_government(cdf, rng.uniform());
+                open_china_plant(st, i, State::pick_government(cdf, rng.uniform()));
             }
         }
     }

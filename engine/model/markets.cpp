@@ -436,9 +436,40 @@ void produce(State& st) {
 
 }  // namespace
 
+namespace {
+
+/*! Reputation abroad builds with scale: a China-located firm's appeal in the world market rises
+ *  toward that of a foreign producer of its capacity (sector mean of appeal - log capacity over
+ *  producers abroad), at markets.appeal_adjustment per quarter. It does not fall back. */
+void build_reputation(State& st) {
+    auto& f = st.firms;
+    const double speed = st.scenario->markets.appeal_adjustment;
+    if (speed <= 0.0) {
+        return;
+    }
+    std::vector<std::array<double, 2>> sums;
+    core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& acc) {
+        if (f.localized[i] == 0 && f.capacity[i] > 0.0) {
+            acc[0] += f.appeal_world[i] - std::log(f.capacity[i]);
+            acc[1] += 1.0;
+        }
+    });
+    core::parallel_for(f.size(), [&](std::size_t i) {
+        const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
+        if (f.alive[i] == 0 || f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
+            return;
+        }
+        const double target = appeal / producers + std::log(f.capacity[i]);
+        f.appeal_world[i] += speed * std::max(0.0, target - f.appeal_world[i]);
+    });
+}
+
+}  // namespace
+
 void clear_markets(State& st) {
     auto& f = st.firms;
     const auto& m = st.scenario->markets;
+    build_reputation(st);
     std::vector<Competitiveness> e(f.size());
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] != 0) {

@@ -84,6 +84,7 @@ struct MarketSettings {
     double payout_ratio = 0.3;
     double subsidy_pass_through = 0.5;
     double price_convergence = 0.5;
+    double appeal_adjustment = 0.02;
     double demand_shock = 0.15;
     double demand_shock_persistence = 0.9;
 
@@ -112,6 +113,7 @@ struct MarketSettings {
         v.number("payout_ratio", payout_ratio, {"1", 0.3, unit_interval(), "share of positive net profit paid out as dividends", "assumption"});
         v.number("demand_shock", demand_shock, {"1", 0.15, non_negative(), "standard deviation of the quarterly firm-specific demand (appeal) shock", "assumption (idiosyncratic shocks of heterogeneous-firm models)"});
         v.number("demand_shock_persistence", demand_shock_persistence, {"1", 0.9, Range{0.0, 1.0, false, true}, "AR(1) persistence of the firm-specific demand shock", "assumption"});
+        v.number("appeal_adjustment", appeal_adjustment, {"1 per quarter", 0.02, unit_interval(), "speed at which a China-located firm's appeal abroad rises toward that of a foreign producer of its size (reputation built with scale; never falls back)", "assumption (brand building over about a decade)"});
         v.number("price_convergence", price_convergence, {"1", 0.5, unit_interval(), "weight of rivals' mean cost in the cost a firm prices on (0: own cost only; 1: the group's mean): high-cost firms earn thinner margins", "assumption (Bertrand-like competition among close substitutes)"});
         v.number("subsidy_pass_through", subsidy_pass_through, {"1", 0.5, unit_interval(), "share of the output subsidy passed on to buyers as a lower price", "assumption"});
     }
