@@ -29,6 +29,7 @@ constexpr std::array kCatalog = {
     MetricInfo{S::sector, "zombies", "firms", "zombie firms (operating profit below interest for zombie_years years)"},
     MetricInfo{S::sector, "productivity", "share of frontier", "output-weighted productivity of China-located firms relative to the world frontier"},
     MetricInfo{S::sector, "frontier_gap", "1", "1 - productivity"},
+    MetricInfo{S::sector, "chinese_productivity", "share of frontier", "output-weighted productivity of Chinese-owned firms relative to the world frontier"},
     MetricInfo{S::sector, "hhi", "1", "Herfindahl index of China-located firms' output shares"},
     MetricInfo{S::sector, "margin", "1", "operating profit / revenue of China-located firms"},
     MetricInfo{S::sector, "price_cost_margin", "1", "output-weighted price (net of R&D) over full unit cost, minus 1, of China-located firms (falls in price wars and overcapacity)"},

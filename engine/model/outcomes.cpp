@@ -26,7 +26,7 @@ enum SectorSum : std::size_t {
     firms_local, firms_chinese, productivity_chinese, capital_chinese, fund_equity_chinese, subsidies_local,
     exports_value, out_sq_local, revenue_value_local, productivity_weighted, zombies_local, capital_local,
     zombie_capital, investment_local, rd_local, subsidy_central, subsidy_local_sum, soe_revenue, demand_total,
-    price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, varcost_local, inputs_local, variance_local, scrapped_local, china_value_all, markup_weighted, kSectorSums
+    price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, varcost_local, inputs_local, variance_local, scrapped_local, china_value_all, markup_weighted, productivity_chinese_weighted, out_chinese, kSectorSums
 };
 
 std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
@@ -70,6 +70,8 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
             a[productivity_chinese] += f.productivity[i];
             a[capital_chinese] += f.capital[i];
             a[fund_equity_chinese] += f.fund_equity[i];
+            a[productivity_chinese_weighted] += f.productivity[i] * f.output[i];
+            a[out_chinese] += f.output[i];
         }
     });
     return sums;
@@ -236,6 +238,7 @@ void sector_outcomes(const State& st, const std::vector<std::array<double, kSect
         put("zombies", s, a[zombies_local]);
         put("productivity", s, productivity);
         put("frontier_gap", s, 1.0 - productivity);
+        put("chinese_productivity", s, ratio(a[productivity_chinese_weighted], a[out_chinese]));
         put("hhi", s, ratio(a[out_sq_local], a[out_local] * a[out_local]));
         put("margin", s, sec.margin[s]);
         put("price_cost_margin", s, ratio(a[markup_weighted], a[out_local], 1.0) - 1.0);
