@@ -1,7 +1,8 @@
 /*!
  * @file main.cpp
  * @brief The `ipsim` program: parses the command line with CLI11 and maps outcomes to exit
- *        codes (0 success, 2 bad input, 1 failure while running, 130 interrupted).
+ *        codes (0 success, 2 bad input, 1 failure while running, 128 + signal when stopped:
+ *        130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
  */
 #include <CLI/CLI.hpp>
 
@@ -47,7 +48,7 @@ void add_run(CLI::App& app, RunOptions& o) {
     auto* run = app.add_subcommand("run", kRunHelp);
     run->add_option("scenario", o.scenario, "scenario file or shipped scenario name (default: mic2025)");
     run->add_option("-o,--output", o.output, "result file (default: <scenario name>.h5); written only when complete");
-    run->add_option("--seed", o.seed, "random seed (default: the scenario's seed)");
+    run->add_option("--seed", o.seed, "random seed, 0 to 9e15 (default: the scenario's seed)");
     run->add_option("--threads", o.threads, "worker threads (default 0: all cores)")->check(CLI::Range(0U, 4096U));
     run->add_option("--set", o.overrides, "override a field: PATH=VALUE (repeatable)")->allow_extra_args(false);
     run->add_flag("-q,--quiet", o.quiet, "no progress bar and no summary");
@@ -78,7 +79,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", IPSIM_VERSION);
     app.require_subcommand(1, 1);
     app.footer("\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"
-               "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running.");
+               "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running,\n"
+               "128 + signal number when stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).");
     RunOptions run;
     ValidateOptions validate;
     std::string show;

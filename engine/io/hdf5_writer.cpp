@@ -18,6 +18,7 @@
 #include "io/hdf5_writer.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -285,6 +286,16 @@ void fsync_file(const std::filesystem::path& file, const std::string& path) {
     }
 }
 
+/*! A file being replaced keeps its permission bits (a shared, group-writable result stays so). */
+void keep_mode_of_existing(const std::filesystem::path& temp, const std::string& path) {
+    struct stat existing {};
+    if (::lstat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+        if (::chmod(temp.c_str(), existing.st_mode & 07777) != 0) {
+            throw std::runtime_error("cannot copy the permissions of '" + path + "': " + std::generic_category().message(errno));
+        }
+    }
+}
+
 }  // namespace
 
 struct Hdf5Writer::Impl {
@@ -298,11 +309,16 @@ struct Hdf5Writer::Impl {
 Hdf5Writer::Hdf5Writer(std::string path)
     : path_(std::move(path)), temp_path_(make_temp_path(path_)), impl_(std::make_unique<Impl>()) {
     const Hdf5Guard guard;
-    H5Handle fcpl = make_handle(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "cannot create property list for", path_);
-    check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "cannot set link order in", path_);
-    impl_->file = make_handle(H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
-                              "cannot create result file", path_);
+    try {
+        H5Handle fcpl = make_handle(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "cannot create property list for", path_);
+        check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+              "cannot set link order in", path_);
+        impl_->file = make_handle(H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
+                                  "cannot create result file", path_);
+    } catch (...) {
+        discard();
+        throw;
+    }
 }
 
 Hdf5Writer::~Hdf5Writer() {
@@ -379,6 +395,7 @@ void Hdf5Writer::finish() {
         check(H5Fflush(file, H5F_SCOPE_LOCAL), "cannot flush result file", path_);
         close_all();
     }
+    keep_mode_of_existing(temp_path_, path_);
     fsync_file(temp_path_, path_);
     std::error_code ec;
     std::filesystem::rename(temp_path_, path_, ec);
