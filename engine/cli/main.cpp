@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
             const auto best = ipsim::io::closest_match(command, known);
             std::cerr << "ipsim: error: unknown command '" << command << "'"
                       << (best.empty() ? std::string() : " (did you mean '" + best + "'?)")
-                      << "; commands: run, validate, scenarios, info, schema\nrun 'ipsim --help'\n";
+                      << "; commands: run, validate, scenarios, info, schema (see 'ipsim --help')\n";
             return kBadInput;
         }
     }
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
         if (e.get_exit_code() == 0) {
             return app.exit(e);
         }
-        std::cerr << "ipsim: error: " << e.what() << "\nrun 'ipsim --help' or 'ipsim COMMAND --help'\n";
+        std::cerr << "ipsim: error: " << e.what() << " (see 'ipsim --help' or 'ipsim COMMAND --help')\n";
         return kBadInput;
     }
     try {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -109,13 +110,14 @@ Source resolve_base(const Node& extends, const Source& child) {
     return embedded_source(stem, &extends.where);
 }
 
-Node load_tree(const Source& source, std::vector<std::string>& chain, std::vector<std::string>& files) {
+Node load_tree(const Source& source, std::vector<std::string>& chain, std::vector<std::string>& files,
+               const Location* from = nullptr) {
     if (std::find(chain.begin(), chain.end(), source.id) != chain.end()) {
         std::string cycle;
         for (const auto& id : chain) {
             cycle += id + " -> ";
         }
-        throw InputError(source.display + ": extends cycle: " + cycle + source.id);
+        throw InputError((from != nullptr ? from->describe() : source.display) + ": extends cycle: " + cycle + source.id);
     }
     chain.push_back(source.id);
     if (source.is_file) {
@@ -128,7 +130,7 @@ Node load_tree(const Source& source, std::vector<std::string>& chain, std::vecto
     }
     const Node extends_copy = *extends;
     tree.erase("extends");
-    Node base = load_tree(resolve_base(extends_copy, source), chain, files);
+    Node base = load_tree(resolve_base(extends_copy, source), chain, files, &extends_copy.where);
     merge_into(base, tree);
     return base;
 }
@@ -244,6 +246,19 @@ void check_whole_years(const Node& root, const model::Scenario& sc) {
     }
 }
 
+std::string whole_or_short(double x) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, x == std::floor(x) && std::abs(x) < 1e15 ? "%.0f" : "%.6g", x);
+    return buffer;
+}
+
+std::string gigabytes(double bytes) {
+    char buffer[40];
+    const double gb = bytes / 1e9;
+    std::snprintf(buffer, sizeof buffer, gb >= 100.0 ? "%.0f GB" : gb >= 0.1 ? "%.1f GB" : "%.2g GB", gb);
+    return buffer;
+}
+
 /*! The field that drives the memory estimate most, its path and value, for the message. */
 struct MemoryDriver {
     std::initializer_list<std::string> keys;
@@ -267,10 +282,9 @@ void check_memory(const Node& root, const model::Scenario& sc) {
         const auto* top = std::max_element(std::begin(drivers), std::end(drivers),
                                            [](const auto& a, const auto& b) { return a.bytes < b.bytes; });
         std::ostringstream msg;
-        msg.precision(3);
-        msg << top->path << " = " << top->value << " would need about " << need / 1e9 << " GB of memory (firms "
-            << parts.firms / 1e9 << " GB, local governments " << parts.governments / 1e9 << " GB, funds " << parts.funds / 1e9
-            << " GB); this machine has " << available / 1e9 << " GB";
+        msg << top->path << " = " << whole_or_short(top->value) << " would need about " << gigabytes(need)
+            << " of memory (firms " << gigabytes(parts.firms) << ", local governments " << gigabytes(parts.governments)
+            << ", funds " << gigabytes(parts.funds) << "); this machine has " << gigabytes(available);
         fail_at(root, node_at(root, top->keys), msg.str());
     }
 }

@@ -18,6 +18,13 @@ std::string Location::describe() const {
     return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+Node::Node() = default;
+Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+
 const Node* Node::find(std::string_view key) const noexcept {
     for (const auto& [k, v] : entries) {
         if (k == key) {

@@ -38,6 +38,14 @@ struct Location {
 struct Node {
     enum class Kind { null, scalar, map, list };
 
+    // Defined out of line: `entries` holds pairs with Node itself, complete only after the class.
+    Node();
+    ~Node();
+    Node(const Node&);
+    Node(Node&&) noexcept;
+    Node& operator=(const Node&);
+    Node& operator=(Node&&) noexcept;
+
     Kind kind = Kind::null;
     std::string scalar;
     std::vector<std::pair<std::string, Node>> entries;  //!< map entries, in file order
