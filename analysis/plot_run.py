@@ -10,6 +10,7 @@ as counterfactuals and a difference table (as compare.py writes) is saved as dif
 import argparse
 import html
 import os
+import re
 import sys
 
 try:
@@ -90,16 +91,33 @@ def national_chart(arms, out_dir):
     return ipsim_plots.draw_panels(panels, "National outcomes", os.path.join(out_dir, "national.png"), max_cols=3)
 
 
+def debt_limit(run):
+    """local.debt_limit of the run's resolved scenario, or None if it is not there."""
+    section = re.search(r"^local:\s*\n((?:[ \t]+.*\n?)*)", run.scenario_yaml, re.MULTILINE)
+    found = re.search(r"^\s+debt_limit:\s*([-+0-9.eE]+)\s*$", section.group(1), re.MULTILINE) if section else None
+    return float(found.group(1)) if found else None
+
+
+def quarter_label(year):
+    """2035.75 -> '2035Q4'."""
+    whole = int(year // 1)
+    return f"{whole}Q{int(round((year - whole) * 4)) + 1}"
+
+
 def region_chart(run, top, out_dir):
-    """Debt ratio of the `top` regions with the highest ratio in the last quarter."""
+    """Debt ratio of the `top` regions with the highest ratio in the last quarter, with the limit."""
     data = run.region(REGION_METRIC)
     order = np.argsort(-np.nan_to_num(data[-1], nan=-np.inf))[:top]
     panel = Panel(f"{len(order)} highest of {len(run.regions)} regions in the last quarter",
                   axis_label(run.units("region", REGION_METRIC)))
     for k in order:
         panel.add(run.regions[k], run.time, data[:, k])
+    limit = debt_limit(run)
+    if limit is not None:
+        panel.add_limit(limit, f"debt limit ({limit:g})")
     return ipsim_plots.draw_panels([panel], f"Local government debt ratio by region ({run.scenario})",
-                                   os.path.join(out_dir, "region_debt_ratio.png"), max_cols=1, size=(8, 4))
+                                   os.path.join(out_dir, "region_debt_ratio.png"), max_cols=1, size=(8, 4),
+                                   overlay=False)
 
 
 def make_charts(arms, cols, top, out_dir):
@@ -120,7 +138,7 @@ def _fmt(value):
 def national_table(arms):
     """HTML rows: metric, units, first and last value of the run (and last of each overlay)."""
     run = arms[0].runs[0]
-    head = ["metric", "units", f"first ({run.time[0]:g})", f"last ({run.time[-1]:g})"]
+    head = ["metric", "units", f"first ({quarter_label(run.time[0])})", f"last ({quarter_label(run.time[-1])})"]
     head += [f"last, {arm.label}" for arm in arms[1:]]
     rows = ["<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
     for metric in run.metrics("national"):
@@ -146,7 +164,7 @@ def write_html(arms, charts, out_dir, extra_links=()):
     title = f"ipsim run: {run.scenario}" + "".join(f" vs {a.label}" for a in arms[1:])
     ident = (f"file <code>{html.escape(os.path.basename(run.path))}</code>, scenario <b>{html.escape(run.scenario)}</b>, "
              f"seed {html.escape(str(run.seed))}, ipsim {html.escape(run.version)}, "
-             f"{run.time[0]:g} to {run.time[-1]:g} ({len(run.time)} quarters), "
+             f"{quarter_label(run.time[0])} to {quarter_label(run.time[-1])} ({len(run.time)} quarters), "
              f"{len(run.sectors)} sectors, {len(run.regions)} regions"
              + ("" if run.attrs.get("complete", 1) else " &mdash; <b>incomplete run</b>"))
     parts = [f"<!doctype html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",

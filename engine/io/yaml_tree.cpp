@@ -1,11 +1,15 @@
 #include "io/yaml_tree.hpp"
 
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <optional>
+#include <sstream>
 
 #include "io/input_error.hpp"
 
@@ -282,6 +286,38 @@ std::string first_invalid_utf8(std::string_view text, const std::string& display
     return {};
 }
 
+/*! Ignores parser events; only the documents' start positions matter. */
+class DocumentStarts final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+    YAML::Mark last;
+};
+
+/*! Where a second document starts, if the text has one. Asks the parser for at most two
+ *  documents: yaml-cpp's LoadAll never ends on some inputs (a lone ',' yields empty documents
+ *  forever, found by fuzzing). */
+std::optional<YAML::Mark> second_document(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    if (!parser.HandleNextDocument(starts)) {
+        return std::nullopt;
+    }
+    if (!parser.HandleNextDocument(starts)) {
+        return std::nullopt;
+    }
+    return starts.last;
+}
+
 /*! The one document of `text`, converted; throws InputError for syntax errors or a second document. */
 Node load_one(std::string_view text, const std::string& display_name) {
     if (text.size() > kMaxScenarioBytes) {
@@ -292,13 +328,14 @@ Node load_one(std::string_view text, const std::string& display_name) {
         throw InputError(bad);
     }
     try {
-        const std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-        if (docs.size() > 1) {
-            throw InputError(location_of(docs[1].Mark(), display_name).describe() +
-                             ": a second YAML document (after '---'); a scenario is one document");
+        const std::string copy(text);
+        if (const auto second = second_document(copy)) {
+            throw InputError(location_of(*second, display_name).describe() +
+                             ": content after the scenario (a second YAML document, or a stray ',' or '---'); "
+                             "a scenario is one document");
         }
         Budget budget;
-        return docs.empty() ? Node{} : convert(docs.front(), display_name, budget);
+        return convert(YAML::Load(copy), display_name, budget);
     } catch (const YAML::ParserException& e) {
         throw InputError(location_of(e.mark, display_name).describe() + ": YAML syntax error: " + e.msg);
     } catch (const YAML::Exception& e) {
