@@ -9,6 +9,7 @@ as counterfactuals and a difference table (as compare.py writes) is saved as dif
 
 import argparse
 import html
+import math
 import os
 import re
 import sys
@@ -204,8 +205,10 @@ def _parser():
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.top_regions < 1 or args.last_years <= 0:
-        parser.error("--top-regions and --last-years must be positive")
+    if args.top_regions < 1 or not math.isfinite(args.last_years) or args.last_years <= 0:
+        parser.error("--top-regions and --last-years must be positive numbers")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        parser.error(f"-o {args.out}: exists and is not a folder; give a folder for the charts")
 
     def body():
         ipsim_plots.pyplot()  # fail early if matplotlib is missing
@@ -226,7 +229,11 @@ def main(argv=None):
         print(write_html(arms, charts, args.out, links))
         return 0
 
-    return run_cli(body, "plot_run.py")
+    try:
+        return run_cli(body, "plot_run.py")
+    except BrokenPipeError:  # e.g. `plot_run.py ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ namespace ipsim::io {
 /*! @brief Largest scenario text read (files, `extends` bases and `--set` values). */
 inline constexpr std::size_t kMaxScenarioBytes = std::size_t{4} << 20;
 /*! @brief Most values one document may hold once aliases are expanded ("billion laughs"). */
-inline constexpr std::size_t kMaxYamlValues = 1'000'000;
+inline constexpr std::size_t kMaxYamlValues = 100'000;
 /*! @brief Deepest nesting of maps and lists (a self-referencing alias is infinitely deep). */
 inline constexpr int kMaxYamlDepth = 64;
 
