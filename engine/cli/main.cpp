@@ -28,12 +28,15 @@ seed share their random numbers.)";
 constexpr const char* kRunExamples = R"(
 Examples:
   ipsim run                                      # the baseline, to mic2025.h5
-  ipsim run export_controls -o ec.h5 --seed 7    # a shipped counterfactual
+  ipsim run export_controls -o ec.h5             # a shipped counterfactual, paired with the baseline (seed 1)
+  ipsim run export_controls -o ec_2.h5 --seed 2  # pair it with 'ipsim run mic2025 -o base_2.h5 --seed 2'
   ipsim run my.yaml --set firms.count=200000 --set sectors.nev.policy.output_subsidy=0
   ipsim run --set 'sectors.nev.world.tariff={2015: 0, 2024: 0.3}' --threads 2 --quiet
 
 --set takes a dotted path to any scenario field (list items by name or [index]) and a YAML
-value; it is validated like the file. See 'ipsim schema' for every field.)";
+value; it is validated like the file (an empty value is an error, not the default). See
+'ipsim schema' for every field. -o must name a new file or an earlier ipsim result; devices,
+FIFOs, links, the scenario itself and other files are refused.)";
 
 constexpr const char* kValidateHelp = R"(Loads a scenario (with its 'extends' base and any --set overrides) and checks every
 field: types, ranges, unknown keys, names of sectors and regions, and memory. Prints 'ok'
