@@ -97,7 +97,7 @@ private:
         std::ostringstream msg;
         msg << "accounting residual of " << residual << " bn CNY in " << quarter_label(record.year) << " (quarter "
             << steps_seen() + 1 << "): money is not conserved, so the results cannot be trusted; the run is stopped"
-            << " and no output written (extreme values in the scenario?)";
+            << " and no output written (extreme values or a very long horizon in the scenario?)";
         throw std::runtime_error(msg.str());
     }
     [[nodiscard]] std::size_t steps_seen() const noexcept { return steps_; }
