@@ -9,7 +9,9 @@ as counterfactuals and a difference table (as compare.py writes) is saved as dif
 
 import argparse
 import html
+import math
 import os
+import re
 import sys
 
 try:
@@ -90,16 +92,33 @@ def national_chart(arms, out_dir):
     return ipsim_plots.draw_panels(panels, "National outcomes", os.path.join(out_dir, "national.png"), max_cols=3)
 
 
+def debt_limit(run):
+    """local.debt_limit of the run's resolved scenario, or None if it is not there."""
+    section = re.search(r"^local:\s*\n((?:[ \t]+.*\n?)*)", run.scenario_yaml, re.MULTILINE)
+    found = re.search(r"^\s+debt_limit:\s*([-+0-9.eE]+)\s*$", section.group(1), re.MULTILINE) if section else None
+    return float(found.group(1)) if found else None
+
+
+def quarter_label(year):
+    """2035.75 -> '2035Q4'."""
+    whole = int(year // 1)
+    return f"{whole}Q{int(round((year - whole) * 4)) + 1}"
+
+
 def region_chart(run, top, out_dir):
-    """Debt ratio of the `top` regions with the highest ratio in the last quarter."""
+    """Debt ratio of the `top` regions with the highest ratio in the last quarter, with the limit."""
     data = run.region(REGION_METRIC)
     order = np.argsort(-np.nan_to_num(data[-1], nan=-np.inf))[:top]
     panel = Panel(f"{len(order)} highest of {len(run.regions)} regions in the last quarter",
                   axis_label(run.units("region", REGION_METRIC)))
     for k in order:
         panel.add(run.regions[k], run.time, data[:, k])
+    limit = debt_limit(run)
+    if limit is not None:
+        panel.add_limit(limit, f"debt limit ({limit:g})")
     return ipsim_plots.draw_panels([panel], f"Local government debt ratio by region ({run.scenario})",
-                                   os.path.join(out_dir, "region_debt_ratio.png"), max_cols=1, size=(8, 4))
+                                   os.path.join(out_dir, "region_debt_ratio.png"), max_cols=1, size=(8, 4),
+                                   overlay=False)
 
 
 def make_charts(arms, cols, top, out_dir):
@@ -120,7 +139,7 @@ def _fmt(value):
 def national_table(arms):
     """HTML rows: metric, units, first and last value of the run (and last of each overlay)."""
     run = arms[0].runs[0]
-    head = ["metric", "units", f"first ({run.time[0]:g})", f"last ({run.time[-1]:g})"]
+    head = ["metric", "units", f"first ({quarter_label(run.time[0])})", f"last ({quarter_label(run.time[-1])})"]
     head += [f"last, {arm.label}" for arm in arms[1:]]
     rows = ["<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
     for metric in run.metrics("national"):
@@ -146,7 +165,7 @@ def write_html(arms, charts, out_dir, extra_links=()):
     title = f"ipsim run: {run.scenario}" + "".join(f" vs {a.label}" for a in arms[1:])
     ident = (f"file <code>{html.escape(os.path.basename(run.path))}</code>, scenario <b>{html.escape(run.scenario)}</b>, "
              f"seed {html.escape(str(run.seed))}, ipsim {html.escape(run.version)}, "
-             f"{run.time[0]:g} to {run.time[-1]:g} ({len(run.time)} quarters), "
+             f"{quarter_label(run.time[0])} to {quarter_label(run.time[-1])} ({len(run.time)} quarters), "
              f"{len(run.sectors)} sectors, {len(run.regions)} regions"
              + ("" if run.attrs.get("complete", 1) else " &mdash; <b>incomplete run</b>"))
     parts = [f"<!doctype html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
@@ -186,8 +205,10 @@ def _parser():
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.top_regions < 1 or args.last_years <= 0:
-        parser.error("--top-regions and --last-years must be positive")
+    if args.top_regions < 1 or not math.isfinite(args.last_years) or args.last_years <= 0:
+        parser.error("--top-regions and --last-years must be positive numbers")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        parser.error(f"-o {args.out}: exists and is not a folder; give a folder for the charts")
 
     def body():
         ipsim_plots.pyplot()  # fail early if matplotlib is missing
@@ -208,7 +229,11 @@ def main(argv=None):
         print(write_html(arms, charts, args.out, links))
         return 0
 
-    return run_cli(body, "plot_run.py")
+    try:
+        return run_cli(body, "plot_run.py")
+    except BrokenPipeError:  # e.g. `plot_run.py ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 
 
 if __name__ == "__main__":

@@ -300,8 +300,17 @@ class BadInputTest(AnalysisTestCase):
         self.assert_bad("ipsim_results.py", good, "--table", "sector/no_such_metric")
         self.assert_bad("compare.py", good, good, "--metrics", "no_such_metric")
         self.assert_bad("plot_run.py", good, "-o", self.path("out"), "--sectors", "steel")
+        self.assert_bad("plot_run.py", good, "-o", text)
+        self.assert_bad("plot_run.py", good, good, "-o", self.path("out"), "--last-years", "nan")
+        self.assert_bad("plot_run.py", good, good, "-o", self.path("out"), "--last-years", "inf")
         self.assert_bad("compare.py", good)
         self.assert_bad("compare.py", "--base-glob", self.path("nothing*.h5"), "--other-glob", self.path("x*.h5"))
+
+    def test_closed_pipe_is_not_a_traceback(self):
+        good = write_result(self.path("r.h5"))
+        proc = subprocess.run(f"'{sys.executable}' '{os.path.join(HERE, 'plot_run.py')}' '{good}' -o '{self.path('out')}' | true",
+                              shell=True, capture_output=True, text=True)
+        self.assertNotIn("Traceback", proc.stderr)
 
     def test_help_has_examples(self):
         for script in ["ipsim_results.py", "plot_run.py", "compare.py", "plot_sweep.py"]:

@@ -2,11 +2,20 @@
 
 #include <oneapi/tbb/global_control.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "cli/progress.hpp"
 #include "cli/summary.hpp"
@@ -23,9 +32,28 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::atomic<bool> g_cancel{false};
+/*! Largest accounting residual (bn CNY) accepted as rounding; the docs call anything more a bug. */
+constexpr double kMaxResidual = 1.0;
+constexpr std::int64_t kMaxSeed = 9'000'000'000'000'000;
+constexpr std::size_t kMaxStem = 100;
 
-extern "C" void on_signal(int /*signal*/) { g_cancel.store(true); }
+std::atomic<bool> g_cancel{false};
+std::atomic<int> g_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_signal(int signal) {
+    g_signal.store(signal);
+    g_cancel.store(true);
+}
+
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        ::sigaction(signal, &action, nullptr);
+    }
+}
 
 /*! A scenario argument is a file if one exists at that path, else the name of a shipped one. */
 io::LoadedScenario load(const std::string& scenario, const std::vector<std::string>& overrides) {
@@ -45,11 +73,13 @@ public:
     explicit SummarySink(model::ResultSink& inner) : inner_(inner) {}
     void begin(const model::RunInfo& info) override { inner_.begin(info); }
     void write_step(const model::StepRecord& record) override {
+        check_residual(record);
         if (!has_first_) {
             first_ = record;
             has_first_ = true;
         }
         last_ = record;
+        ++steps_;
         inner_.write_step(record);
     }
     void finish() override { inner_.finish(); }
@@ -57,21 +87,85 @@ public:
     const model::StepRecord& last() const { return last_; }
 
 private:
+    /*! Money is conserved up to rounding; a residual beyond that means the run is wrong. */
+    void check_residual(const model::StepRecord& record) const {
+        static const auto m = static_cast<std::size_t>(model::metric_index(model::Scope::national, "accounting_residual"));
+        const double residual = record.national_value(m);
+        if (std::isfinite(residual) && std::abs(residual) <= kMaxResidual) {
+            return;
+        }
+        std::ostringstream msg;
+        msg << "accounting residual of " << residual << " bn CNY in " << quarter_label(record.year) << " (quarter "
+            << steps_seen() + 1 << "): money is not conserved, so the results cannot be trusted; the run is stopped"
+            << " and no output written (extreme values or a very long horizon in the scenario?)";
+        throw std::runtime_error(msg.str());
+    }
+    [[nodiscard]] std::size_t steps_seen() const noexcept { return steps_; }
+
     model::ResultSink& inner_;
     model::StepRecord first_;
     model::StepRecord last_;
     bool has_first_ = false;
+    std::size_t steps_ = 0;
 };
 
-std::string output_path(const RunOptions& options, const model::Scenario& scenario) {
-    const std::string path = options.output.empty() ? scenario.name + ".h5" : options.output;
+bool same_file(const struct stat& a, const std::string& other) {
+    struct stat b {};
+    return ::stat(other.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*! Refuses a path that is not a regular file ipsim wrote, or that is one of the inputs. */
+void check_existing_output(const std::string& path, const io::LoadedScenario& loaded) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+        return;
+    }
+    const std::string shown = "-o " + path + ": ";
+    if (S_ISLNK(st.st_mode)) {
+        throw io::InputError(shown + "is a symbolic link; ipsim does not replace links (name the file itself, or another name)");
+    }
+    if (S_ISDIR(st.st_mode)) {
+        throw io::InputError(shown + "is a directory; give a file name such as " +
+                             (fs::path(path) / (safe_file_stem(loaded.scenario.name) + ".h5")).string());
+    }
+    if (!S_ISREG(st.st_mode)) {
+        throw io::InputError(shown + "is not a regular file (a device, FIFO or socket); ipsim writes only regular files");
+    }
+    for (std::size_t i = 0; i < loaded.files.size(); ++i) {
+        if (same_file(st, loaded.files[i])) {
+            throw io::InputError(shown + (i == 0 ? "is the scenario file being run" : "is the 'extends' base " + loaded.files[i] +
+                                                                                     " of the scenario") +
+                                 "; choose another output name");
+        }
+    }
+    if (!io::is_ipsim_result(path)) {
+        throw io::InputError(shown + "exists and is not an ipsim result file; ipsim replaces only its own results "
+                                     "(remove it or choose another name)");
+    }
+}
+
+std::string output_path(const RunOptions& options, const io::LoadedScenario& loaded) {
+    std::string path;
+    if (options.output) {
+        path = *options.output;
+        if (path.empty()) {
+            throw io::InputError("-o: empty file name (an unset shell variable?); give a result file such as run.h5");
+        }
+        if (path == "-") {
+            throw io::InputError("-o -: results cannot go to standard output (HDF5 needs a file it can seek); give a file name");
+        }
+    } else {
+        path = safe_file_stem(loaded.scenario.name) + ".h5";
+    }
     const fs::path parent = fs::path(path).parent_path();
     std::error_code ec;
     if (!parent.empty() && !fs::is_directory(parent, ec)) {
         throw io::InputError("-o " + path + ": directory '" + parent.string() + "' does not exist");
     }
-    if (fs::is_directory(path, ec)) {
-        throw io::InputError("-o " + path + ": is a directory; give a file name such as " + (fs::path(path) / (scenario.name + ".h5")).string());
+    check_existing_output(path, loaded);
+    const std::string folder = parent.empty() ? std::string(".") : parent.string();
+    if (::access(folder.c_str(), W_OK | X_OK) != 0) {
+        throw io::InputError("-o " + path + ": cannot write in directory '" + folder + "' (" + std::strerror(errno) + ")");
     }
     return path;
 }
@@ -90,20 +184,45 @@ model::RunInfo run_info(const io::LoadedScenario& loaded, std::uint64_t seed) {
 
 }  // namespace
 
+std::int64_t parse_seed(const std::string& text) {
+    std::int64_t seed = -1;
+    const char* end = text.data() + text.size();
+    const auto [stop, ec] = std::from_chars(text.data(), end, seed);
+    if (text.empty() || ec != std::errc() || stop != end || seed < 0 || seed > kMaxSeed) {
+        throw io::InputError("--seed " + text + ": must be a whole number from 0 to " + std::to_string(kMaxSeed));
+    }
+    return seed;
+}
+
+std::string safe_file_stem(const std::string& scenario_name) {
+    std::string stem;
+    for (const char c : scenario_name) {
+        const bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 && static_cast<unsigned char>(c) < 0x80;
+        stem += plain || c == '-' || c == '_' || c == '.' ? c : '_';
+    }
+    const auto first = stem.find_first_not_of('.');
+    stem.erase(0, first == std::string::npos ? stem.size() : first);
+    if (stem.size() > kMaxStem) {
+        stem.resize(kMaxStem);
+    }
+    return stem.empty() ? std::string("unnamed") : stem;
+}
+
 int run_command(const RunOptions& options) {
+    const std::optional<std::int64_t> seed_option =
+        options.seed ? std::optional<std::int64_t>(parse_seed(*options.seed)) : std::nullopt;
     auto loaded = load(options.scenario, options.overrides);
-    if (options.seed) {
-        loaded.scenario.seed = static_cast<std::int64_t>(*options.seed);
+    if (seed_option) {
+        loaded.scenario.seed = *seed_option;
         loaded.resolved_yaml = io::emit_scenario_yaml(loaded.scenario);
     }
     const auto seed = static_cast<std::uint64_t>(loaded.scenario.seed);
-    const std::string path = output_path(options, loaded.scenario);
+    const std::string path = output_path(options, loaded);
     std::optional<tbb::global_control> limit;
     if (options.threads > 0) {
         limit.emplace(tbb::global_control::max_allowed_parallelism, options.threads);
     }
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
+    install_signal_handlers();
     io::Hdf5Writer writer(path);
     SummarySink sink(writer);
     ProgressReporter progress(!options.quiet && ProgressReporter::stderr_is_terminal());
@@ -114,8 +233,10 @@ int run_command(const RunOptions& options) {
         model::run(loaded.scenario, seed, run_info(loaded, seed), sink, hooks);
     } catch (const model::RunCancelled&) {
         progress.finish();
-        std::cerr << "ipsim: interrupted; no output written\n";
-        return kInterrupted;
+        const int signal = g_signal.load();
+        std::cerr << "ipsim: " << (signal == SIGINT ? "interrupted" : "stopped by signal " + std::to_string(signal))
+                  << "; no output written\n";
+        return kSignalBase + (signal > 0 ? signal : SIGINT);
     }
     progress.finish();
     if (!options.quiet) {

@@ -16,13 +16,13 @@
 namespace ipsim::cli {
 
 /*! @brief Exit codes of the program (the contract scripts rely on). */
-enum ExitCode : int { kSuccess = 0, kRunFailure = 1, kBadInput = 2, kInterrupted = 130 };
+enum ExitCode : int { kSuccess = 0, kRunFailure = 1, kBadInput = 2, kSignalBase = 128, kInterrupted = 130, kTerminated = 143 };
 
 /*! @brief Options of `ipsim run`. */
 struct RunOptions {
     std::string scenario;                  //!< file path or shipped scenario name; empty: mic2025
-    std::string output;                    //!< empty: <scenario name>.h5
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> output;     //!< absent: <scenario name>.h5 (sanitised)
+    std::optional<std::string> seed;       //!< decimal text, checked by run_command
     unsigned threads = 0;                  //!< 0: all cores
     std::vector<std::string> overrides;    //!< --set PATH=VALUE
     bool quiet = false;
@@ -35,7 +35,17 @@ struct ValidateOptions {
     bool print = false;
 };
 
-/*! @brief Runs a scenario into an HDF5 file; prints progress and a summary. */
+/*! @brief The seed given as text: a whole number 0 .. 9e15 (the scenario's seed range). Throws InputError. */
+[[nodiscard]] std::int64_t parse_seed(const std::string& text);
+
+/*! @brief A scenario name made safe as a file name in the working folder: only letters, digits,
+ *  '-', '_' and inner '.', at most 100 characters, never empty, '.' or '..'. */
+[[nodiscard]] std::string safe_file_stem(const std::string& scenario_name);
+
+/*! @brief Runs a scenario into an HDF5 file; prints progress and a summary. Refuses (InputError)
+ *  an output path that is a directory, device, FIFO, socket or symbolic link, one of the
+ *  scenario files read, or an existing file that is not an ipsim result. SIGINT, SIGTERM and
+ *  SIGHUP stop the run without output; the exit code is 128 + the signal number. */
 [[nodiscard]] int run_command(const RunOptions& options);
 /*! @brief Loads and checks a scenario without running it. */
 [[nodiscard]] int validate_command(const ValidateOptions& options);

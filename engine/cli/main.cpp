@@ -1,7 +1,8 @@
 /*!
  * @file main.cpp
  * @brief The `ipsim` program: parses the command line with CLI11 and maps outcomes to exit
- *        codes (0 success, 2 bad input, 1 failure while running, 130 interrupted).
+ *        codes (0 success, 2 bad input, 1 failure while running, 128 + signal when stopped:
+ *        130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
  */
 #include <CLI/CLI.hpp>
 
@@ -29,12 +30,15 @@ seed share their random numbers.)";
 constexpr const char* kRunExamples = R"(
 Examples:
   ipsim run                                      # the baseline, to mic2025.h5
-  ipsim run export_controls -o ec.h5 --seed 7    # a shipped counterfactual
+  ipsim run export_controls -o ec.h5             # a shipped counterfactual, paired with the baseline (seed 1)
+  ipsim run export_controls -o ec_2.h5 --seed 2  # pair it with 'ipsim run mic2025 -o base_2.h5 --seed 2'
   ipsim run my.yaml --set firms.count=200000 --set sectors.nev.policy.output_subsidy=0
   ipsim run --set 'sectors.nev.world.tariff={2015: 0, 2024: 0.3}' --threads 2 --quiet
 
 --set takes a dotted path to any scenario field (list items by name or [index]) and a YAML
-value; it is validated like the file. See 'ipsim schema' for every field.)";
+value; it is validated like the file (an empty value is an error, not the default). See
+'ipsim schema' for every field. -o must name a new file or an earlier ipsim result; devices,
+FIFOs, links, the scenario itself and other files are refused.)";
 
 constexpr const char* kValidateHelp = R"(Loads a scenario (with its 'extends' base and any --set overrides) and checks every
 field: types, ranges, unknown keys, names of sectors and regions, and memory. Prints 'ok'
@@ -49,7 +53,7 @@ void add_run(CLI::App& app, RunOptions& o) {
     auto* run = app.add_subcommand("run", kRunHelp);
     run->add_option("scenario", o.scenario, "scenario file or shipped scenario name (default: mic2025)");
     run->add_option("-o,--output", o.output, "result file (default: <scenario name>.h5); written only when complete");
-    run->add_option("--seed", o.seed, "random seed (default: the scenario's seed)");
+    run->add_option("--seed", o.seed, "random seed, 0 to 9e15 (default: the scenario's seed)");
     run->add_option("--threads", o.threads, "worker threads (default 0: all cores)")->check(CLI::Range(0U, 4096U));
     run->add_option("--set", o.overrides, "override a field: PATH=VALUE (repeatable)")->allow_extra_args(false);
     run->add_flag("-q,--quiet", o.quiet, "no progress bar and no summary");
@@ -86,7 +90,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", IPSIM_VERSION);
     app.require_subcommand(1, 1);
     app.footer("\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"
-               "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running.");
+               "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running,\n"
+               "128 + signal number when stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).");
     RunOptions run;
     ValidateOptions validate;
     std::string show;
@@ -113,7 +118,7 @@ int main(int argc, char** argv) {
             const auto best = ipsim::io::closest_match(command, known);
             std::cerr << "ipsim: error: unknown command '" << command << "'"
                       << (best.empty() ? std::string() : " (did you mean '" + best + "'?)")
-                      << "; commands: run, validate, scenarios, info, schema, sweep, compare, design, analyze\nrun 'ipsim --help'\n";
+                      << "; commands: run, validate, scenarios, info, schema, sweep, compare, design, analyze (see 'ipsim --help')\n";
             return kBadInput;
         }
     }
@@ -123,7 +128,7 @@ int main(int argc, char** argv) {
         if (e.get_exit_code() == 0) {
             return app.exit(e);
         }
-        std::cerr << "ipsim: error: " << e.what() << "\nrun 'ipsim --help' or 'ipsim COMMAND --help'\n";
+        std::cerr << "ipsim: error: " << e.what() << " (see 'ipsim --help' or 'ipsim COMMAND --help')\n";
         return kBadInput;
     }
     try {

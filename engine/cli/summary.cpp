@@ -13,15 +13,41 @@ constexpr std::string_view kSectorColumns[] = {"domestic_share", "world_share", 
 constexpr std::string_view kNational[] = {"self_sufficiency", "zombie_share", "misallocation_tfp_gain", "local_debt", "fiscal_cost",
                                           "soe_revenue_share_key"};
 
-std::string format_value(double x) {
+const model::MetricInfo& info_of(model::Scope scope, std::string_view name) {
+    for (const auto& m : model::metric_catalog()) {
+        if (m.scope == scope && name == m.name) {
+            return m;
+        }
+    }
+    static const model::MetricInfo none{scope, "", "", ""};
+    return none;
+}
+
+/*! Dimensionless ratios ("1") are shown as percent; everything else in its catalog unit. */
+bool as_percent(const model::MetricInfo& m) { return std::string_view(m.units) == "1"; }
+
+std::string unit_label(const model::MetricInfo& m) { return as_percent(m) ? "%" : std::string(m.units); }
+
+std::string format_value(double x, bool percent) {
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, std::abs(x) >= 1000.0 ? "%.0f" : "%.3g", x);
+    if (percent) {
+        std::snprintf(buffer, sizeof buffer, "%.1f", 100.0 * x);
+    } else {
+        std::snprintf(buffer, sizeof buffer, std::abs(x) >= 1000.0 ? "%.0f" : "%.3g", x);
+    }
     return buffer;
 }
 
 std::string cell(std::string text, std::size_t width) {
     if (text.size() < width) {
         text.insert(0, width - text.size(), ' ');
+    }
+    return text;
+}
+
+std::string left(std::string text, std::size_t width) {
+    if (text.size() < width) {
+        text.append(width - text.size(), ' ');
     }
     return text;
 }
@@ -33,21 +59,30 @@ std::string summary_table(const model::Scenario& scenario, const model::StepReco
     std::string out = "Sectors (" + quarter_label(first.year) + " -> " + quarter_label(last.year) + ")\n";
     out += cell("sector", 24);
     for (const auto column : kSectorColumns) {
-        out += cell(std::string(column), 22);
+        const auto& m = info_of(Scope::sector, column);
+        out += cell(std::string(column) + " [" + unit_label(m) + "]", 28);
     }
     out += "\n";
     for (std::size_t s = 0; s < scenario.sectors.size(); ++s) {
         out += cell(scenario.sectors[s].name, 24);
         for (const auto column : kSectorColumns) {
+            const auto& info = info_of(Scope::sector, column);
             const auto m = static_cast<std::size_t>(model::metric_index(Scope::sector, std::string(column)));
-            out += cell(format_value(first.sector_value(m, s)) + " -> " + format_value(last.sector_value(m, s)), 22);
+            out += cell(format_value(first.sector_value(m, s), as_percent(info)) + " -> " +
+                            format_value(last.sector_value(m, s), as_percent(info)),
+                        28);
         }
         out += "\n";
     }
-    out += "\nNational\n";
+    out += "\nNational (" + quarter_label(first.year) + " -> " + quarter_label(last.year) + ")\n";
     for (const auto name : kNational) {
+        const auto& info = info_of(Scope::national, name);
         const auto m = static_cast<std::size_t>(model::metric_index(Scope::national, std::string(name)));
-        out += cell(std::string(name), 24) + cell(format_value(first.national_value(m)) + " -> " + format_value(last.national_value(m)), 22) + "\n";
+        out += cell(std::string(name), 24) +
+               cell(format_value(first.national_value(m), as_percent(info)) + " -> " +
+                        format_value(last.national_value(m), as_percent(info)),
+                    22) +
+               "  " + left(unit_label(info), 20) + "\n";
     }
     return out;
 }

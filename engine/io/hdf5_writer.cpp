@@ -9,6 +9,9 @@
  * `n_steps` and `complete` attributes, flushes, closes every identifier (checking each close),
  * fsyncs the temporary file and renames it into place.
  *
+ * A writer also deletes temporary files left next to its path by writers that were killed
+ * (SIGKILL cannot be caught), once their process is gone.
+ *
  * Abandoning a file (destruction without finish()) must not fail: HDF5 before 1.14.1 leaves a
  * dangling identifier when H5Fclose fails, which crashes the library's exit handler. So
  * discard() first shrinks every dataset to zero rows (dropping cached chunks unwritten), then
@@ -18,11 +21,14 @@
 #include "io/hdf5_writer.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <numeric>
 #include <stdexcept>
 #include <system_error>
@@ -300,6 +306,40 @@ void fsync_file(const std::filesystem::path& file, const std::string& path) {
     }
 }
 
+/*! Deletes temporary files of earlier writers to the same path whose process no longer exists
+ *  (killed with SIGKILL or by a power cut); files of running processes are left alone. */
+void remove_stale_temps(const std::filesystem::path& final_path) noexcept {
+    std::error_code ec;
+    const std::filesystem::path folder = final_path.parent_path().empty() ? "." : final_path.parent_path();
+    std::string prefix(1, '.');
+    prefix.append(final_path.filename().string()).append(".tmp-");
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!name.starts_with(prefix) || !entry.is_regular_file(ec)) {
+            continue;
+        }
+        const std::string rest = name.substr(prefix.size());
+        long pid = 0;
+        const auto [end, err] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+        if (err != std::errc() || end == rest.data() || *end != '-' || pid <= 0) {
+            continue;
+        }
+        if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+            std::filesystem::remove(entry.path(), ec);
+        }
+    }
+}
+
+/*! A file being replaced keeps its permission bits (a shared, group-writable result stays so). */
+void keep_mode_of_existing(const std::filesystem::path& temp, const std::string& path) {
+    struct stat existing {};
+    if (::lstat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+        if (::chmod(temp.c_str(), existing.st_mode & 07777) != 0) {
+            throw std::runtime_error("cannot copy the permissions of '" + path + "': " + std::generic_category().message(errno));
+        }
+    }
+}
+
 }  // namespace
 
 struct Hdf5Writer::Impl {
@@ -312,12 +352,18 @@ struct Hdf5Writer::Impl {
 
 Hdf5Writer::Hdf5Writer(std::string path)
     : path_(std::move(path)), temp_path_(make_temp_path(path_)), impl_(std::make_unique<Impl>()) {
+    remove_stale_temps(path_);
     const Hdf5Guard guard;
-    H5Handle fcpl = make_handle(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "cannot create property list for", path_);
-    check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-          "cannot set link order in", path_);
-    impl_->file = make_handle(H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
-                              "cannot create result file", path_);
+    try {
+        H5Handle fcpl = make_handle(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "cannot create property list for", path_);
+        check(H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+              "cannot set link order in", path_);
+        impl_->file = make_handle(H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
+                                  "cannot create result file", path_);
+    } catch (...) {
+        discard();
+        throw;
+    }
 }
 
 Hdf5Writer::~Hdf5Writer() {
@@ -394,6 +440,7 @@ void Hdf5Writer::finish() {
         check(H5Fflush(file, H5F_SCOPE_LOCAL), "cannot flush result file", path_);
         close_all();
     }
+    keep_mode_of_existing(temp_path_, path_);
     fsync_file(temp_path_, path_);
     std::error_code ec;
     std::filesystem::rename(temp_path_, path_, ec);

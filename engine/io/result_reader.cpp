@@ -287,4 +287,17 @@ std::string format_summary(const ResultSummary& summary) {
     return os.str();
 }
 
+bool is_ipsim_result(const std::string& path) noexcept {
+    try {
+        const Hdf5Guard guard;
+        if (H5Fis_hdf5(path.c_str()) <= 0) {
+            return false;
+        }
+        const H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+        return file.valid() && H5Aexists(file.get(), "ipsim_version") > 0 && H5Aexists(file.get(), "layout_version") > 0;
+    } catch (...) {
+        return false;
+    }
+}
+
 }  // namespace ipsim::io

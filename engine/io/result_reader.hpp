@@ -45,6 +45,9 @@ struct ResultSummary {
 /*! @brief Reads the resolved scenario text stored in `/scenario_yaml`. */
 [[nodiscard]] std::string read_scenario_yaml(const std::string& path);
 
+/*! @brief True if `path` is an HDF5 file with ipsim's root attributes (one ipsim may replace). */
+[[nodiscard]] bool is_ipsim_result(const std::string& path) noexcept;
+
 /*! @brief A readable multi-line listing of a summary, as printed by `ipsim info`. */
 [[nodiscard]] std::string format_summary(const ResultSummary& summary);
 

@@ -33,6 +33,14 @@ std::string Binder::field(const char* key) const { return path_.empty() ? std::s
 
 void Binder::fail(const Node& at, const std::string& message) { throw InputError(at.where.describe() + ": " + message); }
 
+const Node* Binder::claim_value(const char* key) {
+    const Node* v = claim(key);
+    if (v != nullptr && v->is_null()) {
+        fail(*v, field(key) + " has no value; write one, or remove the key to use the default");
+    }
+    return v;
+}
+
 double Binder::parse_number(const Node& value, const std::string& name, const model::FieldSpec& spec) const {
     if (!value.is_scalar()) {
         fail(value, name + " must be a number");
@@ -57,13 +65,13 @@ double Binder::parse_number(const Node& value, const std::string& name, const mo
 }
 
 void Binder::number(const char* key, double& x, const model::FieldSpec& spec) {
-    const Node* v = claim(key);
-    x = v == nullptr || v->is_null() ? spec.default_value : parse_number(*v, field(key), spec);
+    const Node* v = claim_value(key);
+    x = v == nullptr ? spec.default_value : parse_number(*v, field(key), spec);
 }
 
 void Binder::integer(const char* key, std::int64_t& x, const model::FieldSpec& spec) {
-    const Node* v = claim(key);
-    if (v == nullptr || v->is_null()) {
+    const Node* v = claim_value(key);
+    if (v == nullptr) {
         x = static_cast<std::int64_t>(spec.default_value);
         return;
     }
@@ -75,8 +83,8 @@ void Binder::integer(const char* key, std::int64_t& x, const model::FieldSpec& s
 }
 
 void Binder::flag(const char* key, bool& x, bool default_value, const char* /*doc*/) {
-    const Node* v = claim(key);
-    if (v == nullptr || v->is_null()) {
+    const Node* v = claim_value(key);
+    if (v == nullptr) {
         x = default_value;
         return;
     }
@@ -91,8 +99,8 @@ void Binder::flag(const char* key, bool& x, bool default_value, const char* /*do
 }
 
 void Binder::text(const char* key, std::string& x, const char* default_value, const char* /*doc*/) {
-    const Node* v = claim(key);
-    if (v == nullptr || v->is_null()) {
+    const Node* v = claim_value(key);
+    if (v == nullptr) {
         x = default_value;
         return;
     }
@@ -103,9 +111,9 @@ void Binder::text(const char* key, std::string& x, const char* default_value, co
 }
 
 void Binder::path(const char* key, model::TimePath& x, const model::FieldSpec& spec) {
-    const Node* v = claim(key);
+    const Node* v = claim_value(key);
     x.points.clear();
-    if (v == nullptr || v->is_null()) {
+    if (v == nullptr) {
         x = model::TimePath(spec.default_value);
         return;
     }
@@ -126,12 +134,19 @@ void Binder::path(const char* key, model::TimePath& x, const model::FieldSpec& s
         x.points.emplace_back(year, parse_number(value, field(key) + "[" + year_text + "]", spec));
     }
     std::stable_sort(x.points.begin(), x.points.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 1; i < x.points.size(); ++i) {
+        if (x.points[i].first == x.points[i - 1].first) {
+            std::ostringstream year;
+            year << x.points[i].first;
+            fail(*v, field(key) + ": year " + year.str() + " is given twice");
+        }
+    }
 }
 
 void Binder::names(const char* key, std::vector<std::string>& x, const char* /*doc*/) {
-    const Node* v = claim(key);
+    const Node* v = claim_value(key);
     x.clear();
-    if (v == nullptr || v->is_null()) {
+    if (v == nullptr) {
         return;
     }
     if (!v->is_list()) {
@@ -146,9 +161,9 @@ void Binder::names(const char* key, std::vector<std::string>& x, const char* /*d
 }
 
 void Binder::named_values(const char* key, model::NamedValues& x, const model::FieldSpec& spec) {
-    const Node* v = claim(key);
+    const Node* v = claim_value(key);
     x.clear();
-    if (v == nullptr || v->is_null()) {
+    if (v == nullptr) {
         return;
     }
     if (!v->is_map()) {

@@ -35,18 +35,18 @@ public:
 
     template <class S>
     void section(const char* key, S& s, const char* /*doc*/) {
-        const Node* child = claim(key);
-        if (child != nullptr && !child->is_map() && !child->is_null()) {
+        const Node* child = claim_value(key);
+        if (child != nullptr && !child->is_map()) {
             fail(*child, field(key) + " must be a section (a map of fields)");
         }
-        bind_struct(child != nullptr && child->is_map() ? child : nullptr, field(key), s, where_of(child));
+        bind_struct(child, field(key), s, where_of(child));
     }
 
     template <class S>
     void list(const char* key, std::vector<S>& items, const char* /*doc*/) {
-        const Node* child = claim(key);
+        const Node* child = claim_value(key);
         items.clear();
-        if (child == nullptr || child->is_null()) {
+        if (child == nullptr) {
             return;
         }
         if (!child->is_list()) {
@@ -76,6 +76,8 @@ public:
 
 private:
     const Node* claim(const char* key);
+    /*! Like claim(), but a key written without a value (YAML null) is an error, not the default. */
+    const Node* claim_value(const char* key);
     [[nodiscard]] std::string field(const char* key) const;
     [[nodiscard]] Location where_of(const Node* n) const { return n != nullptr ? n->where : parent_; }
     [[noreturn]] static void fail(const Node& at, const std::string& message);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -22,17 +24,29 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kEmbeddedPrefix = "embedded:";
-constexpr double kBytesPerFirm = 400.0;       // about 50 columns of 8 bytes
-constexpr double kFirmGrowthHeadroom = 4.0;   // entrants over a long run
+constexpr double kBytesPerFund = 512.0;       // fund record plus a few holdings
 
+/*! Reads at most kMaxScenarioBytes (+1 to detect more), so /dev/zero or a huge file cannot exhaust memory. */
 std::string read_file(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        throw InputError(path + ": is a directory, not a scenario file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw InputError(path + ": cannot open scenario file (" + std::strerror(errno) + ")");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::string text(kMaxScenarioBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) {
+        throw InputError(path + ": cannot read scenario file (" + std::strerror(errno) + ")");
+    }
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes) {
+        throw InputError(path + ": larger than " + std::to_string(kMaxScenarioBytes >> 20) +
+                         " MiB; a scenario is a short YAML text");
+    }
+    return text;
 }
 
 const EmbeddedScenario* find_embedded(std::string_view name) {
@@ -57,6 +71,7 @@ struct Source {
     std::string display;  // used in messages
     std::string id;       // canonical identity, for cycle detection
     fs::path directory;   // where relative `extends` resolve; empty for embedded
+    bool is_file = false; // read from the file system (its path is `display`)
 };
 
 Source embedded_source(std::string_view name, const Location* from) {
@@ -85,7 +100,7 @@ Source resolve_base(const Node& extends, const Source& child) {
         std::error_code ec;
         if (fs::is_regular_file(p, ec)) {
             const auto canonical = fs::weakly_canonical(p, ec);
-            return Source{read_file(p.string()), p.string(), canonical.string(), p.parent_path()};
+            return Source{read_file(p.string()), p.string(), canonical.string(), p.parent_path(), true};
         }
     }
     std::string stem = name;
@@ -95,15 +110,19 @@ Source resolve_base(const Node& extends, const Source& child) {
     return embedded_source(stem, &extends.where);
 }
 
-Node load_tree(const Source& source, std::vector<std::string>& chain) {
+Node load_tree(const Source& source, std::vector<std::string>& chain, std::vector<std::string>& files,
+               const Location* from = nullptr) {
     if (std::find(chain.begin(), chain.end(), source.id) != chain.end()) {
         std::string cycle;
         for (const auto& id : chain) {
             cycle += id + " -> ";
         }
-        throw InputError(source.display + ": extends cycle: " + cycle + source.id);
+        throw InputError((from != nullptr ? from->describe() : source.display) + ": extends cycle: " + cycle + source.id);
     }
     chain.push_back(source.id);
+    if (source.is_file) {
+        files.push_back(source.display);
+    }
     Node tree = parse_yaml(source.text, source.display);
     const Node* extends = tree.find("extends");
     if (extends == nullptr) {
@@ -111,7 +130,7 @@ Node load_tree(const Source& source, std::vector<std::string>& chain) {
     }
     const Node extends_copy = *extends;
     tree.erase("extends");
-    Node base = load_tree(resolve_base(extends_copy, source), chain);
+    Node base = load_tree(resolve_base(extends_copy, source), chain, files, &extends_copy.where);
     merge_into(base, tree);
     return base;
 }
@@ -198,21 +217,79 @@ void check_references(const Node& root, const model::Scenario& sc) {
     }
 }
 
+void check_funds_and_links(const Node& root, const model::Scenario& sc) {
+    const Node* funds = node_at(root, {"funds", "national"});
+    std::set<std::string> seen;
+    for (std::size_t k = 0; k < sc.funds.national.size(); ++k) {
+        const Node* item = funds != nullptr && funds->is_list() && k < funds->items.size() ? &funds->items[k] : nullptr;
+        const Node* at = item != nullptr && item->find("name") != nullptr ? item->find("name") : item;
+        const std::string path = "funds.national[" + std::to_string(k) + "].name";
+        const std::string& name = sc.funds.national[k].name;
+        if (name.empty()) fail_at(root, at, path + " must be a non-empty name");
+        if (!seen.insert(name).second) fail_at(root, at, path + ": duplicate name '" + name + "'");
+    }
+    std::set<std::pair<std::string, std::string>> pairs;
+    for (std::size_t i = 0; i < sc.links.size(); ++i) {
+        const auto& link = sc.links[i];
+        if (!pairs.emplace(link.from, link.to).second) {
+            fail_at(root, node_at(root, {"links"}, i),
+                    "links[" + std::to_string(i) + "]: duplicate link " + link.from + " -> " + link.to + " (give one coefficient)");
+        }
+    }
+}
+
+void check_whole_years(const Node& root, const model::Scenario& sc) {
+    if (sc.time.start_year != std::floor(sc.time.start_year)) {
+        std::ostringstream msg;
+        msg << "time.start_year must be a whole year (got " << sc.time.start_year << "); the first quarter is Q1 of it";
+        fail_at(root, node_at(root, {"time", "start_year"}), msg.str());
+    }
+}
+
+std::string whole_or_short(double x) {
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, x == std::floor(x) && std::abs(x) < 1e15 ? "%.0f" : "%.6g", x);
+    return buffer;
+}
+
+std::string gigabytes(double bytes) {
+    char buffer[40];
+    const double gb = bytes / 1e9;
+    std::snprintf(buffer, sizeof buffer, gb >= 100.0 ? "%.0f GB" : gb >= 0.1 ? "%.1f GB" : "%.2g GB", gb);
+    return buffer;
+}
+
+/*! The field that drives the memory estimate most, its path and value, for the message. */
+struct MemoryDriver {
+    std::initializer_list<std::string> keys;
+    const char* path;
+    double value;
+    double bytes;
+};
+
 void check_memory(const Node& root, const model::Scenario& sc) {
     const double need = estimated_memory_bytes(sc);
     const double pages = static_cast<double>(sysconf(_SC_PHYS_PAGES));
     const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
     const double available = pages > 0 && page > 0 ? pages * page : 0.0;
     if (available > 0.0 && need > 0.8 * available) {
+        const MemoryBreakdown parts = memory_breakdown(sc);
+        const MemoryDriver drivers[] = {
+            {{"firms", "count"}, "firms.count", static_cast<double>(sc.firms.count), parts.firms},
+            {{"local", "per_region"}, "local.per_region", static_cast<double>(sc.local.per_region), parts.governments},
+            {{"funds", "local_per_government"}, "funds.local_per_government", sc.funds.local_per_government, parts.funds},
+        };
+        const auto* top = std::max_element(std::begin(drivers), std::end(drivers),
+                                           [](const auto& a, const auto& b) { return a.bytes < b.bytes; });
         std::ostringstream msg;
-        msg.precision(3);
-        msg << "firms.count = " << sc.firms.count << " would need about " << need / 1e9 << " GB of memory; this machine has "
-            << available / 1e9 << " GB";
-        fail_at(root, node_at(root, {"firms", "count"}), msg.str());
+        msg << top->path << " = " << whole_or_short(top->value) << " would need about " << gigabytes(need)
+            << " of memory (firms " << gigabytes(parts.firms) << ", local governments " << gigabytes(parts.governments)
+            << ", funds " << gigabytes(parts.funds) << "); this machine has " << gigabytes(available);
+        fail_at(root, node_at(root, top->keys), msg.str());
     }
 }
 
-LoadedScenario finish(Node tree, const std::vector<std::string>& overrides, std::string origin) {
+LoadedScenario finish(Node tree, const std::vector<std::string>& overrides, std::string origin, std::vector<std::string> files) {
     for (const auto& o : overrides) {
         apply_override(tree, o);
     }
@@ -223,40 +300,66 @@ LoadedScenario finish(Node tree, const std::vector<std::string>& overrides, std:
     check_names(tree, "sectors", out.scenario.sectors);
     check_names(tree, "regions", out.scenario.regions);
     check_references(tree, out.scenario);
+    check_funds_and_links(tree, out.scenario);
+    check_whole_years(tree, out.scenario);
     check_memory(tree, out.scenario);
     out.resolved_yaml = emit_scenario_yaml(out.scenario);
     out.origin = std::move(origin);
+    out.files = std::move(files);
     return out;
 }
 
 }  // namespace
 
-double estimated_memory_bytes(const model::Scenario& sc) noexcept {
-    const double firms = static_cast<double>(sc.firms.count) * kFirmGrowthHeadroom * kBytesPerFirm;
-    const double governments = static_cast<double>(sc.regions.size() * static_cast<std::size_t>(sc.local.per_region)) *
-                               static_cast<double>(sc.sectors.size() + 20) * 8.0;
-    return firms + governments;
+MemoryBreakdown memory_breakdown(const model::Scenario& sc) noexcept {
+    const double sectors = static_cast<double>(sc.sectors.size());
+    const double governments = static_cast<double>(sc.regions.size()) * static_cast<double>(sc.local.per_region);
+    const double local_funds = governments * std::max(1.0, std::ceil(sc.funds.local_per_government));
+    const double national_funds = static_cast<double>(sc.funds.national.size());
+    MemoryBreakdown parts;
+    parts.firms = static_cast<double>(sc.firms.count) * kFirmGrowthHeadroom * kBytesPerFirmSlot;
+    parts.governments = governments * (sectors + 20.0) * 8.0 * 4.0;
+    parts.funds = (local_funds + national_funds) * (kBytesPerFund + sectors * 8.0);
+    return parts;
 }
 
-LoadedScenario load_scenario_text(std::string_view text, const std::string& display_name, const std::vector<std::string>& overrides) {
+double estimated_memory_bytes(const model::Scenario& sc) noexcept {
+    const MemoryBreakdown parts = memory_breakdown(sc);
+    return parts.firms + parts.governments + parts.funds;
+}
+
+namespace {
+
+LoadedScenario load_text(std::string_view text, const std::string& display_name, const std::vector<std::string>& overrides, bool is_file) {
     const fs::path p(display_name);
     std::error_code ec;
     Source source{std::string(text), display_name, fs::weakly_canonical(p, ec).string(), p.parent_path()};
     if (source.directory.empty()) {
         source.directory = ".";
     }
+    source.is_file = is_file;
     std::vector<std::string> chain;
-    return finish(load_tree(source, chain), overrides, display_name);
+    std::vector<std::string> files;
+    Node tree = load_tree(source, chain, files);
+    return finish(std::move(tree), overrides, display_name, std::move(files));
+}
+
+}  // namespace
+
+LoadedScenario load_scenario_text(std::string_view text, const std::string& display_name, const std::vector<std::string>& overrides) {
+    return load_text(text, display_name, overrides, false);
 }
 
 LoadedScenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
-    return load_scenario_text(read_file(path), path, overrides);
+    return load_text(read_file(path), path, overrides, true);
 }
 
 LoadedScenario load_embedded_scenario(std::string_view name, const std::vector<std::string>& overrides) {
     const Source source = embedded_source(name, nullptr);
     std::vector<std::string> chain;
-    return finish(load_tree(source, chain), overrides, source.id);
+    std::vector<std::string> files;
+    Node tree = load_tree(source, chain, files);
+    return finish(std::move(tree), overrides, source.id, std::move(files));
 }
 
 }  // namespace ipsim::io

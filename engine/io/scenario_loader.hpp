@@ -25,7 +25,23 @@ struct LoadedScenario {
     model::Scenario scenario;
     std::string resolved_yaml;
     std::string origin;  //!< file path or "embedded:NAME"
+    std::vector<std::string> files;  //!< every file read: the scenario, then its `extends` bases
 };
+
+/*! @brief Bytes one firm slot takes (about 50 columns of 8 bytes). */
+inline constexpr double kBytesPerFirmSlot = 400.0;
+/*! @brief Firm slots reserved per initial firm (entrants over a long run). */
+inline constexpr double kFirmGrowthHeadroom = 4.0;
+
+/*! @brief The memory estimate by population, in bytes. */
+struct MemoryBreakdown {
+    double firms = 0.0;
+    double governments = 0.0;
+    double funds = 0.0;
+};
+
+/*! @brief The parts of estimated_memory_bytes(). */
+[[nodiscard]] MemoryBreakdown memory_breakdown(const model::Scenario& scenario) noexcept;
 
 /*! @brief Loads a scenario file. Throws InputError. */
 [[nodiscard]] LoadedScenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides = {});

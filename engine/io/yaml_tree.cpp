@@ -1,10 +1,15 @@
 #include "io/yaml_tree.hpp"
 
+#include <yaml-cpp/anchor.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <optional>
+#include <sstream>
 
 #include "io/input_error.hpp"
 
@@ -16,6 +21,13 @@ std::string Location::describe() const {
     }
     return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
+
+Node::Node() = default;
+Node::~Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
 
 const Node* Node::find(std::string_view key) const noexcept {
     for (const auto& [k, v] : entries) {
@@ -50,9 +62,38 @@ Location location_of(const YAML::Mark& mark, const std::string& file) {
     return Location{file, mark.line + 1, mark.column + 1};
 }
 
-Node convert(const YAML::Node& y, const std::string& file) {
+/*! Bounds on one document after aliases are expanded: nesting depth and number of values. */
+struct Budget {
+    std::size_t values_left = kMaxYamlValues;
+    int depth = 0;
+};
+
+/*! Counts one more value at one more level; throws when an alias expands past the bounds. */
+class BudgetScope {
+public:
+    BudgetScope(Budget& budget, const Location& where) : budget_(budget) {
+        if (budget_.values_left == 0) {
+            throw InputError(where.describe() + ": more than " + std::to_string(kMaxYamlValues) +
+                             " values once aliases (*name) are expanded; a scenario is far smaller");
+        }
+        --budget_.values_left;
+        if (++budget_.depth > kMaxYamlDepth) {
+            throw InputError(where.describe() + ": nested deeper than " + std::to_string(kMaxYamlDepth) +
+                             " levels (an alias that refers to itself?)");
+        }
+    }
+    ~BudgetScope() { --budget_.depth; }
+    BudgetScope(const BudgetScope&) = delete;
+    BudgetScope& operator=(const BudgetScope&) = delete;
+
+private:
+    Budget& budget_;
+};
+
+Node convert(const YAML::Node& y, const std::string& file, Budget& budget) {
     Node n;
     n.where = location_of(y.Mark(), file);
+    const BudgetScope scope(budget, n.where);
     switch (y.Type()) {
         case YAML::NodeType::Scalar:
             n.kind = Node::Kind::scalar;
@@ -61,7 +102,7 @@ Node convert(const YAML::Node& y, const std::string& file) {
         case YAML::NodeType::Sequence:
             n.kind = Node::Kind::list;
             for (const auto& item : y) {
-                n.items.push_back(convert(item, file));
+                n.items.push_back(convert(item, file, budget));
             }
             break;
         case YAML::NodeType::Map:
@@ -75,9 +116,9 @@ Node convert(const YAML::Node& y, const std::string& file) {
                 if (n.find(key) != nullptr) {
                     throw InputError(key_where.describe() + ": duplicate key '" + key + "'");
                 }
-                Node child = convert(entry.second, file);
+                Node child = convert(entry.second, file, budget);
                 child.key_where = key_where;
-                if (child.is_null() && child.where.line <= 0) {
+                if (child.is_null()) {
                     child.where = key_where;
                 }
                 n.entries.emplace_back(key, std::move(child));
@@ -148,8 +189,9 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
 Node* step_into(Node* node, const std::string& part, const std::string& so_far, const std::string& option) {
     if (node->is_list()) {
         if (is_index(part)) {
-            const auto index = std::stoul(part);
-            if (index >= node->items.size()) {
+            std::size_t index = 0;
+            const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+            if (ec != std::errc() || end != part.data() + part.size() || index >= node->items.size()) {
                 throw InputError(option + ": " + so_far + " has " + std::to_string(node->items.size()) + " items, no index " + part);
             }
             return &node->items[index];
@@ -204,22 +246,115 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
+std::string first_invalid_utf8(std::string_view text, const std::string& display_name) {
+    int line = 1;
+    int column = 1;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = 1;
+        std::uint32_t min = 0;
+        std::uint32_t code = c;
+        if (c >= 0x80) {
+            if ((c & 0xE0) == 0xC0) { length = 2; min = 0x80; code = c & 0x1F; }
+            else if ((c & 0xF0) == 0xE0) { length = 3; min = 0x800; code = c & 0x0F; }
+            else if ((c & 0xF8) == 0xF0) { length = 4; min = 0x10000; code = c & 0x07; }
+            else { length = 0; }
+            for (std::size_t k = 1; length != 0 && k < length; ++k) {
+                const auto next = i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+                if ((next & 0xC0) != 0x80) {
+                    length = 0;
+                    break;
+                }
+                code = (code << 6) | (next & 0x3F);
+            }
+            if (length == 0 || code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+                return Location{display_name, line, column}.describe() + ": text is not valid UTF-8 (byte 0x" +
+                       "0123456789abcdef"[c >> 4] + "0123456789abcdef"[c & 15] + "); save the file as UTF-8";
+            }
+        } else if (c == 0) {
+            return Location{display_name, line, column}.describe() + ": text contains a NUL byte; a scenario is YAML text";
+        }
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+        i += length;
+    }
+    return {};
+}
+
+/*! Ignores parser events; only the documents' start positions matter. */
+class DocumentStarts final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+    YAML::Mark last;
+};
+
+/*! Where a second document starts, if the text has one. Asks the parser for at most two
+ *  documents: yaml-cpp's LoadAll never ends on some inputs (a lone ',' yields empty documents
+ *  forever, found by fuzzing). */
+std::optional<YAML::Mark> second_document(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    if (!parser.HandleNextDocument(starts)) {
+        return std::nullopt;
+    }
+    if (!parser.HandleNextDocument(starts)) {
+        return std::nullopt;
+    }
+    return starts.last;
+}
+
+/*! The one document of `text`, converted; throws InputError for syntax errors or a second document. */
+Node load_one(std::string_view text, const std::string& display_name) {
+    if (text.size() > kMaxScenarioBytes) {
+        throw InputError(display_name + ": larger than " + std::to_string(kMaxScenarioBytes >> 20) +
+                         " MiB; a scenario is a short YAML text");
+    }
+    if (auto bad = first_invalid_utf8(text, display_name); !bad.empty()) {
+        throw InputError(bad);
+    }
+    try {
+        const std::string copy(text);
+        if (const auto second = second_document(copy)) {
+            throw InputError(location_of(*second, display_name).describe() +
+                             ": content after the scenario (a second YAML document, or a stray ',' or '---'); "
+                             "a scenario is one document");
+        }
+        Budget budget;
+        return convert(YAML::Load(copy), display_name, budget);
+    } catch (const YAML::ParserException& e) {
+        throw InputError(location_of(e.mark, display_name).describe() + ": YAML syntax error: " + e.msg);
+    } catch (const YAML::Exception& e) {
+        throw InputError(location_of(e.mark, display_name).describe() + ": YAML error: " + e.msg);
+    }
+}
+
 }  // namespace
 
 Node parse_yaml(std::string_view text, const std::string& display_name) {
-    try {
-        const YAML::Node doc = YAML::Load(std::string(text));
-        Node root = convert(doc, display_name);
-        if (root.is_null()) {
-            root.kind = Node::Kind::map;
-        }
-        if (!root.is_map()) {
-            throw InputError(root.where.describe() + ": a scenario must be a map of sections (name:, sectors:, ...)");
-        }
-        return root;
-    } catch (const YAML::ParserException& e) {
-        throw InputError(location_of(e.mark, display_name).describe() + ": YAML syntax error: " + e.msg);
+    Node root = load_one(text, display_name);
+    if (root.is_null()) {
+        root.kind = Node::Kind::map;
+        root.where = Location{display_name, 1, 1};
     }
+    if (!root.is_map()) {
+        throw InputError(root.where.describe() + ": a scenario must be a map of sections (name:, sectors:, ...)");
+    }
+    return root;
 }
 
 void merge_into(Node& base, const Node& overlay) {
@@ -263,11 +398,17 @@ void apply_override(Node& root, const std::string& assignment) {
     const std::string path = assignment.substr(0, eq);
     const std::string option = "--set " + path;
     const auto parts = split_path(path, option);
+    const std::string text = assignment.substr(eq + 1);
     Node value;
     try {
-        value = convert(YAML::Load(assignment.substr(eq + 1)), option);
-    } catch (const YAML::ParserException& e) {
-        throw InputError(option + ": the value is not valid YAML: " + e.msg);
+        value = load_one(text, option);
+    } catch (const InputError& e) {
+        const std::string message = e.what();
+        throw InputError(option + ": the value is not valid YAML: " + message.substr(message.find(": ") + 2));
+    }
+    if (value.is_null()) {
+        throw InputError(option + ": empty value" + (text.empty() ? " (an unset shell variable?)" : " ('" + text + "')") +
+                         "; give a value, or leave the option out to keep the scenario's value");
     }
     relocate(value, Location{option, 0, 0});
     Node* node = &root;

@@ -9,12 +9,20 @@
  */
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace ipsim::io {
+
+/*! @brief Largest scenario text read (files, `extends` bases and `--set` values). */
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{4} << 20;
+/*! @brief Most values one document may hold once aliases are expanded ("billion laughs"). */
+inline constexpr std::size_t kMaxYamlValues = 100'000;
+/*! @brief Deepest nesting of maps and lists (a self-referencing alias is infinitely deep). */
+inline constexpr int kMaxYamlDepth = 64;
 
 /*! @brief Where a value was written: a file position, or a command-line option. */
 struct Location {
@@ -29,6 +37,14 @@ struct Location {
 /*! @brief One YAML value: null, scalar, map (ordered) or list. */
 struct Node {
     enum class Kind { null, scalar, map, list };
+
+    // Defined out of line: `entries` holds pairs with Node itself, complete only after the class.
+    Node();
+    ~Node();
+    Node(const Node&);
+    Node(Node&&) noexcept;
+    Node& operator=(const Node&);
+    Node& operator=(Node&&) noexcept;
 
     Kind kind = Kind::null;
     std::string scalar;
@@ -50,7 +66,8 @@ struct Node {
     [[nodiscard]] bool is_null() const noexcept { return kind == Kind::null; }
 };
 
-/*! @brief Parses YAML text; syntax errors and duplicate keys throw InputError naming file:line:col. */
+/*! @brief Parses YAML text; syntax errors, duplicate keys, a second document, text that is not
+ *  UTF-8, and text or alias expansion past the limits above throw InputError naming file:line:col. */
 [[nodiscard]] Node parse_yaml(std::string_view text, const std::string& display_name);
 
 /*! @brief Merges `overlay` into `base`: maps key by key, lists of named maps item by item by

@@ -97,6 +97,25 @@ TEST_F(Cli, PipedRunHasNoProgressBarButASummary) {
     EXPECT_NE(read("out.txt").find("wrote s.h5"), std::string::npos);
 }
 
+TEST_F(Cli, SummaryStatesUnits) {
+    ASSERT_EQ(ipsim("run tiny.yaml -o s.h5"), 0);
+    const auto out = read("out.txt");
+    EXPECT_NE(out.find("domestic_share [%]"), std::string::npos) << out;
+    EXPECT_NE(out.find("zombies [firms]"), std::string::npos) << out;
+    EXPECT_NE(out.find("bn CNY per quarter"), std::string::npos) << out;
+    EXPECT_NE(out.find("National (2015Q1 -> 2016Q4)"), std::string::npos) << out;
+}
+
+TEST_F(Cli, SeedRangeIsTheScenarioSeedRange) {
+    ASSERT_EQ(ipsim("run tiny.yaml -o a.h5 --seed 9000000000000000 --quiet"), 0) << read("err.txt");
+    ASSERT_EQ(ipsim("info a.h5"), 0);
+    EXPECT_NE(read("out.txt").find("seed       9000000000000000"), std::string::npos) << read("out.txt");
+    for (const char* seed : {"9000000000000001", "-1", "18446744073709551617", "1e3", "''"}) {
+        EXPECT_EQ(ipsim(std::string("run tiny.yaml -o b.h5 --quiet --seed ") + seed), 2) << seed;
+        EXPECT_FALSE(fs::exists(dir_ / "b.h5")) << seed;
+    }
+}
+
 TEST_F(Cli, ThreadCountDoesNotChangeTheResult) {
     if (std::system("command -v h5dump >/dev/null 2>&1") != 0) {
         GTEST_SKIP() << "h5dump not installed";

@@ -13,6 +13,7 @@
 #include "io/input_error.hpp"
 #include "io/scenario_emitter.hpp"
 #include "io/scenario_loader.hpp"
+#include "io/yaml_tree.hpp"
 
 using ipsim::io::InputError;
 using ipsim::io::load_scenario_text;
@@ -164,4 +165,71 @@ TEST(Loader, SchemaReferenceCoversEverySection) {
                             "`policy_scale.central`", "`sectors[].demand.elasticity`", "`regions[].strengths`", "`links[].coefficient`"}) {
         EXPECT_NE(md.find(key), std::string::npos) << key;
     }
+}
+
+TEST(Loader, AliasesWithinBoundsLoadAndUnboundedOnesAreRefused) {
+    const auto loaded = load_scenario_text("name: t\nsectors:\n  - {name: chips, demand: &d {china: 5}}\n  - {name: cars, demand: *d}\n"
+                                           "regions: [{name: north}]\n",
+                                           "t.yaml");
+    EXPECT_EQ(loaded.scenario.sectors[1].demand.china, 5.0);
+    EXPECT_NE(error_of("a: &a [*a]\n" + kMinimal).find("t.yaml:1:4: nested deeper than 64 levels"), std::string::npos)
+        << error_of("a: &a [*a]\n" + kMinimal);
+    EXPECT_NE(error_of(kMinimal, {"firms=&a [*a]"}).find("nested deeper"), std::string::npos);
+}
+
+TEST(Loader, SizeEncodingAndDocumentLimits) {
+    const std::string huge = kMinimal + "description: '" + std::string(ipsim::io::kMaxScenarioBytes, 'x') + "'\n";
+    EXPECT_EQ(error_of(huge), "t.yaml: larger than 4 MiB; a scenario is a short YAML text");
+    EXPECT_EQ(error_of("name: t\xff\n"), "t.yaml:1:8: text is not valid UTF-8 (byte 0xff); save the file as UTF-8");
+    EXPECT_EQ(error_of("name: \xed\xa0\x80\n"), "t.yaml:1:7: text is not valid UTF-8 (byte 0xed); save the file as UTF-8");
+    EXPECT_NO_THROW((void)load_scenario_text("description: \xe4\xb8\xad\xe5\x9b\xbd\n" + kMinimal, "t.yaml"));
+    EXPECT_NE(error_of(kMinimal + "---\nname: u\n").find("t.yaml:7:1: content after the scenario"), std::string::npos)
+        << error_of(kMinimal + "---\nname: u\n");
+    EXPECT_NE(error_of(",\n").find("content after the scenario"), std::string::npos);
+}
+
+TEST(Loader, NullsAndEmptyOverridesAreErrorsNotDefaults) {
+    EXPECT_EQ(error_of(kMinimal + "firms:\n  count:\n"), "t.yaml:8:3: firms.count has no value; write one, or remove the key to use the default");
+    EXPECT_EQ(error_of(kMinimal, {"firms.count="}),
+              "--set firms.count: empty value (an unset shell variable?); give a value, or leave the option out to keep the "
+              "scenario's value");
+    EXPECT_NE(error_of(kMinimal, {"firms.count=~"}).find("empty value ('~')"), std::string::npos);
+    EXPECT_NE(error_of(kMinimal, {"sectors[99999999999999999999999].name=x"}).find("no index 99999999999999999999999"),
+              std::string::npos);
+}
+
+TEST(Loader, DuplicatesAndWholeYears) {
+    EXPECT_NE(error_of(kMinimal + "policy_scale: {central: {2020: 1, 2020.0: 0}}\n").find("year 2020 is given twice"),
+              std::string::npos);
+    const auto quarters = load_scenario_text(kMinimal + "policy_scale: {central: {2020: 1, 2020.25: 0}}\n", "t.yaml");
+    EXPECT_EQ(quarters.scenario.policy_scale.central.points.size(), 2U);
+    EXPECT_NE(error_of(kMinimal + "time: {start_year: 2015.25}\n").find("must be a whole year"), std::string::npos);
+    EXPECT_NE(error_of(kMinimal + "funds: {national: [{name: a}, {name: a}]}\n").find("duplicate name 'a'"), std::string::npos);
+    EXPECT_NE(error_of(kMinimal + "funds: {national: [{name: ''}]}\n").find("must be a non-empty name"), std::string::npos);
+    EXPECT_NE(error_of(kMinimal + "links: [{from: chips, to: cars, coefficient: 0.1}, {from: chips, to: cars, coefficient: 0.1}]\n")
+                  .find("duplicate link chips -> cars"),
+              std::string::npos);
+}
+
+TEST(Loader, MemoryGuardCountsGovernmentsAndFundsAndListsFilesRead) {
+    const auto message = error_of(kMinimal, {"local.per_region=100000", "funds.local_per_government=1000000"});
+    EXPECT_NE(message.find("--set funds.local_per_government: funds.local_per_government = 1000000 would need about"),
+              std::string::npos)
+        << message;
+    const auto loaded = load_scenario_text(kMinimal, "t.yaml", {"local.per_region=10", "funds.local_per_government=3"});
+    const auto parts = ipsim::io::memory_breakdown(loaded.scenario);
+    EXPECT_GT(parts.funds, 0.0);
+    EXPECT_GT(parts.governments, 0.0);
+    EXPECT_DOUBLE_EQ(ipsim::io::estimated_memory_bytes(loaded.scenario), parts.firms + parts.governments + parts.funds);
+
+    const auto dir = std::filesystem::temp_directory_path() / ("ipsim_files_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "base.yaml") << kMinimal;
+    std::ofstream(dir / "child.yaml") << "extends: base\nname: c\n";
+    const auto child = ipsim::io::load_scenario_file((dir / "child.yaml").string());
+    ASSERT_EQ(child.files.size(), 2U);
+    EXPECT_EQ(child.files[0], (dir / "child.yaml").string());
+    EXPECT_EQ(std::filesystem::path(child.files[1]).filename(), "base.yaml");
+    EXPECT_TRUE(ipsim::io::load_embedded_scenario("export_controls").files.empty());
+    std::filesystem::remove_all(dir);
 }

@@ -67,10 +67,16 @@ private:
     return mutex;
 }
 
-/*! @brief Holds the HDF5 lock and silences automatic error printing for its lifetime. */
+/*! @brief Holds the HDF5 lock and silences automatic error printing for its lifetime.
+ *
+ *  The first guard also tells HDF5 not to register its exit handler: after a failed close
+ *  (a full disk) that handler finds a dangling identifier and crashes or prints "infinite loop
+ *  closing library". Every file ipsim writes is closed (or discarded) before exit anyway. */
 class Hdf5Guard {
 public:
     Hdf5Guard() : lock_(hdf5_mutex()) {
+        static const bool no_exit_handler = H5dont_atexit() >= 0;
+        static_cast<void>(no_exit_handler);
         H5Eget_auto2(H5E_DEFAULT, &old_func_, &old_data_);
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     }
