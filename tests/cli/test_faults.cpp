@@ -217,7 +217,7 @@ TEST_F(Faults, ConcurrentWritersToOnePathLeaveOneCompleteFile) {
 TEST_F(Faults, FailedRunKeepsTheExistingResult) {
     ASSERT_EQ(ipsim("run tiny.yaml -q -o out.h5"), 0);
     const std::string before = read("out.h5");
-    EXPECT_EQ(ipsim("run tiny.yaml -q -o out.h5 --set sectors.a.supply.markup=1e300"), 1);
+    EXPECT_EQ(ipsim("run tiny.yaml -q -o out.h5 --set finance.initial_cash=1e300"), 1);
     EXPECT_NE(read("err.txt").find("accounting residual"), std::string::npos) << read("err.txt");
     EXPECT_NE(read("err.txt").find("2015Q1"), std::string::npos) << read("err.txt");
     EXPECT_EQ(read("out.h5"), before);
