@@ -85,7 +85,7 @@ def fmt(x, kind):
     if kind == "pct":
         return f"{100 * x:.1f}%"
     if kind == "x":
-        return f"x{x:.1f}"
+        return f"x{x:.2f}" if x < 1 else f"x{x:.1f}"
     if kind == "tn":
         return f"{x / 1000:.1f} tn"
     if kind == "pp":
