@@ -5,8 +5,9 @@
  *        written or left behind.
  *
  * Each corpus file is a scenario whose leading comment lines state the test:
- * `# expect: TEXT` (required, a part of the message), `# set: PATH=VALUE` (a --set override)
- * and `# option: TEXT` (raw command-line options). Adding a file adds a test; no list to edit.
+ * `# expect: TEXT` (required, a part of the message), `# set: PATH=VALUE` (a --set override),
+ * `# option: TEXT` (raw command-line options) and `# command: sweep` (a sweep file, run with
+ * `ipsim sweep`; the default is `ipsim run`). Adding a file adds a test; no list to edit.
  */
 #include <gtest/gtest.h>
 
@@ -33,10 +34,11 @@ struct CorpusCase {
     std::string expect;
     std::vector<std::string> sets;
     std::vector<std::string> options;
+    std::string command = "run";  //!< the ipsim command the file is given to
 };
 
 CorpusCase read_case(const fs::path& file) {
-    CorpusCase c{file, {}, {}, {}};
+    CorpusCase c{file, {}, {}, {}, "run"};
     std::ifstream in(file, std::ios::binary);
     std::string line;
     while (std::getline(in, line) && line.starts_with("# ")) {
@@ -49,6 +51,7 @@ CorpusCase read_case(const fs::path& file) {
         if (key == "expect") c.expect = value;
         if (key == "set") c.sets.push_back(value);
         if (key == "option") c.options.push_back(value);
+        if (key == "command") c.command = value;
     }
     return c;
 }
@@ -92,7 +95,7 @@ TEST_P(Corpus, RefusedWithExitTwoOneLineAndNoFiles) {
     fs::create_directories(work);
     const auto before = fs::last_write_time(c.file);
 
-    std::string command = "cd " + quoted(work.string()) + " && " + quoted(IPSIM_BINARY) + " run " + quoted(c.file.string());
+    std::string command = "cd " + quoted(work.string()) + " && " + quoted(IPSIM_BINARY) + " " + c.command + " " + quoted(c.file.string());
     bool names_output = false;
     for (const auto& o : c.options) {
         names_output = names_output || o.starts_with("-o ");
