@@ -271,6 +271,61 @@ def overlay_charts(base, others, out_dir, years):
     return paths
 
 
+def differences_over_time(base, others, ipsim=None):
+    """{arm label: {series: [(year, mean, lo, hi)]}} for the key national series, one
+    `ipsim compare --json --year Y` per calendar year of the runs (ipsim computes every statistic)."""
+    years = sorted({int(t) for t in base.runs[0].time})
+    out = {}
+    for other in others:
+        files = [b.path for b, _ in other.pairs] + [o.path for _, o in other.pairs]
+        per_series = {}
+        for year in years:
+            command = [find_ipsim(ipsim), "compare", "--json", "--year", str(year)] + files
+            proc = subprocess.run(command, capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                raise ResultError(proc.stderr.strip().replace("ipsim: error: ", "", 1))
+            for row in json.loads(proc.stdout)["rows"]:
+                per_series.setdefault(row["output"], []).append(
+                    (year, _number(row["mean_difference"]), _number(row["ci_low"]), _number(row["ci_high"])))
+        out[other.label] = per_series
+    return out
+
+
+def difference_charts(base, others, out_dir, ipsim=None):
+    """difference_national.png: each counterfactual minus the baseline per year, with its 95%
+    interval over the paired seeds as a band (needs two seeds or more per side)."""
+    if min(len(o.pairs) for o in others) < 2:
+        return []
+    plt = ipsim_plots.pyplot()
+    data = differences_over_time(base, others, ipsim)
+    ref = base.runs[0]
+    metrics = [m for m in ipsim_plots.KEY_NATIONAL if f"national/{m}" in next(iter(data.values()))]
+    cols = min(3, len(metrics))
+    rows = (len(metrics) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
+        for other in others:
+            points = data[other.label][f"national/{metric}"]
+            x = [p[0] + 0.5 for p in points]
+            ax.plot(x, [p[1] for p in points], label=f"{other.label} - {base.label}")
+            if all(p[2] is not None for p in points):
+                ax.fill_between(x, [p[2] for p in points], [p[3] for p in points], alpha=0.25)
+        ax.axhline(0.0, color="grey", linewidth=0.8)
+        ax.set_title(ipsim_plots.metric_title(metric), fontsize=9)
+        ax.set_ylabel(f"difference ({ref.units('national', metric)})", fontsize=8)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.set_visible(False)
+    seeds = ", ".join(str(b.seed) for b, _ in others[0].pairs)
+    fig.suptitle(f"Paired differences by year, annual means, 95% intervals over seeds {seeds}", fontsize=10)
+    axes.flat[0].legend(fontsize=7)
+    fig.tight_layout()
+    path = os.path.join(out_dir, "difference_national.png")
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [path]
+
+
 def _parser():
     parser = argparse.ArgumentParser(
         prog="compare.py", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -320,6 +375,7 @@ def main(argv=None):
         if args.out:
             os.makedirs(args.out, exist_ok=True)
             charts = overlay_charts(base, others, args.out, args.last_years)
+            charts += difference_charts(base, others, args.out, args.ipsim)
             links = "\n".join(f"![{os.path.basename(p)}]({os.path.basename(p)})" for p in charts)
             with open(os.path.join(args.out, "compare.md"), "w", encoding="utf-8") as out:
                 out.write(text + "\n## Charts\n\n" + links + "\n")

@@ -157,6 +157,9 @@ void add_sweep_commands(CLI::App& app, SweepOptions& sweep, CompareOptions& comp
     c->add_flag("--json", compare.json, "JSON on stdout")->excludes(csv);
     c->add_option("--last-years", compare.last_years, "single runs: mean over the last N years (default 1)");
     c->add_flag("--sectors", compare.sectors, "single runs: every sector series too (sector/<metric>/<sector>)");
+    c->add_option("--year", compare.year, "single runs: mean over one calendar year instead (repeat per year for differences over time)")
+        ->check(CLI::Range(1.0, 1e5))
+        ->excludes("--last-years");
     c->footer(kCompareExamples);
 }
 
@@ -200,7 +203,7 @@ int sweep_command(const SweepOptions& options) {
 }
 
 int compare_command(const CompareOptions& options) {
-    const auto table = sweep::compare_files(options.files, {options.last_years, options.sectors});
+    const auto table = sweep::compare_files(options.files, {options.last_years, options.sectors, options.year});
     std::cout << (options.json ? format_json(table) : options.csv ? format_csv(table) : format_table(table));
     std::cout.flush();
     return kSuccess;

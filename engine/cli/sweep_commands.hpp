@@ -34,6 +34,7 @@ struct CompareOptions {
     bool json = false;
     double last_years = 1.0;  //!< single runs: mean over the last N years
     bool sectors = false;     //!< single runs: every sector series too
+    double year = 0.0;        //!< single runs: one calendar year instead of the last years
 };
 
 /*! @brief Adds the `sweep` and `compare` subcommands. */

@@ -136,11 +136,11 @@ struct LateMean {
 };
 
 double late_mean(const std::vector<double>& time, const std::vector<double>& v, std::size_t columns, std::size_t column,
-                 double from) {
+                 double from, double to) {
     double sum = 0.0;
     std::size_t n = 0;
     for (std::size_t t = 0; t < time.size() && (t + 1) * columns <= v.size(); ++t) {
-        if (time[t] > from) {
+        if (time[t] > from && time[t] < to) {
             sum += v[t * columns + column];
             ++n;
         }
@@ -152,10 +152,20 @@ double late_mean(const std::vector<double>& time, const std::vector<double>& v, 
 std::vector<LateMean> late_means(const std::string& path, const CompareSettings& settings, std::string& window) {
     const auto summary = io::read_result_summary(path);
     if (summary.time.empty()) throw io::InputError("compare: " + path + " has no quarters");
-    const double from = summary.time.back() - settings.last_years + 1e-9;
-    const auto first = std::find_if(summary.time.begin(), summary.time.end(), [from](double t) { return t > from; });
+    double from = summary.time.back() - settings.last_years + 1e-9;
+    double to = summary.time.back() + 1.0;
     std::ostringstream w;
-    w << "mean over the last " << settings.last_years << " year(s): " << *first << " to " << summary.time.back();
+    if (settings.year > 0.0) {
+        from = settings.year - 1e-9;
+        to = settings.year + 1.0 - 1e-9;
+        if (summary.time.front() >= to || summary.time.back() <= from) {
+            throw io::InputError("compare: --year " + std::to_string(static_cast<long long>(settings.year)) + " is outside the run of " + path);
+        }
+        w << "mean over the quarters of " << settings.year;
+    } else {
+        const auto first = std::find_if(summary.time.begin(), summary.time.end(), [from](double t) { return t > from; });
+        w << "mean over the last " << settings.last_years << " year(s): " << *first << " to " << summary.time.back();
+    }
     window = w.str();
     std::vector<LateMean> out;
     for (const auto scope : {model::Scope::national, model::Scope::sector}) {
@@ -165,11 +175,11 @@ std::vector<LateMean> late_means(const std::string& path, const CompareSettings&
             if (m.scope != scope) continue;
             const auto v = io::read_series(path, "/" + group + "/" + m.name);
             if (scope == model::Scope::national) {
-                out.push_back({group + "/" + m.name, m.units, late_mean(summary.time, v, 1, 0, from)});
+                out.push_back({group + "/" + m.name, m.units, late_mean(summary.time, v, 1, 0, from, to)});
                 continue;
             }
             for (std::size_t s = 0; s < summary.sectors.size(); ++s) {
-                out.push_back({group + "/" + m.name + "/" + summary.sectors[s], m.units, late_mean(summary.time, v, summary.sectors.size(), s, from)});
+                out.push_back({group + "/" + m.name + "/" + summary.sectors[s], m.units, late_mean(summary.time, v, summary.sectors.size(), s, from, to)});
             }
         }
     }

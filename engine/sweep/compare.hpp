@@ -44,6 +44,7 @@ struct CompareTable {
 struct CompareSettings {
     double last_years = 1.0;  //!< mean over the quarters of the last N years (time > end - N)
     bool sectors = false;     //!< also every sector metric of every sector ("sector/<metric>/<sector>")
+    double year = 0.0;        //!< if > 0: mean over the quarters of this calendar year instead (paired differences over time)
 };
 
 /*! @brief Compares the files as described above. Throws io::InputError. */

@@ -123,6 +123,14 @@ TEST_F(SweepCli, CompareSingleRunsPairsBySeedAndRefusesUnlikeRuns) {
     EXPECT_EQ(ipsim("compare b1.h5 b2.h5"), 2);
     EXPECT_NE(err().find("make 1 distinct scenarios"), std::string::npos) << err();
     EXPECT_EQ(ipsim("compare b1.h5 nothere.h5"), 2);
+    // One calendar year at a time: paired differences over time (the first year differs from the last).
+    ASSERT_EQ(ipsim("compare b1.h5 b2.h5 p1.h5 p2.h5 --year 2015 --json"), 0) << err();
+    EXPECT_NE(out().find("\"note\": \"mean over the quarters of 2015\""), std::string::npos) << out();
+    const std::string first_year = out();
+    ASSERT_EQ(ipsim("compare b1.h5 b2.h5 p1.h5 p2.h5 --year 2016 --json"), 0) << err();
+    EXPECT_NE(out(), first_year);
+    EXPECT_EQ(ipsim("compare b1.h5 p1.h5 --year 2030"), 2);
+    EXPECT_NE(err().find("--year 2030 is outside the run"), std::string::npos) << err();
 }
 
 }  // namespace
