@@ -200,9 +200,16 @@ void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
     f.appeal_china[j] = brand_china;
     set_appeal(st, parent);
     f.appeal_world[parent] = brand_world;
-    f.bailout[j] = 0.0;
     f.fund_equity[j] = 0.0;
     f.fund_stake[j] = 0.0;
+    // The plant produces from next quarter: this quarter's flows stay with the parent.
+    for (auto* flow : {&f.output, &f.sales_china, &f.sales_world, &f.revenue, &f.variable_cost, &f.inputs,
+                       &f.subsidy_central, &f.subsidy_local, &f.tax_central, &f.tax_local, &f.tax_expenditure,
+                       &f.interest, &f.interest_subsidy, &f.rd, &f.investment, &f.operating_profit, &f.net_profit,
+                       &f.dividends, &f.bailout, &f.scrapped, &f.year_operating_profit, &f.year_interest}) {
+        (*flow)[j] = 0.0;
+    }
+    f.usable_capacity[j] = f.capacity[j];
 }
 
 /*! Foreign exporters move their China production to China under localization requirements (yearly). */
