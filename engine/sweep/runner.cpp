@@ -196,14 +196,14 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::string& output, const R
     outcome.total = plan.runs();
     Loop loop(spec, plan, parts, options);
     loop.part_series = part_series(spec);
-    std::vector<std::size_t> todo;
+    std::vector<std::size_t> pending;
     for (std::size_t run = 0; run < plan.runs(); ++run) {
         const std::string id = run_id(spec, plan, run);
         if (fs::exists(parts / (id + ".h5")) || fs::exists(parts / (id + ".failed"))) {
             ++loop.progress.done;
             loop.progress.failed += fs::exists(parts / (id + ".failed")) ? 1 : 0;
         } else {
-            todo.push_back(run);
+            pending.push_back(run);
         }
     }
     outcome.resumed = loop.progress.done;
@@ -211,9 +211,9 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::string& output, const R
     if (options.on_progress) options.on_progress(loop.progress);
     tbb::task_arena arena(options.threads > 0 ? static_cast<int>(options.threads) : tbb::task_arena::automatic);
     arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, todo.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
             for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                if (!loop.stop.load() && !(options.cancel != nullptr && options.cancel->load())) do_run(loop, todo[i]);
+                if (!loop.stop.load() && !(options.cancel != nullptr && options.cancel->load())) do_run(loop, pending[i]);
             }
         }, tbb::simple_partitioner());
     });

@@ -16,36 +16,21 @@
 #include <string>
 
 #include "cli/progress.hpp"
+#include "cli_folder.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-class Cli : public ::testing::Test {
+class Cli : public ipsim::test::CliFolder {
 protected:
+    Cli() : CliFolder("ipsim_cli_") {}
     void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("ipsim_cli_" + std::to_string(::getpid()) + "_" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir_);
+        CliFolder::SetUp();
         std::ofstream(dir_ / "tiny.yaml") << "name: tiny\ntime: {quarters: 8}\nfirms: {count: 200}\n"
                                              "sectors: [{name: a}, {name: b}]\nregions: [{name: r1}, {name: r2}]\n";
         std::ofstream(dir_ / "bad.yaml") << "name: bad\nsectors:\n  - name: a\n    demand: {elasticity: -1}\nregions: [{name: r}]\n";
     }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    /*! Runs `ipsim ARGS` in the test directory; returns the exit code, keeps stdout and stderr. */
-    int ipsim(const std::string& args) {
-        const std::string command = "cd '" + dir_.string() + "' && '" + IPSIM_BINARY + "' " + args + " >out.txt 2>err.txt";
-        const int status = std::system(command.c_str());
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string read(const std::string& name) const {
-        std::ifstream in(dir_ / name);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-    fs::path dir_;
 };
 
 }  // namespace

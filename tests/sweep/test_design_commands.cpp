@@ -21,33 +21,17 @@
 #include <string>
 #include <vector>
 
+#include "cli_folder.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
 using Row = std::vector<double>;
 
-class DesignCli : public ::testing::Test {
+class DesignCli : public ipsim::test::CliFolder {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("ipsim_design_" + std::to_string(::getpid()) + "_" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    int ipsim(const std::string& args) {
-        const std::string command = "cd '" + dir_.string() + "' && '" + IPSIM_BINARY + "' " + args + " >out.txt 2>err.txt";
-        const int status = std::system(command.c_str());
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string read(const std::string& name) const {
-        std::ifstream in(dir_ / name);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-    void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ / name) << text; }
+    DesignCli() : CliFolder("ipsim_design_") {}
 
     /*! Data rows of a CSV written by `ipsim design` (comments and header skipped). */
     std::vector<Row> rows(const std::string& name) const {
@@ -82,7 +66,6 @@ protected:
         EXPECT_NE(at, std::string::npos) << output << "/" << param << "/" << key << " in " << text.substr(0, 400);
         return at == std::string::npos ? NAN : std::strtod(text.c_str() + at + key.size() + 4, nullptr);
     }
-    fs::path dir_;
 };
 
 constexpr const char* kIshigamiParams =
