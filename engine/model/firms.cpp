@@ -292,7 +292,9 @@ double desired_capacity(const State& st, std::size_t i) noexcept {
     const double push = 1.0 + st.scenario->local.capacity_push * local_support_weight(st, i);
     // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
     const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
-    return push * f.expected_demand[i] * st.now[s].capacity_growth * relative / st.scenario->markets.target_utilisation;
+    const double growth = firm_growth_factor(st, i);
+    const double lead = adjustment_lead(growth, st.scenario->markets.capacity_adjustment);
+    return push * f.expected_demand[i] * growth * lead * relative / st.scenario->markets.target_utilisation;
 }
 
 double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {

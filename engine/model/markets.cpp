@@ -100,6 +100,23 @@ void update_tariff_trigger(State& st, std::size_t s) {
 
 }  // namespace
 
+double planning_growth_factor(double expected_yearly_growth) noexcept {
+    return std::pow(1.0 + std::clamp(expected_yearly_growth, -0.3, 0.6), 0.25);
+}
+
+double adjustment_lead(double growth_factor, double adjustment) noexcept {
+    return adjustment > 0.0 ? (growth_factor - 1.0 + adjustment) / (adjustment * growth_factor) : 1.0;
+}
+
+double firm_growth_factor(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const double china = f.share_china[i] * st.sectors.demand_china[s];
+    const double world = f.share_world[i] * st.sectors.demand_world[s];
+    const auto& g = st.now[s].growth_factor;
+    return china + world > 0.0 ? (china * g[0] + world * g[1]) / (china + world) : g[0];
+}
+
 void set_instruments(State& st, double year) {
     const auto& sc = *st.scenario;
     const double central = sc.policy_scale.central.at(year);
@@ -122,7 +139,9 @@ void set_instruments(State& st, double year) {
         st.sectors.tariff[s] = c.tariff;
         c.export_control = sector.world.export_control.at(year);
         c.input_cost_share = st.input_shares.rows() > 0 ? st.input_shares.col(static_cast<Eigen::Index>(s)).sum() : 0.0;
-        c.capacity_growth = std::pow(1.0 + std::clamp(st.sectors.demand_growth_expected[s], -0.3, 0.6), 0.25);
+        for (std::size_t m = 0; m < 2; ++m) {
+            c.growth_factor[m] = planning_growth_factor(st.sectors.demand_growth_expected[m * st.n_sectors() + s]);
+        }
     }
     st.local_scale = sc.policy_scale.local.at(year);
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
@@ -426,11 +445,14 @@ void produce(State& st) {
         f.sales_world[i] = filled * world;
         f.unfilled[i] = 1.0 - filled;
         const auto& m = st.scenario->markets;
-        if (demanded > 0.0 && f.expected_demand[i] > 0.0) {
-            const double error = std::log(demanded / f.expected_demand[i]);
+        // Last quarter's expectation carried forward by the sector's expected growth is this
+        // quarter's forecast (a level that keeps pace with steady growth, not one that lags it).
+        const double forecast = f.expected_demand[i] * firm_growth_factor(st, i);
+        if (demanded > 0.0 && forecast > 0.0) {
+            const double error = std::log(demanded / forecast);
             f.demand_variance[i] = (1.0 - m.volatility_weight) * f.demand_variance[i] + m.volatility_weight * error * error;
         }
-        f.expected_demand[i] = (1.0 - m.expectation_weight) * f.expected_demand[i] + m.expectation_weight * demanded;
+        f.expected_demand[i] = (1.0 - m.expectation_weight) * forecast + m.expectation_weight * demanded;
     });
 }
 

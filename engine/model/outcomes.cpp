@@ -190,11 +190,14 @@ void summarize_sectors(State& st) {
         sec.fund_presence[s] = ratio(a[fund_equity_chinese], a[capital_chinese]);
         sec.subsidy_sales_year[s] += a[subsidy_central] + a[subsidy_local_sum];
         sec.sales_year[s] += a[revenue_local];
-        const double demand = sec.demand_china[s] + sec.demand_world[s];
-        const double year_ago = sec.demand_year_ago[slot * ns + s];
-        const double observed = year_ago > 0.0 ? demand / year_ago - 1.0 : 0.0;
-        sec.demand_growth_expected[s] = 0.75 * sec.demand_growth_expected[s] + 0.25 * observed;
-        sec.demand_year_ago[slot * ns + s] = demand;
+        for (std::size_t m = 0; m < 2; ++m) {
+            const double demand = m == 0 ? sec.demand_china[s] : sec.demand_world[s];
+            double& year_ago = sec.demand_year_ago[(slot * 2 + m) * ns + s];
+            double& expected = sec.demand_growth_expected[m * ns + s];
+            const double observed = year_ago > 0.0 ? demand / year_ago - 1.0 : 0.0;
+            expected += kGrowthExpectationWeight * (observed - expected);
+            year_ago = demand;
+        }
         if (st.is_last_quarter()) {
             sec.subsidy_rate[s] = ratio(sec.subsidy_sales_year[s], sec.sales_year[s]);
             sec.subsidy_sales_year[s] = 0.0;

@@ -80,6 +80,19 @@ void summarize_sectors(State& state);
  *  cover its interest at the start has been short for zombie_years already. */
 void initialise_histories(State& state);
 
+/*! @brief Weight of the latest observed yearly growth of demand in a sector's growth expectation (per quarter). */
+inline constexpr double kGrowthExpectationWeight = 0.25;
+
+/*! @brief Quarterly demand growth factor firms plan for, from an expected yearly growth (clamped to -30%..+60%). */
+[[nodiscard]] double planning_growth_factor(double expected_yearly_growth) noexcept;
+
+/*! @brief Desired over steady-growth capacity: closing a share a of the gap each quarter leaves capacity
+ *  at a q / (q - 1 + a) of its target when demand grows by the factor q a quarter, so firms aim that much higher. */
+[[nodiscard]] double adjustment_lead(double growth_factor, double adjustment) noexcept;
+
+/*! @brief Quarterly demand growth factor firm i expects: the segments' expected growth weighted by its demand in each. */
+[[nodiscard]] double firm_growth_factor(const State& state, std::size_t firm) noexcept;
+
 /*! @brief Log-standard deviation of demand firm i plans its capacity for (sector floor plus what it has seen). */
 [[nodiscard]] double planning_uncertainty(const State& state, std::size_t firm) noexcept;
 

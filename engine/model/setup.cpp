@@ -16,6 +16,7 @@
 #include <numeric>
 
 #include "core/random.hpp"
+#include "model/demand_history.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -286,11 +287,12 @@ void init_sectors(State& st) {
     sec.trigger_fired.assign(ns, 0);
     zeros(sec.fund_presence);
     for (auto* v : {&sec.price_china0, &sec.price_world0, &sec.price_local0,
-                    &sec.demand_growth_expected, &sec.entries, &sec.exits, &sec.refinanced, &sec.bailouts, &sec.fund_equity_flow,
+                    &sec.entries, &sec.exits, &sec.refinanced, &sec.bailouts, &sec.fund_equity_flow,
                     &sec.subsidy_sales_year, &sec.sales_year, &sec.output_year}) {
         zeros(*v);
     }
-    sec.demand_year_ago.assign(4 * ns, 0.0);
+    sec.demand_growth_expected.assign(2 * ns, 0.0);
+    sec.demand_year_ago.assign(4 * 2 * ns, 0.0);
     for (std::size_t s = 0; s < ns; ++s) {
         const auto& sector = sc.sectors[s];
         sec.base_cost[s] = 1.0 / (1.0 + sector.supply.markup);
@@ -301,14 +303,10 @@ void init_sectors(State& st) {
         sec.normal_utilisation[s] = sc.markets.target_utilisation;
         sec.domestic_share[s] = sector.supply.initial_domestic_share;
         sec.world_share[s] = sector.supply.china_world_share;
-        sec.demand_growth_expected[s] = sector.demand.china_growth.at(sc.time.start_year);
         sec.output_china[s] = sector.supply.china_world_share * (sector.demand.china + sector.demand.world);
         // World experience at the start: about five years of current world output.
         sec.world_experience[s] = kInitialExperienceQuarters * (sector.demand.china + sector.demand.world);
         sec.world_experience_prev[s] = sec.world_experience[s];
-        for (std::size_t q = 0; q < 4; ++q) {
-            sec.demand_year_ago[q * ns + s] = sector.demand.china + sector.demand.world;
-        }
     }
 }
 
@@ -352,13 +350,56 @@ namespace {
 
 /*! Each firm starts with the capacity it would choose under the policy in force, financed by
  *  debt and cash in fixed proportions of its capital. */
-void size_capacity(State& st) {
+/*! A segment's history per sector: [segment * sectors + sector], segment 0 China, 1 world. */
+using SegmentHistories = std::vector<DemandHistory>;
+
+SegmentHistories replay_histories(const Scenario& sc) {
+    SegmentHistories h(2 * sc.sectors.size());
+    for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+        h[s] = replay_demand_history(sc, sc.sectors[s].demand.china_growth);
+        h[sc.sectors.size() + s] = replay_demand_history(sc, sc.sectors[s].demand.world_growth);
+    }
+    return h;
+}
+
+void size_capacity(State& st, const SegmentHistories& history) {
     auto& f = st.firms;
+    const std::size_t ns = st.n_sectors();
     for (std::size_t i = 0; i < f.size(); ++i) {
-        f.capacity[i] = std::max(f.output[i], desired_capacity(st, i));
+        // At rest under steady growth the target looks a quarter ahead and past the adjustment lag,
+        // while the capacity in place serves this quarter; a demand history scales it, segment by
+        // segment in proportion to the firm's sales in each.
+        const auto s = static_cast<std::size_t>(f.sector[i]);
+        const double growth = firm_growth_factor(st, i);
+        const double at_rest = desired_capacity(st, i) / (adjustment_lead(growth, st.scenario->markets.capacity_adjustment) * growth);
+        const double sales = f.sales_china[i] + f.sales_world[i];
+        const double china = sales > 0.0 ? f.sales_china[i] / sales : 1.0;
+        const auto& hc = history[s];
+        const auto& hw = history[ns + s];
+        f.capacity[i] = std::max(f.output[i], at_rest * (china * hc.capacity_factor + (1.0 - china) * hw.capacity_factor));
+        f.expected_demand[i] = f.sales_china[i] * hc.expectation_factor + f.sales_world[i] * hw.expectation_factor;
         f.usable_capacity[i] = f.capacity[i];
     }
     finance_firms(st);
+}
+
+/*! Growth expectations and the demand history they are formed from, as each segment's replayed
+ *  history leaves them (slot q is read in quarter q and holds demand four quarters earlier). Set
+ *  before capacities are sized, and again after the initial summary, which overwrites the first
+ *  quarter's slots. */
+void initialise_demand_history(State& st, const SegmentHistories& history) {
+    auto& sec = st.sectors;
+    const std::size_t ns = st.n_sectors();
+    for (std::size_t m = 0; m < 2; ++m) {
+        for (std::size_t s = 0; s < ns; ++s) {
+            const double demand = m == 0 ? sec.demand_china[s] : sec.demand_world[s];
+            const auto& h = history[m * ns + s];
+            sec.demand_growth_expected[m * ns + s] = h.expected_growth;
+            for (std::size_t q = 0; q < 4; ++q) {
+                sec.demand_year_ago[(q * 2 + m) * ns + s] = demand * h.year_ago[q];
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -368,6 +409,8 @@ void setup_state(State& st) {
     build_io_matrix(st);
     build_governments(st);
     init_sectors(st);
+    const auto history = replay_histories(*st.scenario);
+    initialise_demand_history(st, history);
     build_funds(st);
     build_firms(st);
     finance_firms(st);
@@ -377,9 +420,10 @@ void setup_state(State& st) {
     calibrate_appeal(st);
     calibrate_input_output(st);
     set_instruments(st, st.scenario->time.start_year - 0.25);
-    size_capacity(st);
+    size_capacity(st, history);
     initialise_histories(st);
     summarize_sectors(st);
+    initialise_demand_history(st, history);
     st.ledger.initial_total = st.money_total();
 }
 

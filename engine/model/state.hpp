@@ -13,6 +13,7 @@
 
 #include <Eigen/Dense>
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -175,8 +176,8 @@ struct SectorState {
     std::vector<double> price_china0;      //!< initial segment price levels (index bases)
     std::vector<double> price_world0;
     std::vector<double> price_local0;      //!< initial sales-weighted price of China-located firms
-    std::vector<double> demand_growth_expected; //!< expected yearly growth of sector demand
-    std::vector<double> demand_year_ago;   //!< total demand four quarters back (ring of 4)
+    std::vector<double> demand_growth_expected; //!< expected yearly growth of demand [segment * sectors + sector], segment 0 China, 1 world
+    std::vector<double> demand_year_ago;   //!< demand four quarters back, ring of 4 [(slot * 2 + segment) * sectors + sector]
     std::vector<double> entries;
     std::vector<double> exits;
     std::vector<double> refinanced;        //!< firms in distress refinanced by lenders this quarter
@@ -207,7 +208,7 @@ struct SectorConditions {
     double frontier_step = 1.0;       //!< quarterly growth factor of the world frontier (trend and learning)
     double input_cost_share = 0.0;    //!< purchases from the modelled sectors per unit of variable cost
     double input_cost_factor = 1.0;   //!< unit-cost index from the prices of those inputs (start = 1)
-    double capacity_growth = 1.0;     //!< expected demand growth factor over the next quarter
+    std::array<double, 2> growth_factor{1.0, 1.0};  //!< expected quarterly demand growth factor, China and world segments
 };
 
 /*! @brief Money balances of the non-firm sectors (bn CNY). Their sum with firms' cash - debt is conserved. */

@@ -171,6 +171,16 @@ double sector_late(const Runs& r, const char* name, std::size_t s, std::size_t w
     return over_seeds(r, [&](const auto& records) { return test::late_mean(records, name, s, window); });
 }
 
+/*! Sector metric, mean of the first `window` quarters. */
+double sector_early(const Runs& r, const char* name, std::size_t s, std::size_t window = 4) {
+    const auto m = metric(Scope::sector, name);
+    return over_seeds(r, [&](const auto& records) {
+        double sum = 0.0;
+        for (std::size_t t = 0; t < window; ++t) sum += records[t].sector_value(m, s);
+        return sum / static_cast<double>(window);
+    });
+}
+
 /*! Sector metric summed over the whole run. */
 double sector_total(const Runs& r, const char* name, std::size_t s) {
     return over_seeds(r, [&](const auto& records) { return test::late_mean(records, name, s, records.size()) * static_cast<double>(records.size()); });

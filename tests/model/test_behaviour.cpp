@@ -9,6 +9,7 @@
  */
 #include "mechanism_helpers.hpp"
 
+#include "model/demand_history.hpp"
 #include "model/newsvendor.hpp"
 
 namespace nv = ipsim::model::newsvendor;
@@ -97,6 +98,39 @@ TEST(Capacity, GlutIsScrappedOnlyWhenScrappingIsAllowed) {
     EXPECT_EQ(sector_total(n, "scrapped", kSteel), 0.0);
     expect_increase("demand collapse: utilisation with vs without scrapping (steel)", sector_late(n, "utilization", kSteel),
                     sector_late(b, "utilization", kSteel), 0.01);
+}
+
+// A history before the start sets the capacity carried into the first quarter: a steady history
+// leaves the state at rest, a boom that ended leaves more capacity than demand needs.
+TEST(DemandHistory, BoomThatEndedLeavesCapacityAboveRest) {
+    model::Scenario sc;
+    EXPECT_DOUBLE_EQ(model::replay_demand_history(sc, model::TimePath(0.05)).capacity_factor, 1.0);
+    model::TimePath steady;
+    steady.points = {{2010.0, 0.05}};
+    EXPECT_NEAR(model::replay_demand_history(sc, steady).capacity_factor, 1.0, 1e-6);
+    EXPECT_NEAR(model::replay_demand_history(sc, steady).expected_growth, 0.05, 1e-6);
+    model::TimePath boom;
+    boom.points = {{2010.0, 0.07}, {2014.0, -0.03}, {2015.0, -0.02}};
+    const auto h = model::replay_demand_history(sc, boom);
+    EXPECT_EQ(h.quarters, 20);
+    EXPECT_GT(h.capacity_factor, 1.03) << "capacity built for the boom is still there";
+    EXPECT_LT(h.expected_growth, 0.07) << "expectations have started to adapt";
+}
+
+// Economics: firms that built for a boom carry idle capacity into the first quarters; without the
+// history the same sector starts at its normal utilisation.
+TEST(DemandHistory, SteelBoomHistoryLowersEarlyUtilisation) {
+    auto base = quiet_baseline();
+    base.markets.demand_shock = 0.0;
+    auto history = base;
+    for (auto* path : {&history.sectors[kSteel].demand.china_growth, &history.sectors[kSteel].demand.world_growth}) {
+        const double later = path->at(2015.0);
+        path->points = {{2010.0, 0.07}, {2014.0, -0.03}, {2015.0, later}};
+    }
+    const auto b = simulate(base);
+    const auto h = simulate(history);
+    expect_decrease("boom history: utilisation in the first year (steel)", sector_early(b, "utilization", kSteel),
+                    sector_early(h, "utilization", kSteel), 0.02);
 }
 
 // =============================================================================================
