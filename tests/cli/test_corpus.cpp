@@ -130,8 +130,8 @@ TEST_P(Corpus, RefusedWithExitTwoOneLineAndNoFiles) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, Corpus, ::testing::ValuesIn(corpus_files()),
-                         [](const ::testing::TestParamInfo<fs::path>& info) {
-                             std::string name = info.param.stem().string();
+                         [](const ::testing::TestParamInfo<fs::path>& file_info) {
+                             std::string name = file_info.param.stem().string();
                              std::replace_if(name.begin(), name.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) == 0; }, '_');
                              return name;
                          });

@@ -24,6 +24,9 @@ using model::Ownership;
 using model::Scope;
 using model::TimePath;
 
+// Each test file uses a subset of these helpers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
 namespace {
 
 constexpr int kSeeds = 4;
@@ -231,3 +234,4 @@ void expect_decrease(const std::string& what, double base, double variant, doubl
 }
 
 }  // namespace
+#pragma GCC diagnostic pop

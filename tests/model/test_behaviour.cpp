@@ -151,7 +151,7 @@ TEST(Demand, TrendIsNotMultipliedByTheFrontiersPriceFall) {
     const auto r = simulate(sc);
     const auto china = metric(Scope::sector, "china_demand");
     const double growth = over_seeds(r, [&](const auto& rec) { return rec.back().sector_value(china, kSteel) / rec.front().sector_value(china, kSteel); });
-    const double trend = std::pow(1.1, (sc.time.quarters - 1) / 4.0);
+    const double trend = std::pow(1.1, static_cast<double>(sc.time.quarters - 1) / 4.0);
     report("demand over the run vs trend (steel)", trend, growth);
     EXPECT_NEAR(growth / trend, 1.0, 0.15) << "a 5% a year frontier would add ~60% if counted twice";
 }
