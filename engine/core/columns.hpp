@@ -11,7 +11,9 @@
  * only the arena changes it. The arena never knows the columns by name: the population passes a
  * visitor that applies a function to each of its columns, generated from the population's one
  * list of columns (see IPSIM_COLUMN_DECLARE), so growth, appending and compaction always cover
- * the same columns. Growth is geometric (doubling) and copies each column's live rows.
+ * the same columns. Growth is geometric (doubling) and copies each column's live rows; on Linux
+ * the pages of each old column go back to the system as soon as it is copied, so a growth needs
+ * the new allocation plus one old column (as with one vector per column), not two populations.
  */
 #pragma once
 
@@ -24,6 +26,11 @@
 #include <span>
 #include <type_traits>
 #include <utility>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 namespace ipsim::core {
 
@@ -132,6 +139,7 @@ public:
             auto* to = reinterpret_cast<T*>(fresh.get() + offset);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
             if (size_ > 0) {
                 std::memcpy(to, column.data_, size_ * sizeof(T));
+                release(column.data_, capacity_ * sizeof(T));
             }
             column.data_ = to;
             offset += rows * sizeof(T);
@@ -174,6 +182,20 @@ private:
 
     [[nodiscard]] static std::byte* allocate(std::size_t bytes) {
         return static_cast<std::byte*>(::operator new(std::max<std::size_t>(bytes, 1), std::align_val_t{kPage}));
+    }
+
+    /*! Returns the whole pages inside [p, p + bytes) to the system; their contents are not read again. */
+    static void release([[maybe_unused]] void* p, [[maybe_unused]] std::size_t bytes) noexcept {
+#if defined(__linux__)
+        static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+        const auto begin = reinterpret_cast<std::uintptr_t>(p);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+        const std::uintptr_t first = (begin + page - 1) / page * page;
+        const std::uintptr_t last = (begin + bytes) / page * page;
+        if (last > first) {
+            // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast, performance-no-int-to-ptr)
+            static_cast<void>(::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED));
+        }
+#endif
     }
 
     Buffer buffer_;
