@@ -8,6 +8,10 @@ std::size_t Firms::append() {
     return arena_.append([this](const auto& visit) { for_each_column(visit); });
 }
 
+std::size_t Funds::append() {
+    return arena_.append([this](const auto& visit) { for_each_column(visit); });
+}
+
 void Firms::compact() {
     const std::size_t n = size();
     std::vector<std::uint32_t> keep;

@@ -6,8 +6,9 @@
  * position, all columns in one allocation with staggered starts (core/columns.hpp), declared by
  * one list (IPSIM_FIRM_COLUMNS). Dead firms keep their slot (alive = 0) until the yearly
  * compaction, which removes them stably so the order of survivors never changes. Entrants are
- * appended in a fixed order (local government, then sector, then draw). Local governments, funds
- * and sectors are small populations, stored as one std::vector per variable. Aggregate
+ * appended in a fixed order (local government, then sector, then draw). Funds are stored the same
+ * way (IPSIM_FUND_COLUMNS). Local governments and sectors are small and hold columns of other
+ * lengths (per government and sector), so they keep one std::vector per variable. Aggregate
  * money balances of the non-firm sectors of the economy live in Ledger so the accounting
  * identity can be checked every step.
  */
@@ -142,21 +143,36 @@ struct Governments {
     [[nodiscard]] std::size_t size() const noexcept { return region.size(); }
 };
 
-/*! @brief State-backed funds (national and local guidance funds). */
-struct Funds {
-    std::vector<std::int32_t> government;  //!< owner, -1 for national funds
-    std::vector<std::uint8_t> national;
-    std::vector<double> pledged;           //!< bn CNY
-    std::vector<double> paid_in;           //!< cumulative
-    std::vector<double> invested;          //!< cumulative
-    std::vector<double> cash;
-    std::vector<double> write_offs;        //!< cumulative
-    std::vector<double> start_year;
-    std::vector<double> investment_years;
-    std::vector<double> paid_in_share;
-    std::vector<std::uint32_t> mandate;    //!< bit mask over sectors (up to 32 sectors); 0 = all
+/*! @brief The columns of Funds, X(type, name), in storage order (see IPSIM_FIRM_COLUMNS). */
+#define IPSIM_FUND_COLUMNS(X)                                                                   \
+    X(std::int32_t, government)             /* owner, -1 for national funds */                  \
+    X(std::uint8_t, national)                                                                   \
+    X(double, pledged)                      /* bn CNY */                                        \
+    X(double, paid_in)                      /* cumulative */                                    \
+    X(double, invested)                     /* cumulative */                                    \
+    X(double, cash)                                                                             \
+    X(double, write_offs)                   /* cumulative */                                    \
+    X(double, start_year)                                                                       \
+    X(double, investment_years)                                                                 \
+    X(double, paid_in_share)                                                                    \
+    X(std::uint32_t, mandate)               /* bit mask over sectors (up to 32 sectors); 0 = all */
 
-    [[nodiscard]] std::size_t size() const noexcept { return government.size(); }
+/*! @brief State-backed funds (national and local guidance funds), one column per variable
+ *  (IPSIM_FUND_COLUMNS) in one ColumnArena. */
+struct Funds {
+    IPSIM_FUND_COLUMNS(IPSIM_COLUMN_DECLARE)
+
+    [[nodiscard]] std::size_t size() const noexcept { return arena_.size(); }
+    /*! @brief Appends one zero-initialised fund and returns its index. */
+    std::size_t append();
+    /*! @brief Applies visit to every column, in the order of IPSIM_FUND_COLUMNS. */
+    template <class F>
+    void for_each_column(F&& visit) {
+        IPSIM_FUND_COLUMNS(IPSIM_COLUMN_VISIT)
+    }
+
+private:
+    core::ColumnArena arena_;
 };
 
 /*! @brief Per-sector quantities of the current quarter (small arrays, one entry per sector). */
