@@ -136,7 +136,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
 
 void resolve_insolvency(State& st) {
     auto& f = st.firms;
-    std::vector<std::uint8_t> was_alive(f.alive);
+    const std::vector<std::uint8_t> was_alive(f.alive.begin(), f.alive.end());
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto totals = core::deterministic_sums<2>(f.size(), [&](std::size_t i, std::array<double, 2>& acc) {
         if (f.alive[i] != 0) {
@@ -175,7 +175,7 @@ void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
     f.for_each_column([&](auto& column) { column[j] = column[parent]; });
     f.id[j] = st.next_firm_id++;
     const double china_part = f.output[parent] > 0.0 ? std::clamp(f.sales_china[parent] / f.output[parent], 0.0, 1.0) : 0.5;
-    const auto split = [&](std::vector<double>& column) {
+    const auto split = [&](core::Column<double>& column) {
         column[j] = column[parent] * china_part;
         column[parent] -= column[j];
     };

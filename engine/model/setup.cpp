@@ -103,17 +103,14 @@ std::uint32_t mandate_mask(const Scenario& sc, const std::vector<std::string>& s
 
 void add_fund(Funds& f, std::int32_t government, double pledged, double start, double years, double paid_share,
               std::uint32_t mandate) {
-    f.government.push_back(government);
-    f.national.push_back(static_cast<std::uint8_t>(government < 0 ? 1 : 0));
-    f.pledged.push_back(pledged);
-    f.paid_in.push_back(0.0);
-    f.invested.push_back(0.0);
-    f.cash.push_back(0.0);
-    f.write_offs.push_back(0.0);
-    f.start_year.push_back(start);
-    f.investment_years.push_back(years);
-    f.paid_in_share.push_back(paid_share);
-    f.mandate.push_back(mandate);
+    const std::size_t k = f.append();
+    f.government[k] = government;
+    f.national[k] = static_cast<std::uint8_t>(government < 0 ? 1 : 0);
+    f.pledged[k] = pledged;
+    f.start_year[k] = start;
+    f.investment_years[k] = years;
+    f.paid_in_share[k] = paid_share;
+    f.mandate[k] = mandate;
 }
 
 void build_funds(State& st) {

@@ -5,8 +5,11 @@
 namespace ipsim::model {
 
 std::size_t Firms::append() {
-    for_each_column([](auto& column) { column.emplace_back(); });
-    return size() - 1;
+    return arena_.append([this](const auto& visit) { for_each_column(visit); });
+}
+
+std::size_t Funds::append() {
+    return arena_.append([this](const auto& visit) { for_each_column(visit); });
 }
 
 void Firms::compact() {
@@ -21,12 +24,7 @@ void Firms::compact() {
     if (keep.size() == n) {
         return;
     }
-    for_each_column([&](auto& column) {
-        for (std::size_t j = 0; j < keep.size(); ++j) {
-            column[j] = column[keep[j]];
-        }
-        column.resize(keep.size());
-    });
+    arena_.keep(keep, [this](const auto& visit) { for_each_column(visit); });
 }
 
 void State::rebuild_indexes() {

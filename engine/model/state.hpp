@@ -2,12 +2,15 @@
  * @file state.hpp
  * @brief The agent populations of a run, stored as columns (structure of arrays).
  *
- * Firms are the large population (up to millions): one std::vector per variable, indexed by
- * position. Dead firms keep their slot (alive = 0) until the yearly compaction, which removes
- * them stably so the order of survivors never changes. Entrants are appended in a fixed order
- * (local government, then sector, then draw). Local governments, funds and sectors are small
- * populations, also stored as columns. Aggregate money balances of the non-firm sectors of the
- * economy live in Ledger so the accounting identity can be checked every step.
+ * Firms are the large population (up to millions): one column per variable, indexed by
+ * position, all columns in one allocation with staggered starts (core/columns.hpp), declared by
+ * one list (IPSIM_FIRM_COLUMNS). Dead firms keep their slot (alive = 0) until the yearly
+ * compaction, which removes them stably so the order of survivors never changes. Entrants are
+ * appended in a fixed order (local government, then sector, then draw). Funds are stored the same
+ * way (IPSIM_FUND_COLUMNS). Local governments and sectors are small and hold columns of other
+ * lengths (per government and sector), so they keep one std::vector per variable. Aggregate
+ * money balances of the non-firm sectors of the economy live in Ledger so the accounting
+ * identity can be checked every step.
  */
 #pragma once
 
@@ -17,6 +20,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/columns.hpp"
 #include "core/parallel.hpp"
 #include "model/scenario.hpp"
 
@@ -25,75 +29,91 @@ namespace ipsim::model {
 /*! @brief Ownership of a firm. */
 enum class Ownership : std::uint8_t { private_firm = 0, soe = 1, foreign = 2 };
 
-/*! @brief All firms, one column per variable. Money in bn CNY, quantities in bn CNY at initial prices. */
-struct Firms {
-    // identity
-    std::vector<std::uint64_t> id;        //!< unique, never reused: keys the random streams
-    std::vector<std::int32_t> sector;
-    std::vector<std::int32_t> government;  //!< local government (its region follows)
-    std::vector<std::uint8_t> ownership;   //!< Ownership
-    std::vector<std::uint8_t> localized;   //!< 1 if it produces in China (all Chinese firms)
-    std::vector<std::uint8_t> alive;
-    std::vector<std::uint8_t> zombie;
-    std::vector<std::uint8_t> entered;     //!< 1 in the quarter of entry
-    std::vector<std::int32_t> age;         //!< quarters
-    // production and markets
-    std::vector<double> capacity;          //!< quantity per quarter
-    std::vector<double> productivity;      //!< relative to the sector's world frontier
-    std::vector<double> markup;
-    std::vector<double> price;             //!< relative to the sector's initial price
-    std::vector<double> share_china;       //!< market share in China
-    std::vector<double> share_world;       //!< market share in the rest of the world
-    std::vector<double> appeal_china;      //!< fixed effect making the entry shares a rest point
-    std::vector<double> appeal_world;
-    std::vector<double> demand_shock;      //!< firm-specific AR(1) demand shift (log points)
-    std::vector<double> output;
-    std::vector<double> usable_capacity;   //!< capacity usable when producing this quarter
-    std::vector<double> sales_china;       //!< quantity
-    std::vector<double> sales_world;       //!< quantity
-    std::vector<double> unfilled;          //!< unfilled / demanded, last quarter
-    std::vector<double> expected_demand;   //!< quantity
-    std::vector<double> demand_variance;   //!< moving mean of squared log forecast errors of demand
-    std::vector<double> scrapped;          //!< capacity scrapped this quarter (quantity per quarter)
-    std::vector<double> cumulative_output;
-    // finance (bn CNY)
-    std::vector<double> capital;           //!< book value of productive capital
-    std::vector<double> cash;
-    std::vector<double> debt;
-    std::vector<double> fund_equity;       //!< equity paid in by state funds (book)
-    std::vector<double> fund_stake;        //!< share of the firm held by state funds
-    // flows of the current quarter (bn CNY)
-    std::vector<double> revenue;
-    std::vector<double> variable_cost;
-    std::vector<double> inputs;            //!< purchases from the modelled sectors (part of variable cost)
-    std::vector<double> subsidy_central;
-    std::vector<double> subsidy_local;
-    std::vector<double> tax_central;
-    std::vector<double> tax_local;
-    std::vector<double> tax_expenditure;   //!< taxes forgone through rebates and R&D credits
-    std::vector<double> interest;
-    std::vector<double> interest_subsidy;  //!< interest forgone through preferential discounts
-    std::vector<double> rd;
-    std::vector<double> investment;
-    std::vector<double> operating_profit;
-    std::vector<double> net_profit;
-    std::vector<double> dividends;
-    std::vector<double> bailout;
-    // zombie test (yearly accumulation)
-    std::vector<double> smoothed_profit;   //!< moving mean of operating profit (lenders' view)
-    std::vector<double> smoothed_interest; //!< moving mean of interest
-    std::vector<double> year_operating_profit;
-    std::vector<double> year_interest;
-    std::vector<std::int32_t> bad_years;
+/*! @brief The columns of Firms, X(type, name) one per line, in storage order: the one list that
+ *  declares the members of Firms and that appending, compaction and copying rows walk. */
+#define IPSIM_FIRM_COLUMNS(X) \
+    /* identity */                                                                                            \
+    X(std::uint64_t, id)                   /* unique, never reused: keys the random streams */                \
+    X(std::int32_t, sector)                                                                                   \
+    X(std::int32_t, government)            /* local government (its region follows) */                        \
+    X(std::uint8_t, ownership)             /* Ownership */                                                    \
+    X(std::uint8_t, localized)             /* 1 if it produces in China (all Chinese firms) */                \
+    X(std::uint8_t, alive)                                                                                    \
+    X(std::uint8_t, zombie)                                                                                   \
+    X(std::uint8_t, entered)               /* 1 in the quarter of entry */                                    \
+    X(std::int32_t, age)                   /* quarters */                                                     \
+    /* production and markets */                                                                              \
+    X(double, capacity)                    /* quantity per quarter */                                         \
+    X(double, productivity)                /* relative to the sector's world frontier */                      \
+    X(double, markup)                                                                                         \
+    X(double, price)                       /* relative to the sector's initial price */                       \
+    X(double, share_china)                 /* market share in China */                                        \
+    X(double, share_world)                 /* market share in the rest of the world */                        \
+    X(double, appeal_china)                /* fixed effect making the entry shares a rest point */            \
+    X(double, appeal_world)                                                                                   \
+    X(double, demand_shock)                /* firm-specific AR(1) demand shift (log points) */                \
+    X(double, output)                                                                                         \
+    X(double, usable_capacity)             /* capacity usable when producing this quarter */                  \
+    X(double, sales_china)                 /* quantity */                                                     \
+    X(double, sales_world)                 /* quantity */                                                     \
+    X(double, unfilled)                    /* unfilled / demanded, last quarter */                            \
+    X(double, expected_demand)             /* quantity */                                                     \
+    X(double, demand_variance)             /* moving mean of squared log forecast errors of demand */         \
+    X(double, scrapped)                    /* capacity scrapped this quarter (quantity per quarter) */        \
+    X(double, cumulative_output)                                                                              \
+    /* finance (bn CNY) */                                                                                    \
+    X(double, capital)                     /* book value of productive capital */                             \
+    X(double, cash)                                                                                           \
+    X(double, debt)                                                                                           \
+    X(double, fund_equity)                 /* equity paid in by state funds (book) */                         \
+    X(double, fund_stake)                  /* share of the firm held by state funds */                        \
+    /* flows of the current quarter (bn CNY) */                                                               \
+    X(double, revenue)                                                                                        \
+    X(double, variable_cost)                                                                                  \
+    X(double, inputs)                      /* purchases from the modelled sectors (part of variable cost) */  \
+    X(double, subsidy_central)                                                                                \
+    X(double, subsidy_local)                                                                                  \
+    X(double, tax_central)                                                                                    \
+    X(double, tax_local)                                                                                      \
+    X(double, tax_expenditure)             /* taxes forgone through rebates and R&D credits */                \
+    X(double, interest)                                                                                       \
+    X(double, interest_subsidy)            /* interest forgone through preferential discounts */              \
+    X(double, rd)                                                                                             \
+    X(double, investment)                                                                                     \
+    X(double, operating_profit)                                                                               \
+    X(double, net_profit)                                                                                     \
+    X(double, dividends)                                                                                      \
+    X(double, bailout)                                                                                        \
+    /* zombie test (yearly accumulation) */                                                                   \
+    X(double, smoothed_profit)             /* moving mean of operating profit (lenders' view) */              \
+    X(double, smoothed_interest)           /* moving mean of interest */                                      \
+    X(double, year_operating_profit)                                                                          \
+    X(double, year_interest)                                                                                  \
+    X(std::int32_t, bad_years)
 
-    [[nodiscard]] std::size_t size() const noexcept { return id.size(); }
+/*! @brief All firms, one column per variable (IPSIM_FIRM_COLUMNS), stored in one ColumnArena.
+ *  Money in bn CNY, quantities in bn CNY at initial prices. */
+struct Firms {
+    IPSIM_FIRM_COLUMNS(IPSIM_COLUMN_DECLARE)
+
+    [[nodiscard]] std::size_t size() const noexcept { return arena_.size(); }
     /*! @brief Appends one zero-initialised firm and returns its index. */
     std::size_t append();
     /*! @brief Removes dead firms, keeping survivors' order. */
     void compact();
-    /*! @brief Applies f to every column (for resize / compaction). */
+    /*! @brief Applies visit to every column, in the order of IPSIM_FIRM_COLUMNS. */
     template <class F>
-    void for_each_column(F&& f);
+    void for_each_column(F&& visit) {
+        IPSIM_FIRM_COLUMNS(IPSIM_COLUMN_VISIT)
+    }
+    /*! @brief Applies visit to every column (read-only). */
+    template <class F>
+    void for_each_column(F&& visit) const {
+        IPSIM_FIRM_COLUMNS(IPSIM_COLUMN_VISIT)
+    }
+
+private:
+    core::ColumnArena arena_;
 };
 
 /*! @brief Local governments, one column per variable. */
@@ -124,21 +144,36 @@ struct Governments {
     [[nodiscard]] std::size_t size() const noexcept { return region.size(); }
 };
 
-/*! @brief State-backed funds (national and local guidance funds). */
-struct Funds {
-    std::vector<std::int32_t> government;  //!< owner, -1 for national funds
-    std::vector<std::uint8_t> national;
-    std::vector<double> pledged;           //!< bn CNY
-    std::vector<double> paid_in;           //!< cumulative
-    std::vector<double> invested;          //!< cumulative
-    std::vector<double> cash;
-    std::vector<double> write_offs;        //!< cumulative
-    std::vector<double> start_year;
-    std::vector<double> investment_years;
-    std::vector<double> paid_in_share;
-    std::vector<std::uint32_t> mandate;    //!< bit mask over sectors (up to 32 sectors); 0 = all
+/*! @brief The columns of Funds, X(type, name), in storage order (see IPSIM_FIRM_COLUMNS). */
+#define IPSIM_FUND_COLUMNS(X)                                                                   \
+    X(std::int32_t, government)             /* owner, -1 for national funds */                  \
+    X(std::uint8_t, national)                                                                   \
+    X(double, pledged)                      /* bn CNY */                                        \
+    X(double, paid_in)                      /* cumulative */                                    \
+    X(double, invested)                     /* cumulative */                                    \
+    X(double, cash)                                                                             \
+    X(double, write_offs)                   /* cumulative */                                    \
+    X(double, start_year)                                                                       \
+    X(double, investment_years)                                                                 \
+    X(double, paid_in_share)                                                                    \
+    X(std::uint32_t, mandate)               /* bit mask over sectors (up to 32 sectors); 0 = all */
 
-    [[nodiscard]] std::size_t size() const noexcept { return government.size(); }
+/*! @brief State-backed funds (national and local guidance funds), one column per variable
+ *  (IPSIM_FUND_COLUMNS) in one ColumnArena. */
+struct Funds {
+    IPSIM_FUND_COLUMNS(IPSIM_COLUMN_DECLARE)
+
+    [[nodiscard]] std::size_t size() const noexcept { return arena_.size(); }
+    /*! @brief Appends one zero-initialised fund and returns its index. */
+    std::size_t append();
+    /*! @brief Applies visit to every column, in the order of IPSIM_FUND_COLUMNS. */
+    template <class F>
+    void for_each_column(F&& visit) {
+        IPSIM_FUND_COLUMNS(IPSIM_COLUMN_VISIT)
+    }
+
+private:
+    core::ColumnArena arena_;
 };
 
 /*! @brief Per-sector quantities of the current quarter (small arrays, one entry per sector). */
@@ -276,16 +311,5 @@ struct State {
     [[nodiscard]] double money_total() const;
 };
 
-template <class F>
-void Firms::for_each_column(F&& f) {
-    f(id); f(sector); f(government); f(ownership); f(localized); f(alive); f(zombie); f(entered); f(age);
-    f(capacity); f(productivity); f(markup); f(price); f(share_china); f(share_world); f(appeal_china); f(appeal_world); f(demand_shock); f(output); f(usable_capacity);
-    f(sales_china); f(sales_world); f(unfilled); f(expected_demand); f(demand_variance); f(scrapped); f(cumulative_output);
-    f(capital); f(cash); f(debt); f(fund_equity); f(fund_stake);
-    f(revenue); f(variable_cost); f(inputs); f(subsidy_central); f(subsidy_local); f(tax_central); f(tax_local);
-    f(tax_expenditure); f(interest); f(interest_subsidy); f(rd); f(investment); f(operating_profit);
-    f(net_profit); f(dividends); f(bailout);
-    f(smoothed_profit); f(smoothed_interest); f(year_operating_profit); f(year_interest); f(bad_years);
-}
 
 }  // namespace ipsim::model

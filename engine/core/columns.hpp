@@ -1,0 +1,211 @@
+/*!
+ * @file columns.hpp
+ * @brief Column storage of a population: every column in one allocation, starts staggered.
+ *
+ * A population (the firms) is a table of columns of equal length. Stored as one std::vector per
+ * column, each large column became its own mmap starting at the same offset within a 4 KiB page,
+ * so the i-th rows of all columns fell into one L1 set and a pass touching 35 columns thrashed
+ * it. Here a ColumnArena owns one page-aligned allocation holding every column of a population;
+ * column k starts k cache lines past a page boundary (modulo the page), so the i-th rows of up to
+ * 64 columns map to different sets. A Column<T> is a view (pointer and length) into the arena;
+ * only the arena changes it. The arena never knows the columns by name: the population passes a
+ * visitor that applies a function to each of its columns, generated from the population's one
+ * list of columns (see IPSIM_COLUMN_DECLARE), so growth, appending and compaction always cover
+ * the same columns. Growth is geometric (doubling) and copies each column's live rows; on Linux
+ * the pages of each old column go back to the system as soon as it is copied, so a growth needs
+ * the new allocation plus one old column (as with one vector per column), not two populations.
+ */
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+namespace ipsim::core {
+
+class ColumnArena;
+
+/*! @brief One column of a population: a view into its ColumnArena, indexed by row.
+ *
+ *  Not copyable (a copy would alias the arena's storage; copy the rows explicitly, e.g. into a
+ *  std::vector from begin() and end()). Converts to std::span for functions taking a range. */
+template <class T>
+class Column {
+    static_assert(std::is_trivially_copyable_v<T>, "columns are moved by memcpy");
+
+public:
+    using value_type = T;
+    using size_type = std::size_t;
+    using iterator = T*;
+    using const_iterator = const T*;
+
+    Column() noexcept = default;
+    Column(const Column&) = delete;
+    Column& operator=(const Column&) = delete;
+    Column(Column&& other) noexcept
+        : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+    Column& operator=(Column&& other) noexcept {
+        data_ = std::exchange(other.data_, nullptr);
+        size_ = std::exchange(other.size_, 0);
+        return *this;
+    }
+    ~Column() = default;
+
+    [[nodiscard]] T& operator[](std::size_t i) noexcept { return data_[i]; }
+    [[nodiscard]] const T& operator[](std::size_t i) const noexcept { return data_[i]; }
+    [[nodiscard]] T* data() noexcept { return data_; }
+    [[nodiscard]] const T* data() const noexcept { return data_; }
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+    [[nodiscard]] T* begin() noexcept { return data_; }
+    [[nodiscard]] T* end() noexcept { return data_ + size_; }
+    [[nodiscard]] const T* begin() const noexcept { return data_; }
+    [[nodiscard]] const T* end() const noexcept { return data_ + size_; }
+    // NOLINTNEXTLINE(google-explicit-constructor): a column is a range of rows
+    operator std::span<T>() noexcept { return {data_, size_}; }
+    // NOLINTNEXTLINE(google-explicit-constructor)
+    operator std::span<const T>() const noexcept { return {data_, size_}; }
+
+private:
+    friend class ColumnArena;
+    T* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+/*! @brief Owner of the storage of all columns of one population (rows of equal count).
+ *
+ *  Each operation takes `for_each`, a callable that calls its argument on every Column of the
+ *  population in a fixed order (the order sets the stagger). */
+class ColumnArena {
+public:
+    static constexpr std::size_t kPage = 4096;      //!< allocation alignment and stagger period
+    static constexpr std::size_t kLine = 64;        //!< stagger step: one cache line
+    static constexpr std::size_t kMinRows = 256;    //!< capacity of the first allocation
+
+    ColumnArena() noexcept = default;
+    ColumnArena(const ColumnArena&) = delete;
+    ColumnArena& operator=(const ColumnArena&) = delete;
+    ColumnArena(ColumnArena&& other) noexcept
+        : buffer_(std::move(other.buffer_)), size_(std::exchange(other.size_, 0)),
+          capacity_(std::exchange(other.capacity_, 0)) {}
+    ColumnArena& operator=(ColumnArena&& other) noexcept {
+        buffer_ = std::move(other.buffer_);
+        size_ = std::exchange(other.size_, 0);
+        capacity_ = std::exchange(other.capacity_, 0);
+        return *this;
+    }
+    ~ColumnArena() = default;
+
+    /*! @brief Rows in every column. */
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /*! @brief Rows the current allocation holds. */
+    [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+
+    /*! @brief Smallest offset >= `offset` that lies k cache lines past a page boundary (mod the page). */
+    [[nodiscard]] static constexpr std::size_t staggered(std::size_t offset, std::size_t k) noexcept {
+        const std::size_t target = (k * kLine) % kPage;
+        return offset + (target + kPage - offset % kPage) % kPage;
+    }
+
+    /*! @brief Makes room for `rows` rows: a new allocation, each column's live rows copied over. */
+    template <class ForEach>
+    void reserve(std::size_t rows, const ForEach& for_each) {
+        if (rows <= capacity_) {
+            return;
+        }
+        std::size_t bytes = 0;
+        std::size_t k = 0;
+        for_each([&](auto& column) {
+            using T = typename std::remove_reference_t<decltype(column)>::value_type;
+            bytes = staggered(bytes, k++) + rows * sizeof(T);
+        });
+        Buffer fresh(allocate(bytes));
+        std::size_t offset = 0;
+        k = 0;
+        for_each([&](auto& column) {
+            using T = typename std::remove_reference_t<decltype(column)>::value_type;
+            offset = staggered(offset, k++);
+            auto* to = reinterpret_cast<T*>(fresh.get() + offset);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+            if (size_ > 0) {
+                std::memcpy(to, column.data_, size_ * sizeof(T));
+                release(column.data_, capacity_ * sizeof(T));
+            }
+            column.data_ = to;
+            offset += rows * sizeof(T);
+        });
+        buffer_ = std::move(fresh);
+        capacity_ = rows;
+    }
+
+    /*! @brief Appends one row, value-initialised (zero) in every column; returns its index. */
+    template <class ForEach>
+    std::size_t append(const ForEach& for_each) {
+        if (size_ == capacity_) {
+            reserve(std::max(kMinRows, 2 * capacity_), for_each);
+        }
+        for_each([&](auto& column) {
+            using T = typename std::remove_reference_t<decltype(column)>::value_type;
+            column.data_[size_] = T{};
+            column.size_ = size_ + 1;
+        });
+        return size_++;
+    }
+
+    /*! @brief Keeps the rows listed (strictly increasing), in that order, and drops the others. */
+    template <class ForEach>
+    void keep(std::span<const std::uint32_t> rows, const ForEach& for_each) {
+        for_each([&](auto& column) {
+            for (std::size_t j = 0; j < rows.size(); ++j) {
+                column.data_[j] = column.data_[rows[j]];
+            }
+            column.size_ = rows.size();
+        });
+        size_ = rows.size();
+    }
+
+private:
+    struct Free {
+        void operator()(std::byte* p) const noexcept { ::operator delete(p, std::align_val_t{kPage}); }
+    };
+    using Buffer = std::unique_ptr<std::byte, Free>;
+
+    [[nodiscard]] static std::byte* allocate(std::size_t bytes) {
+        return static_cast<std::byte*>(::operator new(std::max<std::size_t>(bytes, 1), std::align_val_t{kPage}));
+    }
+
+    /*! Returns the whole pages inside [p, p + bytes) to the system; their contents are not read again. */
+    static void release([[maybe_unused]] void* p, [[maybe_unused]] std::size_t bytes) noexcept {
+#if defined(__linux__)
+        static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+        const auto begin = reinterpret_cast<std::uintptr_t>(p);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+        const std::uintptr_t first = (begin + page - 1) / page * page;
+        const std::uintptr_t last = (begin + bytes) / page * page;
+        if (last > first) {
+            // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast, performance-no-int-to-ptr)
+            static_cast<void>(::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED));
+        }
+#endif
+    }
+
+    Buffer buffer_;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+
+}  // namespace ipsim::core
+
+/*! @brief For a population's column list `LIST(X)`: X(type, name) declares one column member. */
+#define IPSIM_COLUMN_DECLARE(type, name) ::ipsim::core::Column<type> name;
+/*! @brief For a population's column list: X(type, name) calls `visit(name)` (a local callable). */
+#define IPSIM_COLUMN_VISIT(type, name) visit(name);
