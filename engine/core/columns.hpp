@@ -39,7 +39,7 @@ class ColumnArena;
 /*! @brief One column of a population: a view into its ColumnArena, indexed by row.
  *
  *  Not copyable (a copy would alias the arena's storage; copy the rows explicitly, e.g. into a
- *  std::vector from begin() and end()). Converts to std::span for functions taking a range. */
+ *  std::vector from begin() and end()). A contiguous range, so std::span views it directly. */
 template <class T>
 class Column {
     static_assert(std::is_trivially_copyable_v<T>, "columns are moved by memcpy");
@@ -72,10 +72,6 @@ public:
     [[nodiscard]] T* end() noexcept { return data_ + size_; }
     [[nodiscard]] const T* begin() const noexcept { return data_; }
     [[nodiscard]] const T* end() const noexcept { return data_ + size_; }
-    // NOLINTNEXTLINE(google-explicit-constructor): a column is a range of rows
-    operator std::span<T>() noexcept { return {data_, size_}; }
-    // NOLINTNEXTLINE(google-explicit-constructor)
-    operator std::span<const T>() const noexcept { return {data_, size_}; }
 
 private:
     friend class ColumnArena;

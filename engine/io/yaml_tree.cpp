@@ -389,6 +389,49 @@ void merge_into(Node& base, const Node& overlay) {
     }
 }
 
+const Node* find_path(const Node& root, const std::string& path) {
+    const Node* node = &root;
+    for (const auto& part : split_path(path, path)) {
+        const Node* next = nullptr;
+        if (node->is_map()) {
+            next = node->find(part);
+        } else if (node->is_list() && is_index(part)) {
+            std::size_t index = 0;
+            const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
+            next = ec == std::errc() && index < node->items.size() ? &node->items[index] : nullptr;
+        } else if (node->is_list()) {
+            for (const auto& item : node->items) {
+                const Node* n = item.is_map() ? item.find("name") : nullptr;
+                if (n != nullptr && n->is_scalar() && n->scalar == part) {
+                    next = &item;
+                }
+            }
+        }
+        if (next == nullptr) {
+            return nullptr;
+        }
+        node = next;
+    }
+    return node;
+}
+
+bool same_values(const Node& a, const Node& b) noexcept {
+    if (a.kind != b.kind || a.scalar != b.scalar || a.entries.size() != b.entries.size() || a.items.size() != b.items.size()) {
+        return false;
+    }
+    for (std::size_t k = 0; k < a.entries.size(); ++k) {
+        if (a.entries[k].first != b.entries[k].first || !same_values(a.entries[k].second, b.entries[k].second)) {
+            return false;
+        }
+    }
+    for (std::size_t k = 0; k < a.items.size(); ++k) {
+        if (!same_values(a.items[k], b.items[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 void apply_override(Node& root, const std::string& assignment) {
     const auto eq = assignment.find('=');
     const std::string shown = "--set " + assignment;

@@ -78,6 +78,12 @@ void merge_into(Node& base, const Node& overlay);
  *  keys, list items by `name` or by index (`sectors[3]` or `sectors.3`). Throws InputError. */
 void apply_override(Node& root, const std::string& assignment);
 
+/*! @brief The node at a --set style path (map keys, list items by `name` or index), or nullptr. */
+[[nodiscard]] const Node* find_path(const Node& root, const std::string& path);
+
+/*! @brief True if two trees hold the same values (kinds, scalars, keys in order, items); positions ignored. */
+[[nodiscard]] bool same_values(const Node& a, const Node& b) noexcept;
+
 /*! @brief The closest candidate within a small edit distance, or "" if none is close. */
 [[nodiscard]] std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 

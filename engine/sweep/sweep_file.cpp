@@ -172,6 +172,23 @@ void check_same_scale(const model::Scenario& base, const model::Scenario& arm, c
     if (arm.local.per_region != base.local.per_region) refuse("local.per_region");
 }
 
+/*! An arm that sets a parameter the design varies would silently run the design's values instead
+ *  of its own (e.g. a no-herding arm in a sweep over herding): refused. */
+void refuse_swept_settings(const Arm& arm, const SweepSpec& spec, const Node& at, const std::string& field) {
+    const auto own = load_at(arm, {}, 0.0, at, field);
+    const Node arm_tree = io::parse_yaml(own.resolved_yaml, field);
+    const Node base_tree = io::parse_yaml(spec.base_yaml, "base");
+    for (const auto& p : spec.parameters) {
+        const Node* mine = io::find_path(arm_tree, p.path);
+        const Node* base = io::find_path(base_tree, p.path);
+        const bool same = (mine == nullptr && base == nullptr) || (mine != nullptr && base != nullptr && io::same_values(*mine, *base));
+        if (!same) {
+            fail(at, field + ": sets " + p.path + ", which the sweep varies, so every run would use the design's values " +
+                         "instead of the arm's; drop " + p.path + " from `parameters` or from the arm");
+        }
+    }
+}
+
 void read_arms(const Node* n, SweepSpec& spec, const fs::path& dir, const model::Scenario& base_low) {
     if (n == nullptr || n->is_null()) {
         return;
@@ -187,6 +204,7 @@ void read_arms(const Node* n, SweepSpec& spec, const fs::path& dir, const model:
         }
         Arm arm = read_arm(value, field, dir, &spec.arms.front());
         arm.name = name;
+        refuse_swept_settings(arm, spec, value, field);
         const auto low = load_at(arm, spec.parameters, 0.0, value, field);
         check_same_scale(base_low, low.scenario, value, field);
         static_cast<void>(load_at(arm, spec.parameters, 1.0, value, field));
