@@ -291,10 +291,12 @@ void make_room_for_entrants(State& st, std::size_t first_entrant) {
             a[1] += f.share_world[i];
         }
     });
-    std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0);
+    std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0), log_keep_china(ns, 0.0), log_keep_world(ns, 0.0);
     for (std::size_t s = 0; s < ns; ++s) {
         keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
         keep_world[s] = sums[s][1] > 0.0 ? std::max(0.5, 1.0 - entrant_world[s] / sums[s][1]) : 1.0;
+        log_keep_china[s] = std::log(keep_china[s]);
+        log_keep_world[s] = std::log(keep_world[s]);
     }
     core::parallel_for(first_entrant, [&](std::size_t i) {
         if (f.localized[i] == 0 || f.alive[i] == 0) {
@@ -303,8 +305,8 @@ void make_room_for_entrants(State& st, std::size_t first_entrant) {
         const auto s = static_cast<std::size_t>(f.sector[i]);
         f.share_china[i] *= keep_china[s];
         f.share_world[i] *= keep_world[s];
-        f.appeal_china[i] += std::log(keep_china[s]);
-        f.appeal_world[i] += std::log(keep_world[s]);
+        f.appeal_china[i] += log_keep_china[s];
+        f.appeal_world[i] += log_keep_world[s];
     });
 }
 
