@@ -134,7 +134,8 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
     lenders[0] -= write_down;
 }
 
-void resolve_insolvency(State& st) {
+/*! Resolves every live firm's solvency; returns true if any firm exited. */
+bool resolve_insolvency(State& st) {
     auto& f = st.firms;
     std::vector<std::uint8_t> was_alive(f.alive);
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
@@ -154,15 +155,18 @@ void resolve_insolvency(State& st) {
         st.governments.bailouts[g] += per_government[g][0];
         st.governments.support_spent[g] += per_government[g][0];
     }
+    bool exited = false;
     for (std::size_t i = 0; i < f.size(); ++i) {
         const auto s = static_cast<std::size_t>(f.sector[i]);
         if (was_alive[i] != 0 && f.alive[i] == 0) {
             st.sectors.exits[s] += 1.0;
             st.funds_write_offs += f.fund_equity[i];
+            exited = true;
         }
         st.sectors.refinanced[s] += outcome[i] == kRefinanced ? 1.0 : 0.0;
         st.sectors.bailouts[s] += outcome[i] == kBailedOut ? 1.0 : 0.0;
     }
+    return exited;
 }
 
 /*! A foreign producer abroad opens a plant in China for its China sales: the plant takes the China
@@ -376,15 +380,22 @@ void update_population(State& st) {
     if (st.is_last_quarter()) {
         update_zombies(st);
     }
-    resolve_insolvency(st);
+    // The group indexes change only with the population: exits, new plants, entrants, compaction.
+    bool changed = resolve_insolvency(st);
+    const std::size_t before = f.size();
     if (st.is_first_quarter()) {
         localize(st);
     }
     enter(st);
+    changed = changed || f.size() != before;
     if (st.is_last_quarter()) {
+        const std::size_t before_compaction = f.size();
         f.compact();
+        changed = changed || f.size() != before_compaction;
     }
-    st.rebuild_indexes();
+    if (changed) {
+        st.rebuild_indexes();
+    }
 }
 
 }  // namespace ipsim::model

@@ -309,12 +309,14 @@ double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {
 
 void invest_capacity(State& st) {
     auto& f = st.firms;
-    std::vector<double> local_subsidy(f.size(), 0.0);
+    auto& local_subsidy = st.firm_scratch;
+    local_subsidy.resize(f.size());  // every entry is written below: no zero fill
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
             invest_firm(st, i, to, local_subsidy);
         } else {
             f.investment[i] = 0.0;
+            local_subsidy[i] = 0.0;
         }
     });
     st.ledger.economy += totals[economy];

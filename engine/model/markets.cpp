@@ -385,19 +385,20 @@ void calibrate_appeal(State& st) {
 
 namespace {
 
-/*! Logit-replicator step: log f' = log f + chi (E - log f), then shares renormalised. */
-void update_shares(State& st, const std::vector<Competitiveness>& e) {
+/*! Logit-replicator step of firm i before renormalisation: log f' = log f + chi (E - log f). */
+void move_shares(State& st, std::size_t i, const Competitiveness& e) {
     auto& f = st.firms;
     const auto& m = st.scenario->markets;
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        const double dc = std::clamp(m.selection_intensity * (e[i].china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
-        const double dw = std::clamp(m.selection_intensity * (e[i].world - std::log(f.share_world[i])), -kExponentCap, kExponentCap);
-        f.share_china[i] = f.share_china[i] * std::exp(dc);
-        f.share_world[i] = f.share_world[i] * std::exp(dw);
-    });
+    const double dc = std::clamp(m.selection_intensity * (e.china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
+    const double dw = std::clamp(m.selection_intensity * (e.world - std::log(f.share_world[i])), -kExponentCap, kExponentCap);
+    f.share_china[i] = f.share_china[i] * std::exp(dc);
+    f.share_world[i] = f.share_world[i] * std::exp(dw);
+}
+
+/*! Renormalises each sector's shares to one per segment, floored at min_share. */
+void normalise_shares(State& st) {
+    auto& f = st.firms;
+    const auto& m = st.scenario->markets;
     std::vector<std::array<double, 2>> totals;
     core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) {
         acc[0] += f.share_china[i];
@@ -488,28 +489,32 @@ namespace {
 
 /*! Reputation abroad builds with scale: a China-located firm's appeal in the world market rises
  *  toward that of a foreign producer of its capacity (sector mean of appeal - log capacity over
- *  producers abroad), at markets.appeal_adjustment per quarter. It does not fall back. */
-void build_reputation(State& st) {
-    auto& f = st.firms;
-    const double speed = st.scenario->markets.appeal_adjustment;
-    if (speed <= 0.0) {
-        return;
-    }
+ *  producers abroad), at markets.appeal_adjustment per quarter. It does not fall back. These are
+ *  the sums over producers abroad per sector (none if reputation does not move). */
+std::vector<std::array<double, 2>> reputation_sums(const State& st) {
+    const auto& f = st.firms;
     std::vector<std::array<double, 2>> sums;
+    if (st.scenario->markets.appeal_adjustment <= 0.0) {
+        return sums;
+    }
     core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& acc) {
         if (f.localized[i] == 0 && f.capacity[i] > 0.0) {
             acc[0] += f.appeal_world[i] - std::log(f.capacity[i]);
             acc[1] += 1.0;
         }
     });
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
-        if (f.alive[i] == 0 || f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
-            return;
-        }
-        const double target = appeal / producers + std::log(f.capacity[i]);
-        f.appeal_world[i] += speed * std::max(0.0, target - f.appeal_world[i]);
-    });
+    return sums;
+}
+
+/*! Moves the world appeal of live firm i toward its target (reputation_sums). */
+void build_reputation(State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
+    auto& f = st.firms;
+    const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
+    if (f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
+        return;
+    }
+    const double target = appeal / producers + std::log(f.capacity[i]);
+    f.appeal_world[i] += st.scenario->markets.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
 }
 
 }  // namespace
@@ -517,18 +522,23 @@ void build_reputation(State& st) {
 void clear_markets(State& st) {
     auto& f = st.firms;
     const auto& m = st.scenario->markets;
-    build_reputation(st);
-    std::vector<Competitiveness> e(f.size());
+    const auto reputation = reputation_sums(st);
+    // One pass per firm: reputation, demand shock, competitiveness and the replicator step all
+    // read and write firm i only.
     core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] != 0) {
-            if (m.demand_shock > 0.0) {
-                core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
-                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
-            }
-            e[i] = competitiveness(st, i);
+        if (f.alive[i] == 0) {
+            return;
         }
+        if (!reputation.empty()) {
+            build_reputation(st, i, reputation);
+        }
+        if (m.demand_shock > 0.0) {
+            core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
+            f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
+        }
+        move_shares(st, i, competitiveness(st, i));
     });
-    update_shares(st, e);
+    normalise_shares(st);
     compute_demand(st);
     produce(st);
 }

@@ -252,6 +252,7 @@ struct State {
     core::GroupIndex by_sector;
     core::GroupIndex by_government;
     core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
+    std::vector<double> firm_scratch;       //!< firm-sized work buffer a phase may reuse (contents undefined between phases)
     // cumulative fund totals (for outcomes)
     double funds_write_offs = 0.0;
     // national self-sufficiency indexes (value weights over sectors' domestic shares)
