@@ -19,7 +19,8 @@
 namespace ipsim::model {
 namespace {
 
-constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009); y^sigma is written y * y * y below
+constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009); y^sigma is written y * y * y and l^(1-sigma) 1 / (l * l) below
+static_assert(kSigma == 3.0, "misallocation_by_sector writes the powers of sigma = 3 out");
 
 enum SectorSum : std::size_t {
     cap_local, out_local, out_all, sales_china_local, sales_china_all, revenue_local, op_profit_local,
@@ -96,6 +97,12 @@ double ratio(double a, double b, double fallback = 0.0) { return b > 0.0 ? a / b
 std::vector<std::pair<double, double>> misallocation_by_sector(const State& st, const SectorSums& totals) {
     const auto& f = st.firms;
     const auto& sc = *st.scenario;
+    // (k^alpha l^(1-alpha))^(1-sigma) = l^(1-sigma) (k/l)^((1-sigma) alpha): with sigma = 3 one log and
+    // one exp per firm, the exponent once per sector.
+    std::vector<double> exponent(st.n_sectors());
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        exponent[s] = (1.0 - kSigma) * sc.sectors[s].supply.capital_share;
+    }
     std::vector<std::array<double, 1>> terms;
     core::group_sums<1>(st.by_sector, terms, [&](std::size_t i, std::array<double, 1>& a) {
         if (!counted_in_misallocation(f, i)) {
@@ -103,11 +110,10 @@ std::vector<std::pair<double, double>> misallocation_by_sector(const State& st, 
         }
         const auto s = static_cast<std::size_t>(f.sector[i]);
         const auto& t = totals[s];
-        const double alpha = sc.sectors[s].supply.capital_share;
         const double y = f.revenue[i] / t[counted_revenue];
         const double k = f.capital[i] / t[counted_capital];
         const double l = f.variable_cost[i] / t[counted_varcost];
-        a[0] += y * y * y * std::exp((1.0 - kSigma) * (alpha * std::log(k) + (1.0 - alpha) * std::log(l)));
+        a[0] += y * y * y / (l * l) * std::exp(exponent[s] * std::log(k / l));
     });
     std::vector<std::pair<double, double>> out(st.n_sectors(), {1.0, 0.0});
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
