@@ -163,11 +163,11 @@ namespace {
 
 /*! Cost per quarter of holding one unit of capacity: the rate the firm pays without the leverage
  *  spread plus depreciation, on its capital per unit, net of investment subsidies. */
-double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate) {
+double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate, double kappa) {
     const auto& fin = st.scenario->finance;
     const auto d = rate_discounts(st, i);
     const double rate = std::max(0.005, fin.base_rate - d.preferential - d.implicit);
-    return (rate / 4.0 + fin.depreciation) * st.capital_per_unit(i) * (1.0 - subsidy_rate);
+    return (rate / 4.0 + fin.depreciation) * kappa * (1.0 - subsidy_rate);
 }
 
 /*! Margin of one more unit sold: price net of R&D (priced at the sector intensity) less variable
@@ -176,6 +176,21 @@ double unit_margin(const State& st, std::size_t i) {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
     const double rd = st.scenario->sectors[s].technology.rd_intensity;
     return st.firms.price[i] * (1.0 - rd) - unit_cost(st, i) * (1.0 - output_subsidy_rate(st, i));
+}
+
+/*! desired_capacity given the firm's investment subsidy rate and capital per unit (which investing firms already have). */
+double desired_capacity_at(const State& st, std::size_t i, double subsidy_rate, double kappa) noexcept {
+    const auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const double margin = unit_margin(st, i);
+    const double ratio = margin > 0.0 ? capacity_holding_cost(st, i, subsidy_rate, kappa) / margin : 1.0;
+    // Local governments push for capacity in their focus sectors (capacity targets).
+    const double push = 1.0 + st.scenario->local.capacity_push * local_support_weight(st, i);
+    // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
+    const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
+    const double growth = firm_growth_factor(st, i);
+    const double lead = adjustment_lead(growth, st.scenario->markets.capacity_adjustment);
+    return push * f.expected_demand[i] * growth * lead * relative / st.scenario->markets.target_utilisation;
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */
@@ -212,7 +227,7 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
     const double kappa = st.capital_per_unit(i);
     double central_part = 0.0;
     const double subsidy_rate = investment_subsidy_rate(st, i, central_part);
-    const double desired = desired_capacity(st, i);
+    const double desired = desired_capacity_at(st, i, subsidy_rate, kappa);
     scrap_capacity(st, i, desired);
     // Replace what depreciated this quarter and close part of the gap to the desired capacity.
     const double before_depreciation = f.capacity[i] / (1.0 - sc.finance.depreciation);
@@ -282,19 +297,9 @@ double planning_uncertainty(const State& st, std::size_t i) noexcept {
 }
 
 double desired_capacity(const State& st, std::size_t i) noexcept {
-    const auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
     double central_part = 0.0;
     const double subsidy_rate = investment_subsidy_rate(st, i, central_part);
-    const double margin = unit_margin(st, i);
-    const double ratio = margin > 0.0 ? capacity_holding_cost(st, i, subsidy_rate) / margin : 1.0;
-    // Local governments push for capacity in their focus sectors (capacity targets).
-    const double push = 1.0 + st.scenario->local.capacity_push * local_support_weight(st, i);
-    // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
-    const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
-    const double growth = firm_growth_factor(st, i);
-    const double lead = adjustment_lead(growth, st.scenario->markets.capacity_adjustment);
-    return push * f.expected_demand[i] * growth * lead * relative / st.scenario->markets.target_utilisation;
+    return desired_capacity_at(st, i, subsidy_rate, st.capital_per_unit(i));
 }
 
 double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {
