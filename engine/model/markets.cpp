@@ -261,7 +261,7 @@ void update_reference_costs(State& st) {
     }
 }
 
-double output_subsidy_rate(const State& st, std::size_t i) noexcept {
+double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
     const auto& f = st.firms;
     if (f.localized[i] == 0) {
         return 0.0;
@@ -271,8 +271,16 @@ double output_subsidy_rate(const State& st, std::size_t i) noexcept {
         return 0.0;
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double local = st.scenario->local.output_subsidy * local_support_weight(st, i);
+    const double local = st.scenario->local.output_subsidy * support_weight;
     return std::min(0.9, st.now[s].output_subsidy + local);
+}
+
+double output_subsidy_rate(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
+    return output_subsidy_rate(st, i, local_support_weight(st, i));
 }
 
 void set_prices(State& st) {

@@ -122,6 +122,9 @@ void update_reference_costs(State& state);
 /*! @brief Output subsidy of firm i as a share of unit cost (central plus local). */
 [[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm) noexcept;
 
+/*! @brief The same, given the firm's local_support_weight (for callers that already have it). */
+[[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm, double support_weight) noexcept;
+
 /*! @brief Sets firm i's appeal so that its current shares are at rest without policy. */
 void set_appeal(State& state, std::size_t firm);
 
