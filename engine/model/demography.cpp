@@ -134,7 +134,8 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
     lenders[0] -= write_down;
 }
 
-void resolve_insolvency(State& st) {
+/*! Resolves every live firm's solvency; returns true if any firm exited. */
+bool resolve_insolvency(State& st) {
     auto& f = st.firms;
     const std::vector<std::uint8_t> was_alive(f.alive.begin(), f.alive.end());
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
@@ -154,15 +155,18 @@ void resolve_insolvency(State& st) {
         st.governments.bailouts[g] += per_government[g][0];
         st.governments.support_spent[g] += per_government[g][0];
     }
+    bool exited = false;
     for (std::size_t i = 0; i < f.size(); ++i) {
         const auto s = static_cast<std::size_t>(f.sector[i]);
         if (was_alive[i] != 0 && f.alive[i] == 0) {
             st.sectors.exits[s] += 1.0;
             st.funds_write_offs += f.fund_equity[i];
+            exited = true;
         }
         st.sectors.refinanced[s] += outcome[i] == kRefinanced ? 1.0 : 0.0;
         st.sectors.bailouts[s] += outcome[i] == kBailedOut ? 1.0 : 0.0;
     }
+    return exited;
 }
 
 /*! A foreign producer abroad opens a plant in China for its China sales: the plant takes the China
@@ -291,10 +295,12 @@ void make_room_for_entrants(State& st, std::size_t first_entrant) {
             a[1] += f.share_world[i];
         }
     });
-    std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0);
+    std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0), log_keep_china(ns, 0.0), log_keep_world(ns, 0.0);
     for (std::size_t s = 0; s < ns; ++s) {
         keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
         keep_world[s] = sums[s][1] > 0.0 ? std::max(0.5, 1.0 - entrant_world[s] / sums[s][1]) : 1.0;
+        log_keep_china[s] = std::log(keep_china[s]);
+        log_keep_world[s] = std::log(keep_world[s]);
     }
     core::parallel_for(first_entrant, [&](std::size_t i) {
         if (f.localized[i] == 0 || f.alive[i] == 0) {
@@ -303,8 +309,8 @@ void make_room_for_entrants(State& st, std::size_t first_entrant) {
         const auto s = static_cast<std::size_t>(f.sector[i]);
         f.share_china[i] *= keep_china[s];
         f.share_world[i] *= keep_world[s];
-        f.appeal_china[i] += std::log(keep_china[s]);
-        f.appeal_world[i] += std::log(keep_world[s]);
+        f.appeal_china[i] += log_keep_china[s];
+        f.appeal_world[i] += log_keep_world[s];
     });
 }
 
@@ -374,15 +380,22 @@ void update_population(State& st) {
     if (st.is_last_quarter()) {
         update_zombies(st);
     }
-    resolve_insolvency(st);
+    // The group indexes change only with the population: exits, new plants, entrants, compaction.
+    bool changed = resolve_insolvency(st);
+    const std::size_t before = f.size();
     if (st.is_first_quarter()) {
         localize(st);
     }
     enter(st);
+    changed = changed || f.size() != before;
     if (st.is_last_quarter()) {
+        const std::size_t before_compaction = f.size();
         f.compact();
+        changed = changed || f.size() != before_compaction;
     }
-    st.rebuild_indexes();
+    if (changed) {
+        st.rebuild_indexes();
+    }
 }
 
 }  // namespace ipsim::model

@@ -53,7 +53,7 @@ double loan_rate(const State& st, std::size_t i, const Discounts& d) {
     return std::max(0.005, fin.base_rate + fin.leverage_spread * std::min(leverage, 3.0) - d.preferential - d.implicit);
 }
 
-double investment_subsidy_rate(const State& st, std::size_t i, double& central_part) {
+double investment_subsidy_rate(const State& st, std::size_t i, double support_weight, double& central_part) {
     const auto& f = st.firms;
     central_part = 0.0;
     if (f.localized[i] == 0) {
@@ -61,7 +61,7 @@ double investment_subsidy_rate(const State& st, std::size_t i, double& central_p
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
     central_part = st.is_foreign(i) ? 0.0 : st.now[s].investment_subsidy;
-    const double local = st.scenario->local.investment_subsidy * local_support_weight(st, i);
+    const double local = st.scenario->local.investment_subsidy * support_weight;
     const double total = std::min(0.9, central_part + local);
     central_part = std::min(central_part, total);
     return total;
@@ -77,12 +77,13 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     const auto& now = st.now[s];
     const bool local = f.localized[i] != 0;
     const double cost = unit_cost(st, i);
+    const double support = local_support_weight(st, i);
     const double china_revenue = f.price[i] * f.sales_china[i];
     const double world_revenue = f.price[i] * f.sales_world[i];
     f.revenue[i] = china_revenue + world_revenue;
     f.variable_cost[i] = cost * f.output[i];
     f.inputs[i] = local ? now.input_cost_share * f.variable_cost[i] : 0.0;
-    const double subsidy_rate = output_subsidy_rate(st, i);
+    const double subsidy_rate = output_subsidy_rate(st, i, support);
     const double central_rate = std::min(subsidy_rate, local && !st.is_foreign(i) ? now.output_subsidy : 0.0);
     f.subsidy_central[i] = central_rate * cost * f.output[i];
     f.subsidy_local[i] = (subsidy_rate - central_rate) * cost * f.output[i];
@@ -96,7 +97,7 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     f.interest[i] = loan_rate(st, i, discounts) / 4.0 * f.debt[i];
     f.interest_subsidy[i] = discounts.preferential / 4.0 * f.debt[i];
     const double pretax = f.operating_profit[i] - f.interest[i];
-    const double rebate = local ? std::min(1.0, now.tax_rebate + (st.is_foreign(i) ? 0.0 : sc.local.tax_rebate * local_support_weight(st, i))) : 0.0;
+    const double rebate = local ? std::min(1.0, now.tax_rebate + (st.is_foreign(i) ? 0.0 : sc.local.tax_rebate * support)) : 0.0;
     const double full_tax = sc.finance.corporate_tax * std::max(0.0, pretax);
     const double tax = sc.finance.corporate_tax * std::max(0.0, pretax - credit * f.rd[i]) * (1.0 - rebate);
     f.tax_expenditure[i] = full_tax - tax;
@@ -163,19 +164,35 @@ namespace {
 
 /*! Cost per quarter of holding one unit of capacity: the rate the firm pays without the leverage
  *  spread plus depreciation, on its capital per unit, net of investment subsidies. */
-double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate) {
+double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate, double kappa) {
     const auto& fin = st.scenario->finance;
     const auto d = rate_discounts(st, i);
     const double rate = std::max(0.005, fin.base_rate - d.preferential - d.implicit);
-    return (rate / 4.0 + fin.depreciation) * st.capital_per_unit(i) * (1.0 - subsidy_rate);
+    return (rate / 4.0 + fin.depreciation) * kappa * (1.0 - subsidy_rate);
 }
 
 /*! Margin of one more unit sold: price net of R&D (priced at the sector intensity) less variable
  *  cost net of output subsidies. */
-double unit_margin(const State& st, std::size_t i) {
+double unit_margin(const State& st, std::size_t i, double support_weight) {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
     const double rd = st.scenario->sectors[s].technology.rd_intensity;
-    return st.firms.price[i] * (1.0 - rd) - unit_cost(st, i) * (1.0 - output_subsidy_rate(st, i));
+    return st.firms.price[i] * (1.0 - rd) - unit_cost(st, i) * (1.0 - output_subsidy_rate(st, i, support_weight));
+}
+
+/*! desired_capacity given the firm's investment subsidy rate, capital per unit and local support
+ *  weight (which investing firms already have). */
+double desired_capacity_at(const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
+    const auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const double margin = unit_margin(st, i, support_weight);
+    const double ratio = margin > 0.0 ? capacity_holding_cost(st, i, subsidy_rate, kappa) / margin : 1.0;
+    // Local governments push for capacity in their focus sectors (capacity targets).
+    const double push = 1.0 + st.scenario->local.capacity_push * support_weight;
+    // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
+    const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
+    const double growth = firm_growth_factor(st, i);
+    const double lead = adjustment_lead(growth, st.scenario->markets.capacity_adjustment);
+    return push * f.expected_demand[i] * growth * lead * relative / st.scenario->markets.target_utilisation;
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */
@@ -211,8 +228,9 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
     auto& f = st.firms;
     const double kappa = st.capital_per_unit(i);
     double central_part = 0.0;
-    const double subsidy_rate = investment_subsidy_rate(st, i, central_part);
-    const double desired = desired_capacity(st, i);
+    const double support = local_support_weight(st, i);
+    const double subsidy_rate = investment_subsidy_rate(st, i, support, central_part);
+    const double desired = desired_capacity_at(st, i, subsidy_rate, kappa, support);
     scrap_capacity(st, i, desired);
     // Replace what depreciated this quarter and close part of the gap to the desired capacity.
     const double before_depreciation = f.capacity[i] / (1.0 - sc.finance.depreciation);
@@ -282,19 +300,10 @@ double planning_uncertainty(const State& st, std::size_t i) noexcept {
 }
 
 double desired_capacity(const State& st, std::size_t i) noexcept {
-    const auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
     double central_part = 0.0;
-    const double subsidy_rate = investment_subsidy_rate(st, i, central_part);
-    const double margin = unit_margin(st, i);
-    const double ratio = margin > 0.0 ? capacity_holding_cost(st, i, subsidy_rate) / margin : 1.0;
-    // Local governments push for capacity in their focus sectors (capacity targets).
-    const double push = 1.0 + st.scenario->local.capacity_push * local_support_weight(st, i);
-    // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
-    const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
-    const double growth = firm_growth_factor(st, i);
-    const double lead = adjustment_lead(growth, st.scenario->markets.capacity_adjustment);
-    return push * f.expected_demand[i] * growth * lead * relative / st.scenario->markets.target_utilisation;
+    const double support = local_support_weight(st, i);
+    const double subsidy_rate = investment_subsidy_rate(st, i, support, central_part);
+    return desired_capacity_at(st, i, subsidy_rate, st.capital_per_unit(i), support);
 }
 
 double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {
@@ -309,12 +318,14 @@ double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {
 
 void invest_capacity(State& st) {
     auto& f = st.firms;
-    std::vector<double> local_subsidy(f.size(), 0.0);
+    auto& local_subsidy = st.firm_scratch;
+    local_subsidy.resize(f.size());  // every entry is written below: no zero fill
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
             invest_firm(st, i, to, local_subsidy);
         } else {
             f.investment[i] = 0.0;
+            local_subsidy[i] = 0.0;
         }
     });
     st.ledger.economy += totals[economy];

@@ -61,17 +61,34 @@ double input_cost_factor(const State& st, std::size_t k) {
     return std::exp(log_factor);
 }
 
+/*! R&D share of revenue at an R&D tax credit: spending responds to its after-tax price with elasticity one. */
+double rd_intensity_after_credit(const Scenario& sc, std::size_t s, double credit) {
+    return sc.sectors[s].technology.rd_intensity / (1.0 - credit * sc.finance.corporate_tax);
+}
+
 /*! Quarterly growth factor of the world frontier: its exogenous trend times Wright's law on the
  *  world's cumulative output (costs fall by learning_per_doubling each time experience doubles). */
 double frontier_step(const State& st, std::size_t s) {
     const auto& tech = st.scenario->sectors[s].technology;
-    const double trend = std::pow(1.0 + tech.frontier_growth, 0.25);
+    const auto& k = st.factors[s];
     if (tech.learning_per_doubling <= 0.0 || st.sectors.world_experience_prev[s] <= 0.0) {
-        return trend;
+        return k.frontier_trend;
     }
-    const double exponent = -std::log2(1.0 - tech.learning_per_doubling);
     const double growth = st.sectors.world_experience[s] / st.sectors.world_experience_prev[s];
-    return trend * std::pow(std::max(growth, 1.0), exponent);
+    return k.frontier_trend * std::pow(std::max(growth, 1.0), k.learning_exponent);
+}
+
+/*! Sizes the per-sector factors on first use and sets their run constants. */
+void size_sector_factors(State& st) {
+    if (st.factors.size() == st.n_sectors()) {
+        return;
+    }
+    st.factors.assign(st.n_sectors(), SectorFactors{});
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const auto& tech = st.scenario->sectors[s].technology;
+        st.factors[s].frontier_trend = std::pow(1.0 + tech.frontier_growth, 0.25);
+        st.factors[s].learning_exponent = tech.learning_per_doubling > 0.0 ? -std::log2(1.0 - tech.learning_per_doubling) : 0.0;
+    }
 }
 
 /*! Normal utilisation: the expected utilisation of a no-policy firm that sizes capacity for the
@@ -121,6 +138,7 @@ void set_instruments(State& st, double year) {
     const auto& sc = *st.scenario;
     const double central = sc.policy_scale.central.at(year);
     st.now.resize(st.n_sectors());
+    size_sector_factors(st);
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         const auto& sector = sc.sectors[s];
         const auto& p = sector.policy;
@@ -137,6 +155,9 @@ void set_instruments(State& st, double year) {
         update_tariff_trigger(st, s);
         c.tariff = sector.world.tariff.at(year) + (st.sectors.trigger_fired[s] != 0 ? sector.world.trigger_tariff : 0.0);
         st.sectors.tariff[s] = c.tariff;
+        st.factors[s].tariff_log1p = std::log1p(c.tariff);
+        st.factors[s].rd_share_local = rd_intensity_after_credit(sc, s, c.rd_tax_credit);
+        st.factors[s].rd_share_abroad = rd_intensity_after_credit(sc, s, 0.0);
         c.export_control = sector.world.export_control.at(year);
         c.input_cost_share = st.input_shares.rows() > 0 ? st.input_shares.col(static_cast<Eigen::Index>(s)).sum() : 0.0;
         for (std::size_t m = 0; m < 2; ++m) {
@@ -161,7 +182,7 @@ void update_conditions(State& st) {
         c.china_growth_factor = next_level(c.china_growth_factor, demand.china_growth, year, st.step);
         c.world_growth_factor = next_level(c.world_growth_factor, demand.world_growth, year, st.step);
         // The trend price follows the exogenous frontier, plus any extra change the paths embody.
-        const double frontier_trend = st.step == 0 ? 1.0 : std::pow(1.0 + sc.sectors[s].technology.frontier_growth, 0.25);
+        const double frontier_trend = st.step == 0 ? 1.0 : st.factors[s].frontier_trend;
         c.trend_price_factor = next_level(c.trend_price_factor, demand.trend_price_change, year, st.step) / frontier_trend;
         c.frontier_step = frontier_step(st, s);
     }
@@ -188,10 +209,8 @@ double unit_cost(const State& st, std::size_t i) noexcept {
 }
 
 double rd_share(const State& st, std::size_t i) noexcept {
-    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double credit = st.firms.localized[i] != 0 ? st.now[s].rd_tax_credit : 0.0;
-    // R&D spending responds to its after-tax price with elasticity one.
-    return st.scenario->sectors[s].technology.rd_intensity / (1.0 - credit * st.scenario->finance.corporate_tax);
+    const auto& k = st.factors[static_cast<std::size_t>(st.firms.sector[i])];
+    return st.firms.localized[i] != 0 ? k.rd_share_local : k.rd_share_abroad;
 }
 
 double full_unit_cost(const State& st, std::size_t i) noexcept {
@@ -216,7 +235,8 @@ double list_price(const State& st, std::size_t i, double markup, double subsidy_
     const double own = cost_basis(st, i, subsidy_rate);
     const double reference = st.firms.localized[i] != 0 ? st.sectors.reference_cost_china[s] : st.sectors.reference_cost_abroad[s];
     const double pi = st.scenario->markets.price_convergence;
-    const double basis = pi > 0.0 && reference > 0.0 && own > 0.0 ? std::pow(own, 1.0 - pi) * std::pow(reference, pi) : own;
+    const double reference_pow = st.factors[s].reference_pow[st.firms.localized[i] != 0 ? 0 : 1];
+    const double basis = pi > 0.0 && reference > 0.0 && own > 0.0 ? std::pow(own, 1.0 - pi) * reference_pow : own;
     return (1.0 + markup) * basis / (1.0 - rd);
 }
 
@@ -229,13 +249,19 @@ void update_reference_costs(State& st) {
         acc[group] += weight * cost_basis(st, i, output_subsidy_rate(st, i));
         acc[group + 1] += weight;
     });
+    const double pi = st.scenario->markets.price_convergence;
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         st.sectors.reference_cost_china[s] = sums[s][1] > 0.0 ? sums[s][0] / sums[s][1] : 0.0;
         st.sectors.reference_cost_abroad[s] = sums[s][3] > 0.0 ? sums[s][2] / sums[s][3] : 0.0;
+        // Every firm of a group prices on the same power of its rivals' cost (list_price).
+        const double china = st.sectors.reference_cost_china[s];
+        const double abroad = st.sectors.reference_cost_abroad[s];
+        st.factors[s].reference_pow = {pi > 0.0 && china > 0.0 ? std::pow(china, pi) : 0.0,
+                                       pi > 0.0 && abroad > 0.0 ? std::pow(abroad, pi) : 0.0};
     }
 }
 
-double output_subsidy_rate(const State& st, std::size_t i) noexcept {
+double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
     const auto& f = st.firms;
     if (f.localized[i] == 0) {
         return 0.0;
@@ -245,8 +271,16 @@ double output_subsidy_rate(const State& st, std::size_t i) noexcept {
         return 0.0;
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double local = st.scenario->local.output_subsidy * local_support_weight(st, i);
+    const double local = st.scenario->local.output_subsidy * support_weight;
     return std::min(0.9, st.now[s].output_subsidy + local);
+}
+
+double output_subsidy_rate(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
+    return output_subsidy_rate(st, i, local_support_weight(st, i));
 }
 
 void set_prices(State& st) {
@@ -306,7 +340,7 @@ Competitiveness policy_terms(const State& st, std::size_t i) {
         }
     }
     if (local) {
-        t.world -= m.price_weight * std::log1p(c.tariff);
+        t.world -= m.price_weight * st.factors[s].tariff_log1p;
     }
     return t;
 }
@@ -359,19 +393,20 @@ void calibrate_appeal(State& st) {
 
 namespace {
 
-/*! Logit-replicator step: log f' = log f + chi (E - log f), then shares renormalised. */
-void update_shares(State& st, const std::vector<Competitiveness>& e) {
+/*! Logit-replicator step of firm i before renormalisation: log f' = log f + chi (E - log f). */
+void move_shares(State& st, std::size_t i, const Competitiveness& e) {
     auto& f = st.firms;
     const auto& m = st.scenario->markets;
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        const double dc = std::clamp(m.selection_intensity * (e[i].china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
-        const double dw = std::clamp(m.selection_intensity * (e[i].world - std::log(f.share_world[i])), -kExponentCap, kExponentCap);
-        f.share_china[i] = f.share_china[i] * std::exp(dc);
-        f.share_world[i] = f.share_world[i] * std::exp(dw);
-    });
+    const double dc = std::clamp(m.selection_intensity * (e.china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
+    const double dw = std::clamp(m.selection_intensity * (e.world - std::log(f.share_world[i])), -kExponentCap, kExponentCap);
+    f.share_china[i] = f.share_china[i] * std::exp(dc);
+    f.share_world[i] = f.share_world[i] * std::exp(dw);
+}
+
+/*! Renormalises each sector's shares to one per segment, floored at min_share. */
+void normalise_shares(State& st) {
+    auto& f = st.firms;
+    const auto& m = st.scenario->markets;
     std::vector<std::array<double, 2>> totals;
     core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) {
         acc[0] += f.share_china[i];
@@ -462,28 +497,32 @@ namespace {
 
 /*! Reputation abroad builds with scale: a China-located firm's appeal in the world market rises
  *  toward that of a foreign producer of its capacity (sector mean of appeal - log capacity over
- *  producers abroad), at markets.appeal_adjustment per quarter. It does not fall back. */
-void build_reputation(State& st) {
-    auto& f = st.firms;
-    const double speed = st.scenario->markets.appeal_adjustment;
-    if (speed <= 0.0) {
-        return;
-    }
+ *  producers abroad), at markets.appeal_adjustment per quarter. It does not fall back. These are
+ *  the sums over producers abroad per sector (none if reputation does not move). */
+std::vector<std::array<double, 2>> reputation_sums(const State& st) {
+    const auto& f = st.firms;
     std::vector<std::array<double, 2>> sums;
+    if (st.scenario->markets.appeal_adjustment <= 0.0) {
+        return sums;
+    }
     core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& acc) {
         if (f.localized[i] == 0 && f.capacity[i] > 0.0) {
             acc[0] += f.appeal_world[i] - std::log(f.capacity[i]);
             acc[1] += 1.0;
         }
     });
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
-        if (f.alive[i] == 0 || f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
-            return;
-        }
-        const double target = appeal / producers + std::log(f.capacity[i]);
-        f.appeal_world[i] += speed * std::max(0.0, target - f.appeal_world[i]);
-    });
+    return sums;
+}
+
+/*! Moves the world appeal of live firm i toward its target (reputation_sums). */
+void build_reputation(State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
+    auto& f = st.firms;
+    const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
+    if (f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
+        return;
+    }
+    const double target = appeal / producers + std::log(f.capacity[i]);
+    f.appeal_world[i] += st.scenario->markets.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
 }
 
 }  // namespace
@@ -491,18 +530,23 @@ void build_reputation(State& st) {
 void clear_markets(State& st) {
     auto& f = st.firms;
     const auto& m = st.scenario->markets;
-    build_reputation(st);
-    std::vector<Competitiveness> e(f.size());
+    const auto reputation = reputation_sums(st);
+    // One pass per firm: reputation, demand shock, competitiveness and the replicator step all
+    // read and write firm i only.
     core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] != 0) {
-            if (m.demand_shock > 0.0) {
-                core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
-                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
-            }
-            e[i] = competitiveness(st, i);
+        if (f.alive[i] == 0) {
+            return;
         }
+        if (!reputation.empty()) {
+            build_reputation(st, i, reputation);
+        }
+        if (m.demand_shock > 0.0) {
+            core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
+            f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
+        }
+        move_shares(st, i, competitiveness(st, i));
     });
-    update_shares(st, e);
+    normalise_shares(st);
     compute_demand(st);
     produce(st);
 }

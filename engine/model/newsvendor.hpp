@@ -57,9 +57,20 @@ inline constexpr double kMinRatio = 0.02;
     return z - step / (1.0 + 0.5 * z * step);
 }
 
-/*! @brief Quantile z of demand the capacity covers, for a cost ratio c_K / m. */
+/*! @brief The quantiles at the two bounds of the critical ratio, computed once: every firm whose
+ *  ratio is clamped (no margin, or capacity almost free) shares them. */
+inline const double kCheapQuantile = normal_quantile(1.0 - kMinRatio);
+inline const double kDearQuantile = normal_quantile(1.0 - (1.0 - kMinRatio));
+
+/*! @brief Quantile z of demand the capacity covers, for a cost ratio c_K / m (clamped to the bounds). */
 [[nodiscard]] inline double covered_quantile(double cost_ratio) noexcept {
-    return normal_quantile(1.0 - std::clamp(cost_ratio, kMinRatio, 1.0 - kMinRatio));
+    if (cost_ratio <= kMinRatio) {
+        return kCheapQuantile;
+    }
+    if (cost_ratio >= 1.0 - kMinRatio) {
+        return kDearQuantile;
+    }
+    return normal_quantile(1.0 - cost_ratio);
 }
 
 /*! @brief Capacity per unit of expected demand: exp(sigma z - sigma^2 / 2). */

@@ -19,19 +19,28 @@
 namespace ipsim::model {
 namespace {
 
-constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009); y^sigma is written y * y * y below
+constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009); y^sigma is written y * y * y and l^(1-sigma) 1 / (l * l) below
+static_assert(kSigma == 3.0, "misallocation_by_sector writes the powers of sigma = 3 out");
 
 enum SectorSum : std::size_t {
     cap_local, out_local, out_all, sales_china_local, sales_china_all, revenue_local, op_profit_local,
     firms_local, firms_chinese, productivity_chinese, capital_chinese, fund_equity_chinese, subsidies_local,
     exports_value, out_sq_local, revenue_value_local, productivity_weighted, zombies_local, capital_local,
     zombie_capital, investment_local, rd_local, subsidy_central, subsidy_local_sum, soe_revenue, demand_total,
-    price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, varcost_local, inputs_local, variance_local, scrapped_local, china_value_all, markup_weighted, productivity_chinese_weighted, out_chinese, kSectorSums
+    price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, varcost_local, inputs_local, variance_local, scrapped_local, china_value_all, markup_weighted, productivity_chinese_weighted, out_chinese,
+    counted_revenue, counted_capital, counted_varcost,  // firms in the misallocation measure (misallocation_by_sector)
+    kSectorSums
 };
+static_assert(kSectorSums == kSectorSumCount);
 
-std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
+/*! A firm counts in the misallocation measure if it produces in China with positive output, revenue and capital. */
+bool counted_in_misallocation(const Firms& f, std::size_t i) {
+    return f.localized[i] != 0 && f.output[i] > 0.0 && f.revenue[i] > 0.0 && f.capital[i] > 0.0;
+}
+
+SectorSums sector_sums(const State& st) {
     const auto& f = st.firms;
-    std::vector<std::array<double, kSectorSums>> sums;
+    SectorSums sums;
     core::group_sums<kSectorSums>(st.by_sector, sums, [&](std::size_t i, std::array<double, kSectorSums>& a) {
         a[out_all] += f.output[i];
         a[sales_china_all] += f.sales_china[i];
@@ -73,6 +82,11 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
             a[productivity_chinese_weighted] += f.productivity[i] * f.output[i];
             a[out_chinese] += f.output[i];
         }
+        if (counted_in_misallocation(f, i)) {
+            a[counted_revenue] += f.revenue[i];
+            a[counted_capital] += f.capital[i];
+            a[counted_varcost] += f.variable_cost[i];
+        }
     });
     return sums;
 }
@@ -80,41 +94,39 @@ std::vector<std::array<double, kSectorSums>> sector_sums(const State& st) {
 double ratio(double a, double b, double fallback = 0.0) { return b > 0.0 ? a / b : fallback; }
 
 /*! Efficient over actual TFP per sector (Hsieh-Klenow), and each sector's value added. */
-std::vector<std::pair<double, double>> misallocation_by_sector(const State& st) {
+std::vector<std::pair<double, double>> misallocation_by_sector(const State& st, const SectorSums& totals) {
     const auto& f = st.firms;
     const auto& sc = *st.scenario;
-    auto counted = [&](std::size_t i) { return f.localized[i] != 0 && f.output[i] > 0.0 && f.revenue[i] > 0.0 && f.capital[i] > 0.0; };
-    std::vector<std::array<double, 3>> totals;
-    core::group_sums<3>(st.by_sector, totals, [&](std::size_t i, std::array<double, 3>& a) {
-        if (counted(i)) {
-            a[0] += f.revenue[i];
-            a[1] += f.capital[i];
-            a[2] += f.variable_cost[i];
-        }
-    });
+    // (k^alpha l^(1-alpha))^(1-sigma) = l^(1-sigma) (k/l)^((1-sigma) alpha): with sigma = 3 one log and
+    // one exp per firm, the exponent once per sector.
+    std::vector<double> exponent(st.n_sectors());
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        exponent[s] = (1.0 - kSigma) * sc.sectors[s].supply.capital_share;
+    }
     std::vector<std::array<double, 1>> terms;
     core::group_sums<1>(st.by_sector, terms, [&](std::size_t i, std::array<double, 1>& a) {
-        if (!counted(i)) {
+        if (!counted_in_misallocation(f, i)) {
             return;
         }
         const auto s = static_cast<std::size_t>(f.sector[i]);
-        const double alpha = sc.sectors[s].supply.capital_share;
-        const double y = f.revenue[i] / totals[s][0];
-        const double k = f.capital[i] / totals[s][1];
-        const double l = f.variable_cost[i] / totals[s][2];
-        a[0] += y * y * y * std::exp((1.0 - kSigma) * (alpha * std::log(k) + (1.0 - alpha) * std::log(l)));
+        const auto& t = totals[s];
+        const double y = f.revenue[i] / t[counted_revenue];
+        const double k = f.capital[i] / t[counted_capital];
+        const double l = f.variable_cost[i] / t[counted_varcost];
+        a[0] += y * y * y / (l * l) * std::exp(exponent[s] * std::log(k / l));
     });
     std::vector<std::pair<double, double>> out(st.n_sectors(), {1.0, 0.0});
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
-        if (totals[s][0] > 0.0 && terms[s][0] > 0.0) {
-            out[s] = {std::pow(terms[s][0], 1.0 / (kSigma - 1.0)), totals[s][0] - totals[s][2]};
+        const auto& t = totals[s];
+        if (t[counted_revenue] > 0.0 && terms[s][0] > 0.0) {
+            out[s] = {std::pow(terms[s][0], 1.0 / (kSigma - 1.0)), t[counted_revenue] - t[counted_varcost]};
         }
     }
     return out;
 }
 
-double misallocation_gain(const State& st) {
-    const auto by_sector = misallocation_by_sector(st);
+double misallocation_gain(const State& st, const SectorSums& sums) {
+    const auto by_sector = misallocation_by_sector(st, sums);
     double weight = 0.0;
     double log_gain = 0.0;
     for (const auto& [gain, value_added] : by_sector) {
@@ -131,7 +143,7 @@ namespace {
 
 /*! Chained self-sufficiency: the national domestic share moves each quarter by the change of the
  *  sectors' domestic shares weighted by the value of China's market last quarter. */
-void chain_self_sufficiency(State& st, const std::vector<std::array<double, kSectorSums>>& sums, const std::vector<double>& previous_share) {
+void chain_self_sufficiency(State& st, const SectorSums& sums, const std::vector<double>& previous_share) {
     const std::size_t ns = st.n_sectors();
     if (st.china_market_value.empty()) {
         st.china_market_value.assign(ns, 0.0);
@@ -160,9 +172,9 @@ void chain_self_sufficiency(State& st, const std::vector<std::array<double, kSec
 
 }  // namespace
 
-void summarize_sectors(State& st) {
+SectorSums summarize_sectors(State& st) {
     update_reference_costs(st);
-    const auto sums = sector_sums(st);
+    auto sums = sector_sums(st);
     const auto previous_share = st.sectors.domestic_share;
     auto& sec = st.sectors;
     const std::size_t ns = st.n_sectors();
@@ -205,11 +217,12 @@ void summarize_sectors(State& st) {
         }
     }
     chain_self_sufficiency(st, sums, previous_share);
+    return sums;
 }
 
 namespace {
 
-void sector_outcomes(const State& st, const std::vector<std::array<double, kSectorSums>>& sums, StepRecord& r) {
+void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sec = st.sectors;
     auto put = [&](const char* name, std::size_t s, double value) {
         r.at_sector(static_cast<std::size_t>(metric_index(Scope::sector, name)), s) = value;
@@ -338,7 +351,7 @@ void government_outcomes(const State& st, StepRecord& r) {
     put("focus_concentration", hhi);
 }
 
-void national_outcomes(const State& st, const std::vector<std::array<double, kSectorSums>>& sums, StepRecord& r) {
+void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sc = *st.scenario;
     const auto& f = st.firms;
     auto put = [&](const char* name, double value) { r.at_national(static_cast<std::size_t>(metric_index(Scope::national, name))) = value; };
@@ -394,7 +407,7 @@ void national_outcomes(const State& st, const std::vector<std::array<double, kSe
     put("zombie_share", ratio(zombies, firms_local_n));
     put("zombie_capital_share", ratio(zombie_capital_sum, capital));
     put("soe_revenue_share_key", ratio(key_soe, key_revenue));
-    put("misallocation_tfp_gain", misallocation_gain(st));
+    put("misallocation_tfp_gain", misallocation_gain(st, sums));
     put("local_debt", local_debt);
     put("funds_pledged", pledged);
     put("funds_paid_in", paid_in);
@@ -407,10 +420,11 @@ void national_outcomes(const State& st, const std::vector<std::array<double, kSe
 
 }  // namespace
 
-void compute_outcomes(const State& st, StepRecord& record) {
+void compute_outcomes(const State& st, StepRecord& record) { compute_outcomes(st, sector_sums(st), record); }
+
+void compute_outcomes(const State& st, const SectorSums& sums, StepRecord& record) {
     record.resize(st.n_sectors(), st.n_regions());
     record.year = st.year();
-    const auto sums = sector_sums(st);
     sector_outcomes(st, sums, record);
     region_outcomes(st, record);
     national_outcomes(st, sums, record);

@@ -56,11 +56,22 @@ void update_population(State& state);
 /*! @brief Local and central budgets: revenue, spending, debt. */
 void settle_governments(State& state);
 
-/*! @brief Fills the record of the quarter from the agents. */
+/*! @brief Number of per-sector sums over firms that summarize_sectors takes (layout private to outcomes.cpp). */
+inline constexpr std::size_t kSectorSumCount = 41;
+
+/*! @brief Per-sector sums over the firms of the quarter: one pass, shared by summarize_sectors and compute_outcomes. */
+using SectorSums = std::vector<std::array<double, kSectorSumCount>>;
+
+/*! @brief Fills the record of the quarter from the agents (takes its own sector sums). */
 void compute_outcomes(const State& state, StepRecord& record);
 
-/*! @brief Sector aggregates that behaviour reads next quarter (utilisation, shares, margins, ...). */
-void summarize_sectors(State& state);
+/*! @brief Fills the record of the quarter from the agents and the sums summarize_sectors returned,
+ *  which must be of the same state (nothing may change firms in between). */
+void compute_outcomes(const State& state, const SectorSums& sums, StepRecord& record);
+
+/*! @brief Sector aggregates that behaviour reads next quarter (utilisation, shares, margins, ...).
+ *  Returns the per-sector sums it took, for compute_outcomes. */
+SectorSums summarize_sectors(State& state);
 
 /*! @brief Unit cost of firm i at initial prices: sector base cost over absolute productivity. */
 [[nodiscard]] double unit_cost(const State& state, std::size_t firm) noexcept;
@@ -110,6 +121,9 @@ void update_reference_costs(State& state);
 
 /*! @brief Output subsidy of firm i as a share of unit cost (central plus local). */
 [[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm) noexcept;
+
+/*! @brief The same, given the firm's local_support_weight (for callers that already have it). */
+[[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm, double support_weight) noexcept;
 
 /*! @brief Sets firm i's appeal so that its current shares are at rest without policy. */
 void set_appeal(State& state, std::size_t firm);

@@ -66,8 +66,8 @@ void Simulation::step() {
     advance_technology(st);
     update_population(st);
     settle_governments(st);
-    summarize_sectors(st);
-    compute_outcomes(st, record_);
+    const auto sums = summarize_sectors(st);
+    compute_outcomes(st, sums, record_);
     check_finite(record_, scenario_);
     ++st.step;
 }

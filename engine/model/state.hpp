@@ -246,6 +246,18 @@ struct SectorConditions {
     std::array<double, 2> growth_factor{1.0, 1.0};  //!< expected quarterly demand growth factor, China and world segments
 };
 
+/*! @brief Per-sector factors that every firm of a sector shares, computed once instead of per firm.
+ *  The run constants are set when set_instruments first sizes the array; the others by the phase
+ *  that changes their inputs (set_instruments, update_reference_costs). */
+struct SectorFactors {
+    double frontier_trend = 1.0;     //!< (1 + frontier_growth)^(1/4), run constant
+    double learning_exponent = 0.0;  //!< -log2(1 - learning_per_doubling) (0 without learning), run constant
+    double tariff_log1p = 0.0;       //!< log1p(tariff in force) (set_instruments)
+    double rd_share_local = 0.0;     //!< R&D share of revenue of China-located firms (set_instruments)
+    double rd_share_abroad = 0.0;    //!< the same abroad (no R&D credit)
+    std::array<double, 2> reference_pow{0.0, 0.0};  //!< reference cost^price_convergence, China-located and abroad (update_reference_costs)
+};
+
 /*! @brief Money balances of the non-firm sectors (bn CNY). Their sum with firms' cash - debt is conserved. */
 struct Ledger {
     double central = 0.0;       //!< central government
@@ -266,6 +278,7 @@ struct State {
     Funds funds;
     SectorState sectors;
     std::vector<SectorConditions> now;  //!< per sector, set by the exogenous phase
+    std::vector<SectorFactors> factors; //!< per sector, hoisted out of per-firm loops
     double local_scale = 1.0;           //!< policy_scale.local in force this quarter
     Ledger ledger;
     Eigen::MatrixXd io;            //!< io(from, to): input of `from` per CNY of `to` output (initial prices)
@@ -274,6 +287,7 @@ struct State {
     core::GroupIndex by_sector;
     core::GroupIndex by_government;
     core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
+    std::vector<double> firm_scratch;       //!< firm-sized work buffer a phase may reuse (contents undefined between phases)
     // cumulative fund totals (for outcomes)
     double funds_write_offs = 0.0;
     // national self-sufficiency indexes (value weights over sectors' domestic shares)

@@ -56,6 +56,13 @@ std::vector<double> best_practice(const State& st) {
 struct ClusterInfo {
     double firms = 0.0;
     double foreign_share = 0.0;  // output share of localized foreign firms
+    double relative_size = 0.0;  // log of (1 + firms) over (1 + the sector's average cluster)
+};
+
+/*! What every Chinese firm of a sector shares this quarter. */
+struct SectorTerms {
+    double access = 1.0;           // technology_access
+    double log_frontier_step = 0.0;
 };
 
 std::vector<ClusterInfo> clusters(const State& st) {
@@ -75,7 +82,7 @@ std::vector<ClusterInfo> clusters(const State& st) {
 }
 
 void advance_firm(State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
-                  const std::vector<double>& average_cluster) {
+                  const std::vector<SectorTerms>& terms) {
     const auto& sc = *st.scenario;
     const auto& tech = sc.technology;
     auto& f = st.firms;
@@ -89,18 +96,17 @@ void advance_firm(State& st, std::size_t i, const std::vector<double>& best, con
     const double intensity = f.revenue[i] > 0.0 ? f.rd[i] / f.revenue[i] : 0.0;
     const double normal = std::max(sector.technology.rd_intensity, 1e-6);
     // Export controls cut firms off from foreign tools, design software and know-how.
-    const double access = technology_access(st, s);
+    const double access = terms[s].access;
     const double pace = access * tech.innovation_rate * (intensity / normal) / sector.technology.difficulty;
     const double hazard = std::min(0.9, 0.5 * pace);
     if (hazard > 0.0 && rng.uniform() < hazard) {
-        const double expected_gain = std::log(st.now[s].frontier_step) * pace;
+        const double expected_gain = terms[s].log_frontier_step * pace;
         a *= std::exp(expected_gain / hazard * (0.5 + rng.uniform()));
     }
     const auto& c = cluster[g * st.n_sectors() + s];
     const bool focus = st.governments.focus[g * st.n_sectors() + s] != 0;
-    const double relative_size = std::log((1.0 + c.firms) / (1.0 + average_cluster[s]));
     // Larger local clusters imitate faster; cluster programmes add to imitation in focus sectors.
-    const double cluster_effect = std::max(-0.5, tech.cluster_boost * relative_size) + (focus ? st.now[s].cluster_support : 0.0);
+    const double cluster_effect = std::max(-0.5, tech.cluster_boost * c.relative_size) + (focus ? st.now[s].cluster_support : 0.0);
     a += access * tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
     a += access * std::min(1.0, tech.imitation_rate * tech.transfer_boost * c.foreign_share) * std::max(0.0, 1.0 - a);
     const double before = f.cumulative_output[i] - f.output[i];
@@ -132,12 +138,23 @@ std::vector<double> average_cluster_size(const State& st, const std::vector<Clus
 
 void advance_technology(State& st) {
     const auto best = best_practice(st);
-    const auto cluster = clusters(st);
+    auto cluster = clusters(st);
     const auto average_cluster = average_cluster_size(st, cluster);
+    const std::size_t ns = st.n_sectors();
+    for (std::size_t k = 0; k < cluster.size(); ++k) {
+        if (cluster[k].firms <= 0.0) {
+            continue;  // no firm of this cluster reads it
+        }
+        cluster[k].relative_size = std::log((1.0 + cluster[k].firms) / (1.0 + average_cluster[k % ns]));
+    }
+    std::vector<SectorTerms> terms(ns);
+    for (std::size_t s = 0; s < ns; ++s) {
+        terms[s] = {technology_access(st, s), std::log(st.now[s].frontier_step)};
+    }
     auto& f = st.firms;
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] != 0 && f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-            advance_firm(st, i, best, cluster, average_cluster);
+            advance_firm(st, i, best, cluster, terms);
         }
     });
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {

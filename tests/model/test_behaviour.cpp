@@ -24,6 +24,14 @@ TEST(Newsvendor, QuantileInvertsTheDistributionFunction) {
     EXPECT_NEAR(nv::normal_quantile(0.975), 1.959963984540054, 1e-9);
 }
 
+TEST(Newsvendor, ClampedRatiosShareTheQuantilesAtTheBounds) {
+    // The quantiles at the bounds are computed once; they must equal the clamped rule bit for bit.
+    const auto clamped = [](double r) { return nv::normal_quantile(1.0 - std::clamp(r, nv::kMinRatio, 1.0 - nv::kMinRatio)); };
+    for (const double r : {-1.0, 0.0, 0.01, nv::kMinRatio, 0.021, 0.3, 0.979, 1.0 - nv::kMinRatio, 0.99, 1.0, 2.0}) {
+        EXPECT_EQ(nv::covered_quantile(r), clamped(r)) << r;
+    }
+}
+
 TEST(Newsvendor, CheapCapacityAndVolatileDemandMeanMoreCapacity) {
     // A lower cost of holding capacity relative to the margin: more capacity.
     EXPECT_GT(nv::capacity_factor(0.3, 0.2), nv::capacity_factor(0.3, 0.4));
