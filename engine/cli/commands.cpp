@@ -25,6 +25,7 @@
 #include "io/result_reader.hpp"
 #include "io/scenario_emitter.hpp"
 #include "io/scenario_loader.hpp"
+#include "model/run_checks.hpp"
 #include "model/simulation.hpp"
 
 namespace ipsim::cli {
@@ -32,8 +33,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/*! Largest accounting residual (bn CNY) accepted as rounding; the docs call anything more a bug. */
-constexpr double kMaxResidual = 1.0;
 constexpr std::int64_t kMaxSeed = 9'000'000'000'000'000;
 constexpr std::size_t kMaxStem = 100;
 
@@ -73,7 +72,7 @@ public:
     explicit SummarySink(model::ResultSink& inner) : inner_(inner) {}
     void begin(const model::RunInfo& info) override { inner_.begin(info); }
     void write_step(const model::StepRecord& record) override {
-        check_residual(record);
+        model::check_accounting_residual(record, steps_ + 1);  // the same rule stops a sweep's run
         if (!has_first_) {
             first_ = record;
             has_first_ = true;
@@ -87,21 +86,6 @@ public:
     const model::StepRecord& last() const { return last_; }
 
 private:
-    /*! Money is conserved up to rounding; a residual beyond that means the run is wrong. */
-    void check_residual(const model::StepRecord& record) const {
-        static const auto m = static_cast<std::size_t>(model::metric_index(model::Scope::national, "accounting_residual"));
-        const double residual = record.national_value(m);
-        if (std::isfinite(residual) && std::abs(residual) <= kMaxResidual) {
-            return;
-        }
-        std::ostringstream msg;
-        msg << "accounting residual of " << residual << " bn CNY in " << quarter_label(record.year) << " (quarter "
-            << steps_seen() + 1 << "): money is not conserved, so the results cannot be trusted; the run is stopped"
-            << " and no output written (extreme values or a very long horizon in the scenario?)";
-        throw std::runtime_error(msg.str());
-    }
-    [[nodiscard]] std::size_t steps_seen() const noexcept { return steps_; }
-
     model::ResultSink& inner_;
     model::StepRecord first_;
     model::StepRecord last_;

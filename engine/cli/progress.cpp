@@ -7,12 +7,6 @@
 
 namespace ipsim::cli {
 
-std::string quarter_label(double year) {
-    const double whole = std::floor(year + 1e-6);
-    const int quarter = static_cast<int>(std::floor((year - whole) * 4.0 + 1e-6)) + 1;
-    return std::to_string(static_cast<long long>(whole)) + "Q" + std::to_string(quarter);
-}
-
 std::string duration_text(double seconds) {
     if (!(seconds >= 0.0) || !std::isfinite(seconds)) {
         return "--";

@@ -10,10 +10,11 @@
 #include <cstdint>
 #include <string>
 
+#include "model/run_checks.hpp"
+
 namespace ipsim::cli {
 
-/*! @brief "2019Q3" for a calendar time given in years (2019.5 -> 2019Q3). */
-[[nodiscard]] std::string quarter_label(double year);
+using model::quarter_label;  // "2019Q3" for 2019.5; in the model for the run checks' messages
 
 /*! @brief "1m05s", "12s", "--" for a duration in seconds (negative: unknown). */
 [[nodiscard]] std::string duration_text(double seconds);

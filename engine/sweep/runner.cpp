@@ -3,8 +3,9 @@
  * @brief Parts folder handling, the parallel loop over runs, and the hand-over to assembly.
  *
  * A run that throws (bad combination of parameter values, a non-finite value caught by the
- * model) becomes `<run id>.failed`, a text file with the message, written atomically like the
- * parts, and the sweep goes on. Stopping (cancel flag, or the stop_after hook used by tests)
+ * model, an accounting residual beyond the limit that also stops `ipsim run`) becomes
+ * `<run id>.failed`, a text file with the message, written atomically like the parts, and the
+ * sweep goes on. Stopping (cancel flag, or the stop_after hook used by tests)
  * makes every run in flight throw model::RunCancelled at its next quarter; their temporary
  * files are deleted by the writer, so the folder holds only whole parts and the sweep.id.
  */
@@ -24,6 +25,7 @@
 
 #include "io/hdf5_writer.hpp"
 #include "io/input_error.hpp"
+#include "model/run_checks.hpp"
 #include "model/simulation.hpp"
 
 namespace ipsim::sweep {
@@ -145,7 +147,8 @@ bool do_run(Loop& loop, std::size_t run) {
         const auto loaded = run_scenario(loop.spec, loop.plan, run);
         io::Hdf5Writer writer((loop.parts / (id + ".h5")).string());
         writer.keep_only(loop.part_series);
-        model::run(loaded.scenario, static_cast<std::uint64_t>(loaded.scenario.seed), run_info(loaded), writer, hooks);
+        model::ResidualCheckedSink checked(writer);  // money not conserved: a failed run, never a part
+        model::run(loaded.scenario, static_cast<std::uint64_t>(loaded.scenario.seed), run_info(loaded), checked, hooks);
     } catch (const model::RunCancelled&) {
         return false;
     } catch (const std::exception& e) {

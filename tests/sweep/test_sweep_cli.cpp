@@ -2,7 +2,8 @@
  * @file test_sweep_cli.cpp
  * @brief `ipsim sweep` and `ipsim compare` through the built program: exit codes, nothing
  *        written on bad input, a real kill -9 in the middle of a sweep followed by --resume,
- *        failed runs named with exit 1, and compare's refusal to pair unlike runs.
+ *        failed runs (a throwing run, an accounting residual beyond the limit) named with exit 1,
+ *        and compare's refusal to pair unlike runs.
  */
 #include <gtest/gtest.h>
 
@@ -99,6 +100,17 @@ TEST_F(SweepCli, FailedRunsExitOneAndAreNamed) {
     EXPECT_EQ(ipsim("sweep f.yaml -o f.h5 --quiet"), 1);
     EXPECT_NE(err().find("ipsim: 1 of 2 runs failed (recorded in /failed):\n  base-0001: non-finite value"), std::string::npos) << err();
     EXPECT_TRUE(fs::exists(path("f.h5")));
+}
+
+TEST_F(SweepCli, RunWithAnAccountingResidualFailsLikeIpsimRun) {
+    // finance.initial_cash=1e300 makes `ipsim run` stop on the residual (Faults.FailedRunKeepsTheExistingResult).
+    write("r.yaml", "base: tiny\nparameters: {finance.initial_cash: {values: [0.1, 1e300]}}\noutputs: {c: {metric: fiscal_cost}}\n");
+    EXPECT_EQ(ipsim("sweep r.yaml -o r.h5 --quiet"), 1);
+    EXPECT_NE(err().find("ipsim: 1 of 2 runs failed (recorded in /failed):\n  base-0001: accounting residual of "), std::string::npos)
+        << err();
+    EXPECT_NE(err().find(" bn CNY in 2015Q"), std::string::npos) << err();  // names the quarter
+    EXPECT_EQ(err().find("base-0000"), std::string::npos) << err();
+    EXPECT_TRUE(fs::exists(path("r.h5")));
 }
 
 TEST_F(SweepCli, CompareSingleRunsPairsBySeedAndRefusesUnlikeRuns) {
