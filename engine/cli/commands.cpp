@@ -25,6 +25,7 @@
 #include "io/result_reader.hpp"
 #include "io/scenario_emitter.hpp"
 #include "io/scenario_loader.hpp"
+#include "model/quarter.hpp"
 #include "model/run_checks.hpp"
 #include "model/simulation.hpp"
 
@@ -213,6 +214,10 @@ int run_command(const RunOptions& options) {
     model::RunHooks hooks;
     hooks.cancel = &g_cancel;
     hooks.on_step = [&](std::int64_t done, std::int64_t total) { progress.update(done, total, sink.last().year); };
+    std::optional<model::PhaseProfile> profile;
+    if (options.profile) {
+        hooks.profile = &profile.emplace();
+    }
     try {
         model::run(loaded.scenario, seed, run_info(loaded, seed), sink, hooks);
     } catch (const model::RunCancelled&) {
@@ -225,6 +230,9 @@ int run_command(const RunOptions& options) {
     progress.finish();
     if (!options.quiet) {
         std::cout << summary_table(loaded.scenario, sink.first(), sink.last()) << "\nwrote " << path << "\n";
+    }
+    if (profile) {
+        std::cout << (options.quiet ? "" : "\n") << profile_table(*profile);
     }
     return kSuccess;
 }

@@ -26,6 +26,7 @@ struct RunOptions {
     unsigned threads = 0;                  //!< 0: all cores
     std::vector<std::string> overrides;    //!< --set PATH=VALUE
     bool quiet = false;
+    bool profile = false;                  //!< --profile: time per phase, printed after the run (even with --quiet)
 };
 
 /*! @brief Options of `ipsim validate`. */

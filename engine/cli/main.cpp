@@ -34,6 +34,7 @@ Examples:
   ipsim run export_controls -o ec_2.h5 --seed 2  # pair it with 'ipsim run mic2025 -o base_2.h5 --seed 2'
   ipsim run my.yaml --set firms.count=200000 --set sectors.nev.policy.output_subsidy=0
   ipsim run --set 'sectors.nev.world.tariff={2015: 0, 2024: 0.3}' --threads 2 --quiet
+  ipsim run --threads 1 --quiet --profile        # only the time per phase (docs/performance.md)
 
 --set takes a dotted path to any scenario field (list items by name or [index]) and a YAML
 value; it is validated like the file (an empty value is an error, not the default). See
@@ -57,6 +58,10 @@ void add_run(CLI::App& app, RunOptions& o) {
     run->add_option("--threads", o.threads, "worker threads (default 0: all cores)")->check(CLI::Range(0U, 4096U));
     run->add_option("--set", o.overrides, "override a field: PATH=VALUE (repeatable)")->allow_extra_args(false);
     run->add_flag("-q,--quiet", o.quiet, "no progress bar and no summary");
+    run->add_flag("--profile", o.profile,
+                  "after the run, print where its time went: one line per phase of the quarter (in the order they "
+                  "run, see docs/architecture.md) with its cadence, calls, seconds, share of the time in phases and "
+                  "ns per firm-quarter; results are bit-identical with or without it; printed even with --quiet");
     run->footer(kRunExamples);
 }
 

@@ -87,4 +87,28 @@ std::string summary_table(const model::Scenario& scenario, const model::StepReco
     return out;
 }
 
+std::string profile_table(const model::PhaseProfile& profile) {
+    const auto phases = model::quarter_phases();
+    const double total = static_cast<double>(profile.total_nanoseconds());
+    const double per_firm_quarter = profile.firm_quarters() > 0.0 ? 1.0 / profile.firm_quarters() : 0.0;
+    char line[160];
+    std::snprintf(line, sizeof line, "Time per phase (%lld quarters, %.0f firm-quarters)\n",
+                  static_cast<long long>(profile.quarters()), profile.firm_quarters());
+    std::string out = line;
+    std::snprintf(line, sizeof line, "%-20s %-12s %6s %10s %8s %20s\n", "phase", "cadence", "calls", "seconds", "share",
+                  "ns per firm-quarter");
+    out += line;
+    for (std::size_t k = 0; k < phases.size(); ++k) {
+        const double ns = static_cast<double>(profile.nanoseconds(k));
+        std::snprintf(line, sizeof line, " %-19s %-12s %6lld %10.3f %7.1f%% %20.1f\n", phases[k].name,
+                      model::cadence_name(phases[k].cadence), static_cast<long long>(profile.calls(k)), ns * 1e-9,
+                      total > 0.0 ? 100.0 * ns / total : 0.0, ns * per_firm_quarter);
+        out += line;
+    }
+    std::snprintf(line, sizeof line, " %-19s %-12s %6s %10.3f %7.1f%% %20.1f\n", "all phases", "", "", total * 1e-9,
+                  total > 0.0 ? 100.0 : 0.0, total * per_firm_quarter);
+    out += line;
+    return out;
+}
+
 }  // namespace ipsim::cli

@@ -1,9 +1,10 @@
 /*!
  * @file phases.hpp
- * @brief The phases of a quarter, in the order simulation.cpp runs them.
+ * @brief The phases of a quarter and the helpers they share.
  *
- * Each phase is a free function over the State. Its comment lists what it reads and writes,
- * so that two phases writing the same column are never run at once. Inside a phase work is
+ * Each phase is a free function over the State. The order they run in, their cadence and what
+ * each reads and writes are declared in one table, quarter_phases() in quarter.cpp, so that two
+ * phases writing the same column are never run at once. Inside a phase work is
  * parallel over agents; random draws use core::Stream keyed by agent id and step.
  */
 #pragma once

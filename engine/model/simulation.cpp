@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/phases.hpp"
+#include "model/quarter.hpp"
 
 namespace ipsim::model {
 namespace {
@@ -51,26 +52,13 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_
 Simulation::~Simulation() = default;
 
 void Simulation::step() {
-    State& st = *state_;
-    update_conditions(st);
-    if (st.is_first_quarter()) {
-        central_government(st);
-        choose_focus(st);
-    }
-    plan_local_support(st);
-    invest_funds(st);
-    set_prices(st);
-    clear_markets(st);
-    settle_accounts(st);
-    invest_capacity(st);
-    advance_technology(st);
-    update_population(st);
-    settle_governments(st);
-    const auto sums = summarize_sectors(st);
-    compute_outcomes(st, sums, record_);
+    QuarterContext context{*state_, record_, {}};
+    run_quarter(context, profile_);
     check_finite(record_, scenario_);
-    ++st.step;
+    ++state_->step;
 }
+
+void Simulation::set_profile(PhaseProfile* profile) noexcept { profile_ = profile; }
 
 std::int64_t Simulation::steps_done() const noexcept { return state_->step; }
 
@@ -82,6 +70,7 @@ const State& Simulation::state() const noexcept { return *state_; }
 
 void run(const Scenario& scenario, std::uint64_t seed, const RunInfo& info, ResultSink& sink, const RunHooks& hooks) {
     Simulation sim(scenario, seed);
+    sim.set_profile(hooks.profile);
     sink.begin(info);
     const auto total = sim.steps_total();
     while (sim.steps_done() < total) {

@@ -2,7 +2,7 @@
  * @file simulation.hpp
  * @brief One run of the model: build the agents from a scenario, step quarters, emit records.
  *
- * A quarter is a fixed sequence of phases (see phases.hpp and docs/model.md). Each phase is
+ * A quarter is the table of phases in quarter.hpp (see also docs/model.md section 2). Each phase is
  * parallel over agents; every random draw comes from a counter-based stream keyed by
  * (seed, purpose, agent, step) and every reduction has a fixed order, so the records are
  * bit-identical whatever the number of threads. The thread count is set by the caller with
@@ -21,6 +21,7 @@
 namespace ipsim::model {
 
 struct State;
+class PhaseProfile;
 
 /*! @brief A simulation in progress. Owns the agent populations. */
 class Simulation {
@@ -42,17 +43,22 @@ public:
     /*! @brief Read access to the agents, for tests and diagnostics. */
     [[nodiscard]] const State& state() const noexcept;
     [[nodiscard]] const Scenario& scenario() const noexcept { return scenario_; }
+    /*! @brief Times each phase of the following quarters into `profile` (null: no timing). The
+     *  profile must outlive the steps; it never changes a result. */
+    void set_profile(PhaseProfile* profile) noexcept;
 
 private:
     const Scenario& scenario_;
     std::unique_ptr<State> state_;
     StepRecord record_;
+    PhaseProfile* profile_ = nullptr;
 };
 
 /*! @brief Hooks for a long run: progress reports and cooperative cancellation. */
 struct RunHooks {
     std::function<void(std::int64_t done, std::int64_t total)> on_step;  //!< after each quarter
     const std::atomic<bool>* cancel = nullptr;  //!< when set to true, run() throws RunCancelled
+    PhaseProfile* profile = nullptr;            //!< when set, calls and time per phase (quarter.hpp)
 };
 
 /*! @brief Thrown by run() when RunHooks::cancel becomes true. */

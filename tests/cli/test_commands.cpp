@@ -17,6 +17,8 @@
 
 #include "cli/progress.hpp"
 #include "cli_folder.hpp"
+#include "io/result_reader.hpp"
+#include "model/quarter.hpp"
 
 namespace fs = std::filesystem;
 
@@ -112,6 +114,30 @@ TEST_F(Cli, ThreadCountDoesNotChangeTheResult) {
                               .c_str()),
               0);
     EXPECT_EQ(read("one.txt"), read("two.txt"));
+}
+
+TEST_F(Cli, ProfileNamesEveryPhaseOnceAndLeavesTheResultAlone) {
+    ASSERT_EQ(ipsim("run tiny.yaml -o plain.h5 --threads 1 --quiet"), 0);
+    EXPECT_EQ(read("out.txt"), "");
+    ASSERT_EQ(ipsim("run tiny.yaml -o timed.h5 --threads 1 --quiet --profile"), 0);
+    const std::string out = read("out.txt");
+    for (const auto& phase : ipsim::model::quarter_phases()) {
+        const std::string name = std::string(" ") + phase.name + " ";
+        const auto at = out.find(name);
+        ASSERT_NE(at, std::string::npos) << phase.name << "\n" << out;
+        EXPECT_EQ(out.find(name, at + 1), std::string::npos) << phase.name << " twice\n" << out;
+    }
+    EXPECT_NE(out.find("ns per firm-quarter"), std::string::npos) << out;
+    const auto plain = ipsim::io::read_result_summary((dir_ / "plain.h5").string());
+    const auto timed = ipsim::io::read_result_summary((dir_ / "timed.h5").string());
+    ASSERT_EQ(plain.series.size(), timed.series.size());
+    ASSERT_FALSE(plain.series.empty());
+    for (std::size_t k = 0; k < plain.series.size(); ++k) {
+        ASSERT_EQ(plain.series[k].path, timed.series[k].path);
+        EXPECT_EQ(ipsim::io::read_series((dir_ / "plain.h5").string(), plain.series[k].path),
+                  ipsim::io::read_series((dir_ / "timed.h5").string(), timed.series[k].path))
+            << plain.series[k].path;
+    }
 }
 
 TEST(Progress, FormatsQuartersDurationsAndBars) {
