@@ -3,8 +3,10 @@
  * @brief Zombies, insolvency (bail-out or exit), localization of foreign firms, and entry.
  *
  * A firm whose operating profit has fallen short of its interest bill for `zombie_years`
- * consecutive years is a zombie. A firm with negative net worth, or with a cash shortfall it
- * cannot borrow to cover, is insolvent: it is bailed out with a probability that depends on its
+ * consecutive years is a zombie. Lenders decide each quarter whether to roll over the loans
+ * falling due; a solvent firm they refuse repays from cash, selling capital at a discount if it
+ * must. A firm with negative net worth, or with a cash shortfall it cannot borrow or sell assets
+ * to cover, is insolvent: it is bailed out with a probability that depends on its
  * ownership and state-fund backing (the soft budget constraint), its local government paying
  * part and the banks writing down the rest; otherwise it exits and the banks absorb its net
  * position. Entrants arrive per (local government, sector) at a Poisson rate rising with the
@@ -20,7 +22,9 @@
 namespace ipsim::model {
 namespace {
 
-enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2 };
+enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2, kSoldAssets = 3 };
+/*! Counterparts of a firm's distress resolution: banks in China, lenders abroad, buyers of its assets. */
+enum DistressCounterpart : std::size_t { kBanks, kLendersAbroad, kAssetBuyers, kDistressCounterparts };
 constexpr double kCoverageCap = 5.0;  // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
 
 void update_zombies(State& st) {
@@ -69,9 +73,32 @@ double refinance_probability(const State& st, std::size_t i) {
     return 1.0 / (1.0 + std::exp(-score));
 }
 
+/*! A solvent firm refused by its lenders that lacks the cash to repay sells finished capital at
+ *  the distress price to raise `shortfall`, if it stays solvent after booking the discount as a
+ *  loss. The capacity sold leaves the sector (it counts as scrapped). Returns true if it sold. */
+bool sell_capital(State& st, std::size_t i, double shortfall, std::array<double, kDistressCounterparts>& to) {
+    auto& f = st.firms;
+    const double price = st.scenario->finance.distress_sale_price;
+    if (price <= 0.0) {
+        return false;
+    }
+    const double book = shortfall / price;
+    const double net_worth_after = f.cash[i] + f.capital[i] - f.debt[i] - book * (1.0 - price);
+    if (book > f.capital[i] - f.capital_in_progress[i] || net_worth_after < 0.0) {
+        return false;
+    }
+    const double kappa = st.capital_per_unit(i);
+    f.capital[i] -= book;
+    f.cash[i] += shortfall;
+    f.scrapped[i] += book / kappa;
+    st.update_capacity(i);
+    to[kAssetBuyers] -= shortfall;
+    return true;
+}
+
 /*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
- *  China; the rest of the world for foreign firms producing abroad). */
-void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std::uint8_t& outcome) {
+ *  China; the rest of the world for foreign firms producing abroad) and to its asset buyers'. */
+void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterparts>& lenders, std::uint8_t& outcome) {
     auto& f = st.firms;
     f.bailout[i] = 0.0;
     if (f.localized[i] == 0) {
@@ -83,7 +110,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
         }
         const double write_down = std::min(f.debt[i], shortfall + 0.05 * f.capital[i]);
         f.debt[i] -= write_down;
-        lenders[1] -= write_down;
+        lenders[kLendersAbroad] -= write_down;
         if (f.cash[i] < 0.0) {
             f.debt[i] -= f.cash[i];
             f.cash[i] = 0.0;
@@ -98,7 +125,8 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
     }
     // Lenders decide each quarter whether to roll over the loans falling due (and, for a firm in
     // distress, its cash shortfall and negative net worth). Refused, a solvent firm repays from
-    // cash; one that cannot defaults: the government may bail it out, otherwise it exits.
+    // cash, selling capital at the distress price if it must; one that cannot defaults: the
+    // government may bail it out, otherwise it exits.
     core::Stream refinance(st.seed, core::Purpose::refinance, f.id[i], static_cast<std::uint64_t>(st.step));
     if (refinance.uniform() < refinance_probability(st, i)) {
         if (f.cash[i] < 0.0) {
@@ -107,6 +135,9 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
         }
         outcome = insolvent ? kRefinanced : kUntouched;
         return;
+    }
+    if (!insolvent && f.cash[i] < due && sell_capital(st, i, due - f.cash[i], lenders)) {
+        outcome = kSoldAssets;
     }
     if (!insolvent && f.cash[i] >= due) {
         f.cash[i] -= due;
@@ -117,7 +148,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
     const bool rescued = rng.uniform() < bailout_probability(st, i);
     if (!rescued) {
         f.alive[i] = 0;
-        lenders[0] += f.cash[i] - f.debt[i];
+        lenders[kBanks] += f.cash[i] - f.debt[i];
         return;
     }
     const double need = std::max(-net_worth, -f.cash[i]) + 0.05 * f.capital[i];
@@ -131,7 +162,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
         f.debt[i] -= f.cash[i];  // evergreening: the rest is refinanced
         f.cash[i] = 0.0;
     }
-    lenders[0] -= write_down;
+    lenders[kBanks] -= write_down;
 }
 
 /*! Resolves every live firm's solvency; returns true if any firm exited. */
@@ -139,15 +170,16 @@ bool resolve_insolvency(State& st) {
     auto& f = st.firms;
     const std::vector<std::uint8_t> was_alive(f.alive.begin(), f.alive.end());
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
-    const auto totals = core::deterministic_sums<2>(f.size(), [&](std::size_t i, std::array<double, 2>& acc) {
+    const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
         if (f.alive[i] != 0) {
             resolve_firm(st, i, acc, outcome[i]);
         } else {
             f.bailout[i] = 0.0;
         }
     });
-    st.ledger.banks += totals[0];
-    st.ledger.rest_of_world += totals[1];
+    st.ledger.banks += totals[kBanks];
+    st.ledger.rest_of_world += totals[kLendersAbroad];
+    st.ledger.economy += totals[kAssetBuyers];
     std::vector<std::array<double, 1>> per_government;
     core::group_sums<1>(st.by_government, per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += f.bailout[i]; });
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
@@ -165,6 +197,7 @@ bool resolve_insolvency(State& st) {
         }
         st.sectors.refinanced[s] += outcome[i] == kRefinanced ? 1.0 : 0.0;
         st.sectors.bailouts[s] += outcome[i] == kBailedOut ? 1.0 : 0.0;
+        st.sectors.distress_sales[s] += outcome[i] == kSoldAssets ? 1.0 : 0.0;
     }
     return exited;
 }
@@ -372,6 +405,7 @@ void update_population(State& st) {
     std::fill(st.sectors.entries.begin(), st.sectors.entries.end(), 0.0);
     std::fill(st.sectors.exits.begin(), st.sectors.exits.end(), 0.0);
     std::fill(st.sectors.refinanced.begin(), st.sectors.refinanced.end(), 0.0);
+    std::fill(st.sectors.distress_sales.begin(), st.sectors.distress_sales.end(), 0.0);
     std::fill(st.sectors.bailouts.begin(), st.sectors.bailouts.end(), 0.0);
     core::parallel_for(f.size(), [&](std::size_t i) {
         f.entered[i] = 0;

@@ -89,7 +89,7 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     f.subsidy_local[i] = (subsidy_rate - central_rate) * cost * f.output[i];
     const double credit = local ? now.rd_tax_credit : 0.0;
     f.rd[i] = rd_share(st, i) * f.revenue[i];
-    const double depreciation = sc.finance.depreciation * f.capital[i];
+    const double depreciation = sc.finance.depreciation * (f.capital[i] - f.capital_in_progress[i]);
     const double subsidies = f.subsidy_central[i] + f.subsidy_local[i];
     // Operating grants count in operating profit (Chinese accounting standard CAS 16, 2017).
     f.operating_profit[i] = f.revenue[i] + subsidies - f.variable_cost[i] - f.rd[i] - depreciation;
@@ -179,9 +179,9 @@ double unit_margin(const State& st, std::size_t i, double support_weight) {
     return st.firms.price[i] * (1.0 - rd) - unit_cost(st, i) * (1.0 - output_subsidy_rate(st, i, support_weight));
 }
 
-/*! desired_capacity given the firm's investment subsidy rate, capital per unit and local support
+/*! target_capacity given the firm's investment subsidy rate, capital per unit and local support
  *  weight (which investing firms already have). */
-double desired_capacity_at(const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
+double target_capacity_at(const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
     const auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const double margin = unit_margin(st, i, support_weight);
@@ -190,9 +190,7 @@ double desired_capacity_at(const State& st, std::size_t i, double subsidy_rate, 
     const double push = 1.0 + st.scenario->local.capacity_push * support_weight;
     // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
     const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
-    const double growth = firm_growth_factor(st, i);
-    const double lead = adjustment_lead(growth, st.scenario->markets.capacity_adjustment);
-    return push * f.expected_demand[i] * growth * lead * relative / st.scenario->markets.target_utilisation;
+    return push * f.expected_demand[i] * relative / st.scenario->markets.target_utilisation;
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */
@@ -226,16 +224,18 @@ void scrap_capacity(State& st, std::size_t i, double desired) {
 void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>& to, std::vector<double>& local_subsidy) {
     const auto& sc = *st.scenario;
     auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
     const double kappa = st.capital_per_unit(i);
     double central_part = 0.0;
     const double support = local_support_weight(st, i);
     const double subsidy_rate = investment_subsidy_rate(st, i, support, central_part);
-    const double desired = desired_capacity_at(st, i, subsidy_rate, kappa, support);
-    scrap_capacity(st, i, desired);
-    // Replace what depreciated this quarter and close part of the gap to the desired capacity.
-    const double before_depreciation = f.capacity[i] / (1.0 - sc.finance.depreciation);
-    double units = std::max(0.0, sc.markets.capacity_adjustment * (desired - before_depreciation) +
-                                     sc.finance.depreciation * before_depreciation);
+    const double target = target_capacity_at(st, i, subsidy_rate, kappa, support);
+    scrap_capacity(st, i, target);
+    // Replace what depreciated this quarter, close part of the gap to the target and of the gap
+    // to the supply line a steady path would have under construction (capacity_rule.hpp).
+    const auto rule = ordering_rule(sc, s);
+    const double at_start = f.capacity[i] / (1.0 - sc.finance.depreciation);
+    double units = capacity_rule::orders(rule, firm_growth_factor(st, i), target, at_start, f.capital_in_progress[i] / kappa);
     double cost = kappa * units;
     const double buffer = 0.02 * f.capital[i];
     const double internal = std::max(0.0, f.cash[i] - buffer);
@@ -254,6 +254,9 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
     f.cash[i] += subsidy + used_loan - cost;
     f.debt[i] += used_loan;
     f.capital[i] += cost;
+    // Construction finishes a share of what is under way, this quarter's orders included.
+    f.capital_in_progress[i] += cost;
+    f.capital_in_progress[i] -= capacity_rule::completion_share(rule) * f.capital_in_progress[i];
     st.update_capacity(i);
     f.investment[i] = cost;
     f.subsidy_central[i] += central_subsidy;
@@ -285,7 +288,7 @@ void initialise_histories(State& st) {
         const double cost = unit_cost(st, i) * f.output[i];
         const double revenue = f.price[i] * f.output[i];
         const double profit = revenue * (1.0 - rd_share(st, i)) - cost * (1.0 - output_subsidy_rate(st, i)) -
-                              sc.finance.depreciation * f.capital[i];
+                              sc.finance.depreciation * (f.capital[i] - f.capital_in_progress[i]);
         const double interest = loan_rate(st, i, rate_discounts(st, i)) / 4.0 * f.debt[i];
         f.smoothed_profit[i] = profit;
         f.smoothed_interest[i] = interest;
@@ -299,11 +302,15 @@ double planning_uncertainty(const State& st, std::size_t i) noexcept {
     return std::sqrt(m.planning_uncertainty * m.planning_uncertainty + m.planning_horizon * st.firms.demand_variance[i]);
 }
 
-double desired_capacity(const State& st, std::size_t i) noexcept {
+double target_capacity(const State& st, std::size_t i) noexcept {
     double central_part = 0.0;
     const double support = local_support_weight(st, i);
     const double subsidy_rate = investment_subsidy_rate(st, i, support, central_part);
-    return desired_capacity_at(st, i, subsidy_rate, st.capital_per_unit(i), support);
+    return target_capacity_at(st, i, subsidy_rate, st.capital_per_unit(i), support);
+}
+
+capacity_rule::Rule ordering_rule(const Scenario& sc, std::size_t s) noexcept {
+    return {sc.markets.capacity_adjustment, sc.finance.depreciation, sc.sectors[s].supply.build_quarters, sc.markets.supply_line_weight};
 }
 
 double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {

@@ -121,10 +121,6 @@ double planning_growth_factor(double expected_yearly_growth) noexcept {
     return std::pow(1.0 + std::clamp(expected_yearly_growth, -0.3, 0.6), 0.25);
 }
 
-double adjustment_lead(double growth_factor, double adjustment) noexcept {
-    return adjustment > 0.0 ? (growth_factor - 1.0 + adjustment) / (adjustment * growth_factor) : 1.0;
-}
-
 double firm_growth_factor(const State& st, std::size_t i) noexcept {
     const auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);

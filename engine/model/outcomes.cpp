@@ -29,6 +29,7 @@ enum SectorSum : std::size_t {
     zombie_capital, investment_local, rd_local, subsidy_central, subsidy_local_sum, soe_revenue, demand_total,
     price_weighted_local, usable_local, sales_china_chinese, revenue_chinese, varcost_local, inputs_local, variance_local, scrapped_local, china_value_all, markup_weighted, productivity_chinese_weighted, out_chinese,
     counted_revenue, counted_capital, counted_varcost,  // firms in the misallocation measure (misallocation_by_sector)
+    building_local,
     kSectorSums
 };
 static_assert(kSectorSums == kSectorSumCount);
@@ -72,6 +73,7 @@ SectorSums sector_sums(const State& st) {
         a[inputs_local] += f.inputs[i];
         a[variance_local] += f.demand_variance[i];
         a[scrapped_local] += f.scrapped[i];
+        a[building_local] += f.capital_in_progress[i] > 0.0 ? f.capital_in_progress[i] / st.capital_per_unit(i) : 0.0;
         a[markup_weighted] += f.output[i] * f.price[i] * (1.0 - st.scenario->sectors[static_cast<std::size_t>(f.sector[i])].technology.rd_intensity) / full_unit_cost(st, i);
         if (!st.is_foreign(i)) {
             a[sales_china_chinese] += f.sales_china[i];
@@ -260,7 +262,9 @@ void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
         put("price_cost_margin", s, ratio(a[markup_weighted], a[out_local], 1.0) - 1.0);
         put("normal_utilization", s, sec.normal_utilisation[s]);
         put("scrapped", s, a[scrapped_local]);
+        put("capacity_under_construction", s, a[building_local]);
         put("refinanced", s, sec.refinanced[s]);
+        put("distress_sales", s, sec.distress_sales[s]);
         put("bailouts", s, sec.bailouts[s]);
         put("inputs", s, a[inputs_local]);
         put("investment", s, a[investment_local]);

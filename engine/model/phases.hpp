@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "model/capacity_rule.hpp"
 #include "model/metrics.hpp"
 #include "model/state.hpp"
 
@@ -58,7 +59,7 @@ void update_population(State& state);
 void settle_governments(State& state);
 
 /*! @brief Number of per-sector sums over firms that summarize_sectors takes (layout private to outcomes.cpp). */
-inline constexpr std::size_t kSectorSumCount = 41;
+inline constexpr std::size_t kSectorSumCount = 42;
 
 /*! @brief Per-sector sums over the firms of the quarter: one pass, shared by summarize_sectors and compute_outcomes. */
 using SectorSums = std::vector<std::array<double, kSectorSumCount>>;
@@ -98,19 +99,19 @@ inline constexpr double kGrowthExpectationWeight = 0.25;
 /*! @brief Quarterly demand growth factor firms plan for, from an expected yearly growth (clamped to -30%..+60%). */
 [[nodiscard]] double planning_growth_factor(double expected_yearly_growth) noexcept;
 
-/*! @brief Desired over steady-growth capacity: closing a share a of the gap each quarter leaves capacity
- *  at a q / (q - 1 + a) of its target when demand grows by the factor q a quarter, so firms aim that much higher. */
-[[nodiscard]] double adjustment_lead(double growth_factor, double adjustment) noexcept;
-
 /*! @brief Quarterly demand growth factor firm i expects: the segments' expected growth weighted by its demand in each. */
 [[nodiscard]] double firm_growth_factor(const State& state, std::size_t firm) noexcept;
 
 /*! @brief Log-standard deviation of demand firm i plans its capacity for (sector floor plus what it has seen). */
 [[nodiscard]] double planning_uncertainty(const State& state, std::size_t firm) noexcept;
 
-/*! @brief Capacity firm i wants for next quarter: the newsvendor choice at its own cost of capacity and
- *  margin, times the local capacity push in focus sectors. */
-[[nodiscard]] double desired_capacity(const State& state, std::size_t firm) noexcept;
+/*! @brief Capacity firm i would hold now at normal utilisation of the demand it expects: the
+ *  newsvendor choice at its own cost of capacity and margin, times the local capacity push in
+ *  focus sectors. Orders follow from it by the rule in capacity_rule.hpp. */
+[[nodiscard]] double target_capacity(const State& state, std::size_t firm) noexcept;
+
+/*! @brief The capacity ordering rule of sector s (adjustment, depreciation, time to build, supply-line weight). */
+[[nodiscard]] capacity_rule::Rule ordering_rule(const Scenario& scenario, std::size_t sector) noexcept;
 
 /*! @brief Cost of holding a unit of capacity over the margin it earns, for a firm of sector s without
  *  policy at the sector's normal price (the ratio behind normal utilisation). */

@@ -87,6 +87,7 @@ struct MarketSettings {
     double appeal_adjustment = 0.02;
     double demand_shock = 0.15;
     double demand_shock_persistence = 0.9;
+    double supply_line_weight = 0.35;
 
     template <class V>
     void visit(V& v) {
@@ -102,6 +103,7 @@ struct MarketSettings {
         v.number("target_utilisation", target_utilisation, {"1", 0.8, Range{0.0, 1.0, true, false}, "normal utilisation: capacity use a firm plans for without policy and without demand shocks (the newsvendor rule moves capacity around it)", "EC steel estimates (2016): healthy 75-85%"});
         v.number("expectation_weight", expectation_weight, {"1", 0.3, Range{0.0, 1.0, true, false}, "weight of the latest quarter in adaptive demand expectations", "assumption"});
         v.number("capacity_adjustment", capacity_adjustment, {"1 per quarter", 0.25, Range{0.0, 1.0, true, false}, "share of the capacity gap closed per quarter", "assumption"});
+        v.number("supply_line_weight", supply_line_weight, {"1", 0.35, unit_interval(), "weight firms give capacity under construction, relative to capacity in place, when they order (1: the supply line is fully accounted for; below 1 booms leave excess capacity behind)", "Sterman (1989), Management Science 35(3): subjects' supply-line weight averaged about one third"});
         v.number("min_share", min_share, {"1", 1e-7, Range{0.0, 0.01, true, false}, "floor on a firm's market share (keeps replicator shares positive)", "assumption"});
         v.number("export_control_penalty", export_control_penalty, {"1", 1.0, non_negative(), "competitiveness penalty in China per unit of export control for foreign firms producing abroad", "assumption"});
         v.number("localization_response", localization_response, {"1 per year", 0.15, unit_interval(), "probability per year and unit of localization requirement that a foreign exporter moves production to China", "assumption; seed 004 (In China for China)"});
@@ -137,6 +139,7 @@ struct FinanceSettings {
     double bailout_private = 0.1;
     double bailout_foreign = 0.0;
     double bailout_cost_share = 0.5;
+    double distress_sale_price = 0.5;
     std::int64_t zombie_years = 3;
     double initial_leverage = 0.5;
     double initial_cash = 0.1;
@@ -167,6 +170,7 @@ struct FinanceSettings {
         v.number("bailout_private", bailout_private, {"1", 0.1, unit_interval(), "probability that another insolvent private firm is bailed out", "assumption"});
         v.number("bailout_foreign", bailout_foreign, {"1", 0.0, unit_interval(), "probability that an insolvent foreign firm is bailed out", "assumption"});
         v.number("bailout_cost_share", bailout_cost_share, {"1", 0.5, unit_interval(), "share of a bail-out paid by the local government (the rest is a bank debt write-down)", "assumption"});
+        v.number("distress_sale_price", distress_sale_price, {"share of book value", 0.5, unit_interval(), "price, relative to book value, at which a solvent firm refused by its lenders sells finished capital to repay the loans due (0: it defaults instead); the capacity sold leaves the sector", "assumption between Ramey and Shapiro (2001): closed aerospace plants' equipment fetched about 0.3 of replacement cost, and Pulvino (1998): distressed airlines sold aircraft about 14% below market"});
         v.integer("zombie_years", zombie_years, {"year", 3, between(1, 20), "consecutive years of operating profit below interest that make a zombie", "MODEL_BRIEF; IMF and Chinese literature"});
         v.number("initial_leverage", initial_leverage, {"debt per capital", 0.5, non_negative(), "debt of initial firms relative to their capital", "assumption"});
         v.number("initial_cash", initial_cash, {"share of capital", 0.1, non_negative(), "cash of initial firms relative to their capital", "assumption"});
@@ -361,6 +365,7 @@ struct SectorSupply {
     double markup = 0.15;
     double china_world_share = 0.2;
     double initial_domestic_share = 0.5;
+    double build_quarters = 0.0;
 
     template <class V>
     void visit(V& v) {
@@ -374,6 +379,7 @@ struct SectorSupply {
         v.number("markup", markup, {"1", 0.15, non_negative(), "normal markup over unit cost", "assumption"});
         v.number("china_world_share", china_world_share, {"1", 0.2, Range{0.0, 1.0, true, true}, "initial share of China-located firms in world output", "assumption"});
         v.number("initial_domestic_share", initial_domestic_share, {"1", 0.5, Range{0.0, 1.0, true, true}, "initial share of China's market supplied by China-located firms (the rest of China-located output is exported)", "assumption"});
+        v.number("build_quarters", build_quarters, {"quarter", 0.0, between(0, 40), "mean time to build capacity, in quarters beyond the quarter it is ordered: each quarter 1 / (1 + build_quarters) of the capacity under construction is finished (0: ordered capacity serves next quarter)", "assumption (0: the textbook partial-adjustment rule)"});
     }
 };
 

@@ -221,7 +221,7 @@ void finance_firms(State& st) {
     const auto& sc = *st.scenario;
     auto& f = st.firms;
     for (std::size_t i = 0; i < f.size(); ++i) {
-        f.capital[i] = st.capital_per_unit(i) * f.capacity[i];
+        f.capital[i] = st.capital_per_unit(i) * f.capacity[i] + f.capital_in_progress[i];
         f.debt[i] = sc.finance.initial_leverage * f.capital[i];
         f.cash[i] = sc.finance.initial_cash * f.capital[i];
     }
@@ -284,7 +284,7 @@ void init_sectors(State& st) {
     sec.trigger_fired.assign(ns, 0);
     zeros(sec.fund_presence);
     for (auto* v : {&sec.price_china0, &sec.price_world0, &sec.price_local0,
-                    &sec.entries, &sec.exits, &sec.refinanced, &sec.bailouts, &sec.fund_equity_flow,
+                    &sec.entries, &sec.exits, &sec.refinanced, &sec.distress_sales, &sec.bailouts, &sec.fund_equity_flow,
                     &sec.subsidy_sales_year, &sec.sales_year, &sec.output_year}) {
         zeros(*v);
     }
@@ -353,8 +353,9 @@ using SegmentHistories = std::vector<DemandHistory>;
 SegmentHistories replay_histories(const Scenario& sc) {
     SegmentHistories h(2 * sc.sectors.size());
     for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
-        h[s] = replay_demand_history(sc, sc.sectors[s].demand.china_growth);
-        h[sc.sectors.size() + s] = replay_demand_history(sc, sc.sectors[s].demand.world_growth);
+        const auto rule = ordering_rule(sc, s);
+        h[s] = replay_demand_history(sc, sc.sectors[s].demand.china_growth, rule);
+        h[sc.sectors.size() + s] = replay_demand_history(sc, sc.sectors[s].demand.world_growth, rule);
     }
     return h;
 }
@@ -363,17 +364,18 @@ void size_capacity(State& st, const SegmentHistories& history) {
     auto& f = st.firms;
     const std::size_t ns = st.n_sectors();
     for (std::size_t i = 0; i < f.size(); ++i) {
-        // At rest under steady growth the target looks a quarter ahead and past the adjustment lag,
-        // while the capacity in place serves this quarter; a demand history scales it, segment by
-        // segment in proportion to the firm's sales in each.
+        // At rest capacity in place is the target and the steady path's orders are under
+        // construction; a demand history scales both, segment by segment in proportion to the
+        // firm's sales in each.
         const auto s = static_cast<std::size_t>(f.sector[i]);
-        const double growth = firm_growth_factor(st, i);
-        const double at_rest = desired_capacity(st, i) / (adjustment_lead(growth, st.scenario->markets.capacity_adjustment) * growth);
+        const double at_rest = target_capacity(st, i);
         const double sales = f.sales_china[i] + f.sales_world[i];
         const double china = sales > 0.0 ? f.sales_china[i] / sales : 1.0;
         const auto& hc = history[s];
         const auto& hw = history[ns + s];
         f.capacity[i] = std::max(f.output[i], at_rest * (china * hc.capacity_factor + (1.0 - china) * hw.capacity_factor));
+        const double pipeline = at_rest * (china * hc.pipeline_factor + (1.0 - china) * hw.pipeline_factor);
+        f.capital_in_progress[i] = st.capital_per_unit(i) * pipeline;
         f.expected_demand[i] = f.sales_china[i] * hc.expectation_factor + f.sales_world[i] * hw.expectation_factor;
         f.usable_capacity[i] = f.capacity[i];
     }

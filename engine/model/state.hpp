@@ -62,7 +62,8 @@ enum class Ownership : std::uint8_t { private_firm = 0, soe = 1, foreign = 2 };
     X(double, scrapped)                    /* capacity scrapped this quarter (quantity per quarter) */        \
     X(double, cumulative_output)                                                                              \
     /* finance (bn CNY) */                                                                                    \
-    X(double, capital)                     /* book value of productive capital */                             \
+    X(double, capital)                     /* book value of fixed capital, construction in progress included */ \
+    X(double, capital_in_progress)         /* part of capital still under construction: not yet capacity */   \
     X(double, cash)                                                                                           \
     X(double, debt)                                                                                           \
     X(double, fund_equity)                 /* equity paid in by state funds (book) */                         \
@@ -216,6 +217,7 @@ struct SectorState {
     std::vector<double> entries;
     std::vector<double> exits;
     std::vector<double> refinanced;        //!< firms in distress refinanced by lenders this quarter
+    std::vector<double> distress_sales;    //!< refused firms that sold capital to repay this quarter
     std::vector<double> bailouts;          //!< firms bailed out this quarter
     std::vector<double> fund_equity_flow;
     std::vector<double> subsidy_sales_year;   //!< accumulators for the trigger rule
@@ -306,8 +308,10 @@ struct State {
         const auto s = static_cast<std::size_t>(firms.sector[i]);
         return scenario->sectors[s].supply.capital_per_output / (firms.productivity[i] * sectors.frontier[s]);
     }
-    /*! @brief Recomputes firm i's capacity from its capital and productivity. */
-    void update_capacity(std::size_t i) noexcept { firms.capacity[i] = firms.capital[i] / capital_per_unit(i); }
+    /*! @brief Recomputes firm i's capacity from its finished capital and productivity. */
+    void update_capacity(std::size_t i) noexcept {
+        firms.capacity[i] = (firms.capital[i] - firms.capital_in_progress[i]) / capital_per_unit(i);
+    }
     /*! @brief True if firm i is foreign-owned. */
     [[nodiscard]] bool is_foreign(std::size_t i) const noexcept {
         return firms.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign);

@@ -9,6 +9,7 @@
  */
 #include "mechanism_helpers.hpp"
 
+#include "model/capacity_rule.hpp"
 #include "model/demand_history.hpp"
 #include "model/newsvendor.hpp"
 
@@ -97,6 +98,7 @@ TEST(Capacity, GlutIsScrappedOnlyWhenScrappingIsAllowed) {
     auto base = quiet_baseline();
     base.sectors[kSteel].demand.china_growth.points = {{2015.0, 0.0}, {2018.0, -0.3}, {2020.0, 0.0}};
     base.sectors[kSteel].demand.world_growth.points = {{2015.0, 0.0}, {2018.0, -0.3}, {2020.0, 0.0}};
+    base.finance.distress_sale_price = 0.0;  // capacity sold in distress also counts as scrapped: keep it out
     auto no_scrap = base;
     no_scrap.markets.scrap_rate = 0.0;
     const auto b = simulate(base);
@@ -108,18 +110,115 @@ TEST(Capacity, GlutIsScrappedOnlyWhenScrappingIsAllowed) {
                     sector_late(b, "utilization", kSteel), 0.01);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Time to build and the supply line (capacity_rule.hpp)
+
+namespace capacity_rule = ipsim::model::capacity_rule;
+
+/*! Runs the ordering rule on a demand path (one value per quarter, target = demand) from the
+ *  steady state of the first quarter's growth; returns capacity over target each quarter. */
+std::vector<double> run_rule(const capacity_rule::Rule& rule, const std::vector<double>& demand, const std::vector<double>& growth) {
+    double capacity = demand[0];
+    double pipeline = capacity_rule::steady_pipeline(rule, growth[0], demand[0]);
+    std::vector<double> ratio;
+    for (std::size_t t = 0; t < demand.size(); ++t) {
+        capacity *= 1.0 - rule.depreciation;
+        pipeline += capacity_rule::orders(rule, growth[t], demand[t], capacity / (1.0 - rule.depreciation), pipeline);
+        const double finished = capacity_rule::completion_share(rule) * pipeline;
+        pipeline -= finished;
+        capacity += finished;
+        ratio.push_back(capacity / (t + 1 < demand.size() ? demand[t + 1] : demand[t] * growth[t]));
+    }
+    return ratio;
+}
+
+// The rule keeps a firm on a steady-growth path: capacity stays at its target whatever the time
+// to build and however little weight the supply line gets.
+TEST(CapacityRule, SteadyGrowthIsAFixedPoint) {
+    for (const double T : {0.0, 3.0, 8.0}) {
+        for (const double q : {0.99, 1.0, 1.07}) {
+            for (const double beta : {0.35, 1.0}) {
+                const capacity_rule::Rule rule{0.25, 0.025, T, beta};
+                std::vector<double> demand{1.0}, growth;
+                for (int t = 0; t < 60; ++t) {
+                    demand.push_back(demand.back() * q);
+                    growth.push_back(q);
+                }
+                demand.pop_back();
+                for (const double r : run_rule(rule, demand, growth)) {
+                    ASSERT_NEAR(r, 1.0, 1e-9) << "T " << T << " q " << q << " beta " << beta;
+                }
+            }
+        }
+    }
+}
+
+// Behaviour: after a boom ends, capacity still under construction keeps arriving; firms that give
+// it too little weight (Sterman's misperception of the supply line) overshoot further, and the
+// overshoot grows with the time to build.
+TEST(CapacityRule, UnderweightedSupplyLineOvershootsAfterABoom) {
+    std::vector<double> demand{1.0}, growth;
+    for (int t = 0; t < 60; ++t) {
+        // 30% a year for three years, then flat; firms' expected growth adapts within a year.
+        const double q = t < 12 ? std::pow(1.3, 0.25) : 1.0;
+        const double expected = growth.empty() ? q : growth.back() + 0.25 * (q - growth.back());
+        demand.push_back(demand.back() * q);
+        growth.push_back(expected);
+    }
+    demand.pop_back();
+    const auto peak = [&](double T, double beta) {
+        const auto r = run_rule({0.25, 0.025, T, beta}, demand, growth);
+        return *std::max_element(r.begin() + 12, r.end());
+    };
+    report("boom then flat: peak capacity / target, T 8, beta 1 vs 0.35", peak(8.0, 1.0), peak(8.0, 0.35));
+    EXPECT_GT(peak(8.0, 0.35), peak(8.0, 1.0) + 0.02);
+    report("boom then flat: peak capacity / target, beta 0.35, T 0 vs 8", peak(0.0, 0.35), peak(8.0, 0.35));
+    EXPECT_GT(peak(8.0, 0.35), peak(0.0, 0.35) + 0.02);
+}
+
+// Economics: in the whole model, a sector whose boom ends leaves idle capacity behind for longer
+// when plants take two years to build and firms underweight what they have on order.
+TEST(Capacity, TimeToBuildDeepensTheSlumpAfterABoom) {
+    auto base = quiet_baseline(1000, 40);
+    base.markets.demand_shock = 0.0;
+    for (auto* path : {&base.sectors[kSteel].demand.china_growth, &base.sectors[kSteel].demand.world_growth}) {
+        path->points = {{2015.0, 0.25}, {2018.0, -0.05}};
+    }
+    auto slow = base;
+    slow.sectors[kSteel].supply.build_quarters = 8.0;
+    auto aware = slow;
+    aware.markets.supply_line_weight = 1.0;
+    const auto b = simulate(base);
+    const auto s = simulate(slow);
+    const auto a = simulate(aware);
+    const auto slump = [&](const Runs& r) {  // 2019-2021: after the boom
+        const auto m = metric(Scope::sector, "utilization");
+        return over_seeds(r, [&](const auto& records) {
+            double sum = 0.0;
+            for (std::size_t t = 16; t < 28; ++t) sum += records[t].sector_value(m, kSteel);
+            return sum / 12.0;
+        });
+    };
+    expect_decrease("boom then decline: utilisation 2019-21, build 0 vs 8 quarters (steel)", slump(b), slump(s), 0.02);
+    // Most of the slump is the time to build itself (expectations adapt slowly); the misperception adds to it.
+    expect_decrease("boom then decline: utilisation 2019-21, supply-line weight 1 vs 0.35 (steel)", slump(a), slump(s));
+    EXPECT_GT(sector_total(s, "capacity_under_construction", kSteel), 0.0);
+    EXPECT_EQ(sector_total(b, "capacity_under_construction", kSteel), 0.0);
+}
+
 // A history before the start sets the capacity carried into the first quarter: a steady history
 // leaves the state at rest, a boom that ended leaves more capacity than demand needs.
 TEST(DemandHistory, BoomThatEndedLeavesCapacityAboveRest) {
     model::Scenario sc;
-    EXPECT_DOUBLE_EQ(model::replay_demand_history(sc, model::TimePath(0.05)).capacity_factor, 1.0);
+    const capacity_rule::Rule textbook_rule{sc.markets.capacity_adjustment, sc.finance.depreciation, 0.0, 1.0};
+    EXPECT_DOUBLE_EQ(model::replay_demand_history(sc, model::TimePath(0.05), textbook_rule).capacity_factor, 1.0);
     model::TimePath steady;
     steady.points = {{2010.0, 0.05}};
-    EXPECT_NEAR(model::replay_demand_history(sc, steady).capacity_factor, 1.0, 1e-6);
-    EXPECT_NEAR(model::replay_demand_history(sc, steady).expected_growth, 0.05, 1e-6);
+    EXPECT_NEAR(model::replay_demand_history(sc, steady, textbook_rule).capacity_factor, 1.0, 1e-6);
+    EXPECT_NEAR(model::replay_demand_history(sc, steady, textbook_rule).expected_growth, 0.05, 1e-6);
     model::TimePath boom;
     boom.points = {{2010.0, 0.07}, {2014.0, -0.03}, {2015.0, -0.02}};
-    const auto h = model::replay_demand_history(sc, boom);
+    const auto h = model::replay_demand_history(sc, boom, textbook_rule);
     EXPECT_EQ(h.quarters, 20);
     EXPECT_GT(h.capacity_factor, 1.03) << "capacity built for the boom is still there";
     EXPECT_LT(h.expected_growth, 0.07) << "expectations have started to adapt";
@@ -234,6 +333,25 @@ TEST(Finance, SoftLendingKeepsZombiesAndCutsExits) {
     const double refinanced_hard = sector_total(h, "refinanced", kCars) + sector_total(h, "refinanced", kSteel);
     expect_decrease("hard lending: distressed firms refinanced", refinanced_soft, refinanced_hard);
     expect_decrease("hard lending: zombie share", national_late(b, "zombie_share"), national_late(h, "zombie_share"));
+}
+
+// A solvent firm its lenders refuse sells capital at a discount to repay instead of defaulting:
+// fewer exits, more weak firms that live on (shrinking), and the capacity sold leaves the sector.
+TEST(Finance, DistressSalesReplaceDefaultsOfSolventFirms) {
+    auto base = all_focus_baseline();
+    base.markets.demand_shock = 0.3;
+    auto no_sales = base;
+    no_sales.finance.distress_sale_price = 0.0;
+    const auto b = simulate(base);
+    const auto n = simulate(no_sales);
+    const auto total = [](const Runs& r, const char* name) {
+        return sector_total(r, name, kCars) + sector_total(r, name, kSteel) + sector_total(r, name, kChips);
+    };
+    expect_decrease("distress sales allowed: exits over the run", total(n, "exits"), total(b, "exits"), 0.05);
+    EXPECT_EQ(total(n, "distress_sales"), 0.0);
+    EXPECT_GT(total(b, "distress_sales"), 0.0);
+    expect_increase("distress sales allowed: capacity scrapped or sold", total(n, "scrapped"), total(b, "scrapped"));
+    expect_increase("distress sales allowed: zombie share", national_late(n, "zombie_share"), national_late(b, "zombie_share"));
 }
 
 // =============================================================================================
