@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/seatbelts.hpp"
+
 namespace ipsim::model {
 
 /*! @brief Which axis a series has besides time. */
@@ -53,15 +55,36 @@ struct StepRecord {
     std::vector<double> region_sector;
 
     void resize(std::size_t sectors, std::size_t regions);
-    [[nodiscard]] double& at_sector(std::size_t metric, std::size_t s) { return sector[metric * n_sectors + s]; }
-    [[nodiscard]] double& at_region(std::size_t metric, std::size_t r) { return region[metric * n_regions + r]; }
-    [[nodiscard]] double& at_national(std::size_t metric) { return national[metric]; }
+    // The writers. With IPSIM_SEATBELTS each checks that the metric id is in its scope's catalog
+    // (an unknown name's metric_index of -1 is a huge id) and the entity within the record.
+    [[nodiscard]] double& at_sector(std::size_t metric, std::size_t s) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::sector) && s < n_sectors && sector.size() == metric_count(Scope::sector) * n_sectors,
+                       bad_index(Scope::sector, metric, s, 0));
+        return sector[metric * n_sectors + s];
+    }
+    [[nodiscard]] double& at_region(std::size_t metric, std::size_t r) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::region) && r < n_regions && region.size() == metric_count(Scope::region) * n_regions,
+                       bad_index(Scope::region, metric, r, 0));
+        return region[metric * n_regions + r];
+    }
+    [[nodiscard]] double& at_national(std::size_t metric) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::national) && national.size() == metric_count(Scope::national),
+                       bad_index(Scope::national, metric, 0, 0));
+        return national[metric];
+    }
     [[nodiscard]] double& at_region_sector(std::size_t metric, std::size_t r, std::size_t s) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::region_sector) && r < n_regions && s < n_sectors &&
+                           region_sector.size() == metric_count(Scope::region_sector) * n_regions * n_sectors,
+                       bad_index(Scope::region_sector, metric, r, s));
         return region_sector[(metric * n_regions + r) * n_sectors + s];
     }
     [[nodiscard]] double sector_value(std::size_t metric, std::size_t s) const { return sector[metric * n_sectors + s]; }
     [[nodiscard]] double region_value(std::size_t metric, std::size_t r) const { return region[metric * n_regions + r]; }
     [[nodiscard]] double national_value(std::size_t metric) const { return national[metric]; }
+
+private:
+    /*! Seatbelt message: the scope, metric id and entity indices of a write out of range, and the record's sizes. */
+    [[nodiscard]] std::string bad_index(Scope scope, std::size_t metric, std::size_t first, std::size_t second) const;
 };
 
 /*! @brief Everything a writer needs before the first step. */
