@@ -3,8 +3,11 @@
  * @brief The declared outcomes of a run: which series exist, their units, and one step's values.
  *
  * The catalog is the single list of recorded series. The simulation fills a StepRecord per
- * quarter in catalog order; writers (HDF5, CSV, in-memory) create one dataset per entry. Adding
- * a metric means adding a catalog row and computing it in outcomes.cpp; no writer changes.
+ * quarter, laid out in catalog order, and hands it to a ResultSink: the HDF5 writer
+ * (io/hdf5_writer.hpp, for single runs and a sweep's runs) creates one dataset per entry, and
+ * the sweep store, `ipsim compare` and the end-of-run summary find series by catalog name.
+ * Adding a metric means adding a catalog row and computing it in outcomes.cpp; no writer
+ * changes. With IPSIM_SEATBELTS the StepRecord writers check their indices (core/seatbelts.hpp).
  */
 #pragma once
 
