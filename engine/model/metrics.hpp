@@ -59,25 +59,25 @@ struct StepRecord {
 
     void resize(std::size_t sectors, std::size_t regions);
     // The writers. With IPSIM_SEATBELTS each checks that the metric id is in its scope's catalog
-    // (an unknown name's metric_index of -1 is a huge id) and the entity within the record.
+    // (an unknown name's metric_index of -1 is a huge id) and the entity and position within the record.
     [[nodiscard]] double& at_sector(std::size_t metric, std::size_t s) {
-        IPSIM_SEATBELT(metric < metric_count(Scope::sector) && s < n_sectors && sector.size() == metric_count(Scope::sector) * n_sectors,
+        IPSIM_SEATBELT(metric < metric_count(Scope::sector) && s < n_sectors && metric * n_sectors + s < sector.size(),
                        bad_index(Scope::sector, metric, s, 0));
         return sector[metric * n_sectors + s];
     }
     [[nodiscard]] double& at_region(std::size_t metric, std::size_t r) {
-        IPSIM_SEATBELT(metric < metric_count(Scope::region) && r < n_regions && region.size() == metric_count(Scope::region) * n_regions,
+        IPSIM_SEATBELT(metric < metric_count(Scope::region) && r < n_regions && metric * n_regions + r < region.size(),
                        bad_index(Scope::region, metric, r, 0));
         return region[metric * n_regions + r];
     }
     [[nodiscard]] double& at_national(std::size_t metric) {
-        IPSIM_SEATBELT(metric < metric_count(Scope::national) && national.size() == metric_count(Scope::national),
+        IPSIM_SEATBELT(metric < metric_count(Scope::national) && metric < national.size(),
                        bad_index(Scope::national, metric, 0, 0));
         return national[metric];
     }
     [[nodiscard]] double& at_region_sector(std::size_t metric, std::size_t r, std::size_t s) {
         IPSIM_SEATBELT(metric < metric_count(Scope::region_sector) && r < n_regions && s < n_sectors &&
-                           region_sector.size() == metric_count(Scope::region_sector) * n_regions * n_sectors,
+                           (metric * n_regions + r) * n_sectors + s < region_sector.size(),
                        bad_index(Scope::region_sector, metric, r, s));
         return region_sector[(metric * n_regions + r) * n_sectors + s];
     }
