@@ -14,6 +14,8 @@
  * the same columns. Growth is geometric (doubling) and copies each column's live rows; on Linux
  * the pages of each old column go back to the system as soon as it is copied, so a growth needs
  * the new allocation plus one old column (as with one vector per column), not two populations.
+ * With IPSIM_SEATBELTS (core/seatbelts.hpp), check_column_lengths() verifies that every column
+ * still has the arena's length, naming the one that does not.
  */
 #pragma once
 
@@ -25,7 +27,10 @@
 #include <new>
 #include <span>
 #include <type_traits>
+#include <string>
 #include <utility>
+
+#include "core/seatbelts.hpp"
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -199,9 +204,27 @@ private:
     std::size_t capacity_ = 0;
 };
 
+/*! @brief Seatbelt check: throws SeatbeltError unless every column of a population has `rows` rows.
+ *
+ *  `for_each_named` calls its argument with (column, name) for every column (generated with
+ *  IPSIM_COLUMN_VISIT_NAMED). Only the arena changes a column's length, and it changes all of them
+ *  together, so a column of another length was replaced behind its back (a move assignment into
+ *  a population member, say). The message names `population`, the column and `where`. */
+template <class ForEachNamed>
+void check_column_lengths(std::size_t rows, const ForEachNamed& for_each_named, const char* population, const char* where) {
+    for_each_named([&](const auto& column, const char* name) {
+        if (column.size() != rows) {
+            seatbelt_failure(std::string(population) + "." + name + " has " + std::to_string(column.size()) +
+                             " rows, not the population's " + std::to_string(rows) + ", " + where);
+        }
+    });
+}
+
 }  // namespace ipsim::core
 
 /*! @brief For a population's column list `LIST(X)`: X(type, name) declares one column member. */
 #define IPSIM_COLUMN_DECLARE(type, name) ::ipsim::core::Column<type> name;
 /*! @brief For a population's column list: X(type, name) calls `visit(name)` (a local callable). */
 #define IPSIM_COLUMN_VISIT(type, name) visit(name);
+/*! @brief For a population's column list: X(type, name) calls `visit(name, "name")`. */
+#define IPSIM_COLUMN_VISIT_NAMED(type, name) visit(name, #name);

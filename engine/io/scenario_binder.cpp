@@ -66,13 +66,14 @@ double Binder::parse_number(const Node& value, const std::string& name, const mo
 
 void Binder::number(const char* key, double& x, const model::FieldSpec& spec) {
     const Node* v = claim_value(key);
-    x = v == nullptr ? spec.default_value : parse_number(*v, field(key), spec);
+    if (v != nullptr) {
+        x = parse_number(*v, field(key), spec);
+    }
 }
 
 void Binder::integer(const char* key, std::int64_t& x, const model::FieldSpec& spec) {
     const Node* v = claim_value(key);
     if (v == nullptr) {
-        x = static_cast<std::int64_t>(spec.default_value);
         return;
     }
     const double d = parse_number(*v, field(key), spec);
@@ -82,10 +83,9 @@ void Binder::integer(const char* key, std::int64_t& x, const model::FieldSpec& s
     x = static_cast<std::int64_t>(d);
 }
 
-void Binder::flag(const char* key, bool& x, bool default_value, const char* /*doc*/) {
+void Binder::flag(const char* key, bool& x, const char* /*doc*/) {
     const Node* v = claim_value(key);
     if (v == nullptr) {
-        x = default_value;
         return;
     }
     const auto w = v->is_scalar() ? lower(v->scalar) : std::string();
@@ -98,10 +98,9 @@ void Binder::flag(const char* key, bool& x, bool default_value, const char* /*do
     }
 }
 
-void Binder::text(const char* key, std::string& x, const char* default_value, const char* /*doc*/) {
+void Binder::text(const char* key, std::string& x, const char* /*doc*/) {
     const Node* v = claim_value(key);
     if (v == nullptr) {
-        x = default_value;
         return;
     }
     if (!v->is_scalar()) {
@@ -112,11 +111,10 @@ void Binder::text(const char* key, std::string& x, const char* default_value, co
 
 void Binder::path(const char* key, model::TimePath& x, const model::FieldSpec& spec) {
     const Node* v = claim_value(key);
-    x.points.clear();
     if (v == nullptr) {
-        x = model::TimePath(spec.default_value);
         return;
     }
+    x.points.clear();
     if (v->is_scalar()) {
         x = model::TimePath(parse_number(*v, field(key), spec));
         return;
@@ -124,7 +122,7 @@ void Binder::path(const char* key, model::TimePath& x, const model::FieldSpec& s
     if (!v->is_map() || v->entries.empty()) {
         fail(*v, field(key) + " must be a number or a map {year: value, ...}");
     }
-    const model::FieldSpec year_spec{"year", 0.0, model::between(1900, 2200), "", ""};
+    const model::FieldSpec year_spec{"year", model::between(1900, 2200), "", ""};
     for (const auto& [year_text, value] : v->entries) {
         Node year_node;
         year_node.kind = Node::Kind::scalar;
@@ -145,13 +143,13 @@ void Binder::path(const char* key, model::TimePath& x, const model::FieldSpec& s
 
 void Binder::names(const char* key, std::vector<std::string>& x, const char* /*doc*/) {
     const Node* v = claim_value(key);
-    x.clear();
     if (v == nullptr) {
         return;
     }
     if (!v->is_list()) {
         fail(*v, field(key) + " must be a list of names");
     }
+    x.clear();
     for (const auto& item : v->items) {
         if (!item.is_scalar()) {
             fail(item, field(key) + " must be a list of names");
@@ -160,15 +158,15 @@ void Binder::names(const char* key, std::vector<std::string>& x, const char* /*d
     }
 }
 
-void Binder::named_values(const char* key, model::NamedValues& x, const model::FieldSpec& spec) {
+void Binder::named_values(const char* key, model::NamedValues& x, double /*unlisted*/, const model::FieldSpec& spec) {
     const Node* v = claim_value(key);
-    x.clear();
     if (v == nullptr) {
         return;
     }
     if (!v->is_map()) {
         fail(*v, field(key) + " must be a map {name: value, ...}");
     }
+    x.clear();
     for (const auto& [name, value] : v->entries) {
         x.emplace_back(name, parse_number(value, field(key) + "." + name, spec));
     }

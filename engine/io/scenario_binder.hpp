@@ -3,8 +3,10 @@
  * @brief The visitor that reads a located YAML tree into the scenario structs.
  *
  * For each field a struct declares in visit(), the binder looks up the key in the current map,
- * converts and checks the value (type, finiteness, range, whole numbers), or applies the
- * default when the key is absent. Keys that no field claimed are reported with the closest
+ * converts and checks the value (type, finiteness, range, whole numbers), or leaves the field
+ * as the struct's default constructor made it when the key is absent (bind_struct starts from a
+ * default-constructed struct, so that is the member initializer: the one place a default is
+ * written). Keys that no field claimed are reported with the closest
  * known key. Errors name the value's position and the field path, e.g.
  * `mic2025.yaml:41:7: sectors[3].demand.elasticity must be > 0 (got -1.2)`.
  */
@@ -27,11 +29,11 @@ public:
 
     void number(const char* key, double& x, const model::FieldSpec& spec);
     void integer(const char* key, std::int64_t& x, const model::FieldSpec& spec);
-    void flag(const char* key, bool& x, bool default_value, const char* doc);
-    void text(const char* key, std::string& x, const char* default_value, const char* doc);
+    void flag(const char* key, bool& x, const char* doc);
+    void text(const char* key, std::string& x, const char* doc);
     void path(const char* key, model::TimePath& x, const model::FieldSpec& spec);
     void names(const char* key, std::vector<std::string>& x, const char* doc);
-    void named_values(const char* key, model::NamedValues& x, const model::FieldSpec& spec);
+    void named_values(const char* key, model::NamedValues& x, double unlisted, const model::FieldSpec& spec);
 
     template <class S>
     void section(const char* key, S& s, const char* /*doc*/) {
@@ -45,13 +47,13 @@ public:
     template <class S>
     void list(const char* key, std::vector<S>& items, const char* /*doc*/) {
         const Node* child = claim_value(key);
-        items.clear();
         if (child == nullptr) {
             return;
         }
         if (!child->is_list()) {
             fail(*child, field(key) + " must be a list");
         }
+        items.clear();
         for (std::size_t i = 0; i < child->items.size(); ++i) {
             const Node& item = child->items[i];
             const std::string item_path = field(key) + "[" + std::to_string(i) + "]";
@@ -66,9 +68,10 @@ public:
     /*! @brief Rejects keys no field claimed, with a did-you-mean. */
     void reject_unknown() const;
 
-    /*! @brief Binds `node` to `s` and checks for unknown keys. */
+    /*! @brief Resets `s` to a default-constructed S, binds `node` to it and checks for unknown keys. */
     template <class S>
     static void bind_struct(const Node* node, const std::string& path, S& s, const Location& where) {
+        s = S{};
         Binder b(node, path, where);
         s.visit(b);
         b.reject_unknown();

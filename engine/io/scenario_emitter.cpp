@@ -23,8 +23,8 @@ public:
 
     void number(const char* key, const double& x, const model::FieldSpec&) { out_ << YAML::Key << key << YAML::Value << shortest(x); }
     void integer(const char* key, const std::int64_t& x, const model::FieldSpec&) { out_ << YAML::Key << key << YAML::Value << x; }
-    void flag(const char* key, const bool& x, bool, const char*) { out_ << YAML::Key << key << YAML::Value << x; }
-    void text(const char* key, const std::string& x, const char*, const char*) {
+    void flag(const char* key, const bool& x, const char*) { out_ << YAML::Key << key << YAML::Value << x; }
+    void text(const char* key, const std::string& x, const char*) {
         out_ << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << x;
     }
     void path(const char* key, const model::TimePath& x, const model::FieldSpec&) {
@@ -46,7 +46,7 @@ public:
         }
         out_ << YAML::EndSeq;
     }
-    void named_values(const char* key, const model::NamedValues& x, const model::FieldSpec&) {
+    void named_values(const char* key, const model::NamedValues& x, double, const model::FieldSpec&) {
         out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
         for (const auto& [name, value] : x) {
             out_ << YAML::Key << name << YAML::Value << shortest(value);
@@ -83,23 +83,25 @@ std::string number_text(double x) {
     return s.str();
 }
 
-/*! Writes one Markdown row per field, recursing into sections and list items. */
+/*! Writes one Markdown row per field, recursing into sections and list items. It visits a
+ *  default-constructed Scenario (and one default-constructed item per list), so the value it is
+ *  handed is the field's default: the member initializer. */
 class SchemaWriter {
 public:
     SchemaWriter(std::ostringstream& out, std::string prefix) : out_(out), prefix_(std::move(prefix)) {}
 
-    void number(const char* key, double&, const model::FieldSpec& s) { row(key, s.unit, number_text(s.default_value), s.range.describe(), s.doc, s.source); }
-    void integer(const char* key, std::int64_t&, const model::FieldSpec& s) {
-        row(key, s.unit, number_text(s.default_value), s.range.describe() + ", whole", s.doc, s.source);
+    void number(const char* key, const double& d, const model::FieldSpec& s) { row(key, s.unit, number_text(d), s.range.describe(), s.doc, s.source); }
+    void integer(const char* key, const std::int64_t& d, const model::FieldSpec& s) {
+        row(key, s.unit, number_text(static_cast<double>(d)), s.range.describe() + ", whole", s.doc, s.source);
     }
-    void flag(const char* key, bool&, bool d, const char* doc) { row(key, "-", d ? "true" : "false", "true or false", doc, "assumption"); }
-    void text(const char* key, std::string&, const char* d, const char* doc) { row(key, "-", *d != 0 ? d : "(empty)", "text", doc, "-"); }
-    void path(const char* key, model::TimePath&, const model::FieldSpec& s) {
-        row(key, s.unit, number_text(s.default_value), s.range.describe() + "; number or {year: value}", s.doc, s.source);
+    void flag(const char* key, const bool& d, const char* doc) { row(key, "-", d ? "true" : "false", "true or false", doc, "assumption"); }
+    void text(const char* key, const std::string& d, const char* doc) { row(key, "-", d.empty() ? "(empty)" : d, "text", doc, "-"); }
+    void path(const char* key, const model::TimePath& d, const model::FieldSpec& s) {
+        row(key, s.unit, number_text(d.points.empty() ? 0.0 : d.points.front().second), s.range.describe() + "; number or {year: value}", s.doc, s.source);
     }
-    void names(const char* key, std::vector<std::string>&, const char* doc) { row(key, "-", "[]", "list of sector names", doc, "-"); }
-    void named_values(const char* key, model::NamedValues&, const model::FieldSpec& s) {
-        row(key, s.unit, "{} (each " + number_text(s.default_value) + ")", s.range.describe() + "; {sector: value}", s.doc, s.source);
+    void names(const char* key, const std::vector<std::string>&, const char* doc) { row(key, "-", "[]", "list of sector names", doc, "-"); }
+    void named_values(const char* key, const model::NamedValues&, double unlisted, const model::FieldSpec& s) {
+        row(key, s.unit, "{} (each " + number_text(unlisted) + ")", s.range.describe() + "; {sector: value}", s.doc, s.source);
     }
     template <class S>
     void section(const char* key, S& s, const char*) {

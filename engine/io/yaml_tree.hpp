@@ -5,7 +5,8 @@
  * yaml-cpp parses; this tree keeps maps in file order with the file, line and column of every
  * key and value, so that errors found after merging a scenario over its base, or after applying
  * `--set` overrides, still name the right place. Merging and overrides work on this tree; the
- * binder (scenario_loader.cpp) then reads it into the Scenario structs.
+ * loader (scenario_loader.cpp) then reads it into the Scenario structs with the binder
+ * (scenario_binder.hpp).
  */
 #pragma once
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <string>
 
 namespace ipsim::model {
 namespace {
@@ -132,6 +133,19 @@ void StepRecord::resize(std::size_t sectors, std::size_t regions) {
     region.assign(metric_count(Scope::region) * regions, 0.0);
     national.assign(metric_count(Scope::national), 0.0);
     region_sector.assign(metric_count(Scope::region_sector) * regions * sectors, 0.0);
+}
+
+std::string StepRecord::bad_index(Scope scope, std::size_t metric, std::size_t first, std::size_t second) const {
+    std::string where = std::string(scope_group(scope)) + " metric id " + std::to_string(metric) + " (the catalog has " +
+                        std::to_string(metric_count(scope)) + ")";
+    switch (scope) {
+        case Scope::sector: where += ", sector " + std::to_string(first); break;
+        case Scope::region: where += ", region " + std::to_string(first); break;
+        case Scope::region_sector: where += ", region " + std::to_string(first) + ", sector " + std::to_string(second); break;
+        case Scope::national: break;
+    }
+    return "StepRecord write out of range: " + where + "; the record has " + std::to_string(n_sectors) + " sectors, " +
+           std::to_string(n_regions) + " regions (resized with the catalog? a metric_index of an unknown name?)";
 }
 
 }  // namespace ipsim::model

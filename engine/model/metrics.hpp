@@ -3,8 +3,11 @@
  * @brief The declared outcomes of a run: which series exist, their units, and one step's values.
  *
  * The catalog is the single list of recorded series. The simulation fills a StepRecord per
- * quarter in catalog order; writers (HDF5, CSV, in-memory) create one dataset per entry. Adding
- * a metric means adding a catalog row and computing it in outcomes.cpp; no writer changes.
+ * quarter, laid out in catalog order, and hands it to a ResultSink: the HDF5 writer
+ * (io/hdf5_writer.hpp, for single runs and a sweep's runs) creates one dataset per entry, and
+ * the sweep store, `ipsim compare` and the end-of-run summary find series by catalog name.
+ * Adding a metric means adding a catalog row and computing it in outcomes.cpp; no writer
+ * changes. With IPSIM_SEATBELTS the StepRecord writers check their indices (core/seatbelts.hpp).
  */
 #pragma once
 
@@ -12,6 +15,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include "core/seatbelts.hpp"
 
 namespace ipsim::model {
 
@@ -53,15 +58,36 @@ struct StepRecord {
     std::vector<double> region_sector;
 
     void resize(std::size_t sectors, std::size_t regions);
-    [[nodiscard]] double& at_sector(std::size_t metric, std::size_t s) { return sector[metric * n_sectors + s]; }
-    [[nodiscard]] double& at_region(std::size_t metric, std::size_t r) { return region[metric * n_regions + r]; }
-    [[nodiscard]] double& at_national(std::size_t metric) { return national[metric]; }
+    // The writers. With IPSIM_SEATBELTS each checks that the metric id is in its scope's catalog
+    // (an unknown name's metric_index of -1 is a huge id) and the entity and position within the record.
+    [[nodiscard]] double& at_sector(std::size_t metric, std::size_t s) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::sector) && s < n_sectors && metric * n_sectors + s < sector.size(),
+                       bad_index(Scope::sector, metric, s, 0));
+        return sector[metric * n_sectors + s];
+    }
+    [[nodiscard]] double& at_region(std::size_t metric, std::size_t r) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::region) && r < n_regions && metric * n_regions + r < region.size(),
+                       bad_index(Scope::region, metric, r, 0));
+        return region[metric * n_regions + r];
+    }
+    [[nodiscard]] double& at_national(std::size_t metric) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::national) && metric < national.size(),
+                       bad_index(Scope::national, metric, 0, 0));
+        return national[metric];
+    }
     [[nodiscard]] double& at_region_sector(std::size_t metric, std::size_t r, std::size_t s) {
+        IPSIM_SEATBELT(metric < metric_count(Scope::region_sector) && r < n_regions && s < n_sectors &&
+                           (metric * n_regions + r) * n_sectors + s < region_sector.size(),
+                       bad_index(Scope::region_sector, metric, r, s));
         return region_sector[(metric * n_regions + r) * n_sectors + s];
     }
     [[nodiscard]] double sector_value(std::size_t metric, std::size_t s) const { return sector[metric * n_sectors + s]; }
     [[nodiscard]] double region_value(std::size_t metric, std::size_t r) const { return region[metric * n_regions + r]; }
     [[nodiscard]] double national_value(std::size_t metric) const { return national[metric]; }
+
+private:
+    /*! Seatbelt message: the scope, metric id and entity indices of a write out of range, and the record's sizes. */
+    [[nodiscard]] std::string bad_index(Scope scope, std::size_t metric, std::size_t first, std::size_t second) const;
 };
 
 /*! @brief Everything a writer needs before the first step. */

@@ -3,9 +3,10 @@
  * @brief The phases of a quarter and the helpers they share.
  *
  * Each phase is a free function over the State. The order they run in, their cadence and what
- * each reads and writes are declared in one table, quarter_phases() in quarter.cpp, so that two
- * phases writing the same column are never run at once. Inside a phase work is
- * parallel over agents; random draws use core::Stream keyed by agent id and step.
+ * each reads and writes are declared once, in the table quarter_phases() in quarter.cpp (shown
+ * again in docs/model.md section 2); the comments here say what a function does, not what it
+ * touches. The phases run one after another in table order; inside a phase work is parallel
+ * over agents, and random draws use core::Stream keyed by agent id and step.
  */
 #pragma once
 
@@ -18,7 +19,7 @@ namespace ipsim::model {
 /*! @brief Builds governments, funds, firms and the origin fixed effects from the scenario. */
 void setup_state(State& state);
 
-/*! @brief Instruments and exogenous paths in force (reads scenario, sector outcomes; writes now, tariffs). */
+/*! @brief Instruments, tariffs and exogenous paths in force this quarter. */
 void update_conditions(State& state);
 
 /*! @brief Instruments in force at `year` (no trend levels): used by update_conditions and, at the

@@ -3,7 +3,9 @@
 #include <array>
 #include <chrono>
 #include <numeric>
+#include <string>
 
+#include "core/seatbelts.hpp"
 #include "model/state.hpp"
 
 namespace ipsim::model {
@@ -56,6 +58,12 @@ constexpr std::array kPhases{
           [](Ctx& c) { compute_outcomes(c.state, c.sums, c.record); }},
 };
 
+/*! Seatbelts: every firm and fund column has its population's length (core/seatbelts.hpp). */
+void check_column_lengths(const State& state, const char* where) {
+    state.firms.check_column_lengths(where);
+    state.funds.check_column_lengths(where);
+}
+
 }  // namespace
 
 const char* cadence_name(Cadence cadence) noexcept {
@@ -88,6 +96,9 @@ void run_quarter(QuarterContext& context, PhaseProfile* profile) {
     if (profile != nullptr) {
         profile->add_quarter(context.state.firms.size());
     }
+    if constexpr (core::kSeatbelts) {
+        check_column_lengths(context.state, "at the start of the quarter");
+    }
     for (std::size_t k = 0; k < kPhases.size(); ++k) {
         const Phase& phase = kPhases[k];
         if (!runs_now(phase, context.state)) {
@@ -95,12 +106,15 @@ void run_quarter(QuarterContext& context, PhaseProfile* profile) {
         }
         if (profile == nullptr) {
             phase.run(context);
-            continue;
+        } else {
+            const auto start = std::chrono::steady_clock::now();
+            phase.run(context);
+            const auto took = std::chrono::steady_clock::now() - start;
+            profile->add_call(k, std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
         }
-        const auto start = std::chrono::steady_clock::now();
-        phase.run(context);
-        const auto took = std::chrono::steady_clock::now() - start;
-        profile->add_call(k, std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+        if constexpr (core::kSeatbelts) {
+            check_column_lengths(context.state, (std::string("after phase ") + phase.name).c_str());
+        }
     }
 }
 

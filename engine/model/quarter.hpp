@@ -12,6 +12,10 @@
  * A PhaseProfile, when one is attached, times each phase with std::chrono::steady_clock and
  * accumulates calls and nanoseconds per row. Without one, running a phase is a pointer test
  * and an indirect call: the profile costs nothing when off, and it never changes a result.
+ *
+ * With IPSIM_SEATBELTS (core/seatbelts.hpp), run_quarter() checks at the start of the quarter and
+ * after each phase that every firm and fund column has its population's length, and names the
+ * phase after which one does not.
  */
 #pragma once
 

@@ -2,7 +2,9 @@
  * @file run_checks.hpp
  * @brief Checks every quarter of a run must pass for its results to be kept, shared by
  *        `ipsim run` (which stops with exit 1) and `ipsim sweep` (where the run becomes a failed
- *        run): money is conserved up to rounding.
+ *        run): money is conserved up to rounding. With IPSIM_SEATBELTS, Simulation::step() also
+ *        applies check_accounting_residual to every quarter, so runs without a checked sink
+ *        (tests, benchmarks) stop on the first quarter that breaks it.
  */
 #pragma once
 

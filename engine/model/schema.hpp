@@ -1,11 +1,17 @@
 /*!
  * @file schema.hpp
- * @brief Vocabulary for describing scenario fields once: unit, default, valid range and source.
+ * @brief Vocabulary for describing scenario fields once: unit, valid range, meaning and source.
  *
  * Every scenario struct lists its fields in a `visit(V&)` member. A visitor receives, for each
- * field, its key, a reference to the value and a FieldSpec. The loader, the YAML emitter, the
- * defaults initialiser and the schema documentation are all visitors, so a field added to a
- * struct is loaded, validated, written back and documented without touching anything else.
+ * field, its key, a reference to the value and a FieldSpec; flags, texts and name lists get just
+ * a one-line meaning. A field's default is not part of its description: it is the member
+ * initializer, written once. The binder leaves a field the scenario is silent about as it was
+ * constructed, and a visitor that needs the defaults visits a default-constructed struct (the
+ * schema documentation visits `Scenario{}`, and one default item per list). The visitors are the
+ * binder (io/scenario_binder.hpp), the YAML emitter and the schema documentation
+ * (io/scenario_emitter.cpp) and the sweep's field-kind lookup (sweep/parameters.cpp), so a field
+ * added to a struct is loaded, validated, written back and documented without touching anything
+ * else.
  */
 #pragma once
 
@@ -43,10 +49,10 @@ struct Range {
 /*! @brief Any finite value. */
 [[nodiscard]] constexpr Range any_finite() noexcept { return Range{}; }
 
-/*! @brief What a visitor needs to know about one field. */
+/*! @brief What a visitor needs to know about one numeric field (its default is the member
+ *  initializer, see the file comment). */
 struct FieldSpec {
     const char* unit = "1";       //!< unit of the value ("1" for dimensionless)
-    double default_value = 0.0;   //!< value used when the scenario is silent
     Range range{};                //!< valid values
     const char* doc = "";         //!< one-line meaning
     const char* source = "assumption";  //!< where the default comes from

@@ -45,7 +45,7 @@ double region_strength(const Region& region, const std::string& sector) {
             return value;
         }
     }
-    return 1.0;
+    return Region::unlisted_strength;
 }
 
 void build_governments(State& st) {

@@ -4,8 +4,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/seatbelts.hpp"
 #include "model/phases.hpp"
 #include "model/quarter.hpp"
+#include "model/run_checks.hpp"
 
 namespace ipsim::model {
 namespace {
@@ -46,6 +48,10 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_
     state_->scenario = &scenario_;
     state_->seed = seed;
     setup_state(*state_);
+    if constexpr (core::kSeatbelts) {
+        state_->firms.check_column_lengths("after setup_state");
+        state_->funds.check_column_lengths("after setup_state");
+    }
     record_.resize(scenario_.sectors.size(), scenario_.regions.size());
 }
 
@@ -55,6 +61,11 @@ void Simulation::step() {
     QuarterContext context{*state_, record_, {}};
     run_quarter(context, profile_);
     check_finite(record_, scenario_);
+    if constexpr (core::kSeatbelts) {
+        // Seatbelts: money is conserved every quarter, whoever receives the record (run() and
+        // sweeps check it again in ResidualCheckedSink; tests and benchmarks attach no sink).
+        check_accounting_residual(record_, static_cast<std::size_t>(state_->step) + 1);
+    }
     ++state_->step;
 }
 

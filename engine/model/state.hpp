@@ -112,6 +112,16 @@ struct Firms {
     void for_each_column(F&& visit) const {
         IPSIM_FIRM_COLUMNS(IPSIM_COLUMN_VISIT)
     }
+    /*! @brief Applies visit(column, name) to every column (read-only), in the same order. */
+    template <class F>
+    void for_each_named_column(F&& visit) const {
+        IPSIM_FIRM_COLUMNS(IPSIM_COLUMN_VISIT_NAMED)
+    }
+    /*! @brief Seatbelt check: throws core::SeatbeltError naming the column, and `where`, unless
+     *  every column has size() rows. */
+    void check_column_lengths(const char* where) const {
+        core::check_column_lengths(size(), [this](const auto& visit) { for_each_named_column(visit); }, "firms", where);
+    }
 
 private:
     core::ColumnArena arena_;
@@ -171,6 +181,15 @@ struct Funds {
     template <class F>
     void for_each_column(F&& visit) {
         IPSIM_FUND_COLUMNS(IPSIM_COLUMN_VISIT)
+    }
+    /*! @brief Applies visit(column, name) to every column (read-only), in the same order. */
+    template <class F>
+    void for_each_named_column(F&& visit) const {
+        IPSIM_FUND_COLUMNS(IPSIM_COLUMN_VISIT_NAMED)
+    }
+    /*! @brief Seatbelt check: as Firms::check_column_lengths. */
+    void check_column_lengths(const char* where) const {
+        core::check_column_lengths(size(), [this](const auto& visit) { for_each_named_column(visit); }, "funds", where);
     }
 
 private:

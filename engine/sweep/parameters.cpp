@@ -32,11 +32,11 @@ public:
 
     void number(const char* key, double&, const model::FieldSpec&) { leaf(key, FieldKind::number); }
     void integer(const char* key, std::int64_t&, const model::FieldSpec&) { leaf(key, FieldKind::integer); }
-    void flag(const char* key, bool&, bool, const char*) { leaf(key, FieldKind::other); }
-    void text(const char* key, std::string&, const char*, const char*) { leaf(key, FieldKind::other); }
+    void flag(const char* key, bool&, const char*) { leaf(key, FieldKind::other); }
+    void text(const char* key, std::string&, const char*) { leaf(key, FieldKind::other); }
     void path(const char* key, model::TimePath&, const model::FieldSpec&) { leaf(key, FieldKind::time_path); }
     void names(const char* key, std::vector<std::string>&, const char*) { leaf(key, FieldKind::other); }
-    void named_values(const char* key, model::NamedValues&, const model::FieldSpec&) {
+    void named_values(const char* key, model::NamedValues&, double, const model::FieldSpec&) {
         if (matches(key)) {
             kind_ = at_ + 2 == parts_.size() ? FieldKind::number : (at_ + 1 == parts_.size() ? FieldKind::other : FieldKind::missing);
         }

@@ -26,6 +26,10 @@ struct Table {
     void for_each_column(F&& visit) {
         TABLE_COLUMNS(IPSIM_COLUMN_VISIT)
     }
+    template <class F>
+    void for_each_named_column(F&& visit) const {
+        TABLE_COLUMNS(IPSIM_COLUMN_VISIT_NAMED)
+    }
     std::size_t append() {
         return arena.append([this](const auto& visit) { for_each_column(visit); });
     }
@@ -119,4 +123,17 @@ TEST(Columns, StaggeredOffset) {
     EXPECT_EQ(ColumnArena::staggered(8192, 3), 8192U + 192U);
     EXPECT_EQ(ColumnArena::staggered(8192 + 200, 3), 3 * 4096U + 192U);
     EXPECT_EQ(ColumnArena::staggered(0, 64), 0U);  // the stagger wraps after a page of lines
+}
+
+TEST(Columns, LengthCheckNamesTheColumnOfAnotherLength) {
+    Table t = filled(5);
+    const auto for_each_named = [&t](const auto& visit) { t.for_each_named_column(visit); };
+    EXPECT_NO_THROW(ipsim::core::check_column_lengths(t.arena.size(), for_each_named, "table", "after filling"));
+    t.group = Column<std::int32_t>{};  // replaced behind the arena's back
+    try {
+        ipsim::core::check_column_lengths(t.arena.size(), for_each_named, "table", "after the swap");
+        ADD_FAILURE() << "no seatbelt fired";
+    } catch (const ipsim::core::SeatbeltError& e) {
+        EXPECT_STREQ(e.what(), "seatbelt: table.group has 0 rows, not the population's 5, after the swap");
+    }
 }

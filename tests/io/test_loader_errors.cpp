@@ -43,6 +43,29 @@ TEST(Loader, DefaultsFillAbsentFields) {
     EXPECT_EQ(loaded.scenario.firms.count, 20000);
 }
 
+// A field's default is written once, as its member initializer (model/scenario.hpp): the binder
+// leaves an absent field as constructed, and `ipsim schema` prints the fields of a
+// default-constructed Scenario, so the documented default cannot differ from the initializer.
+// What can still go wrong is the binder touching an absent field; the emitted YAML shows every
+// field with a round-trip exact number, so equal texts mean every absent field kept its initializer.
+TEST(Loader, EveryAbsentFieldKeepsItsMemberInitializer) {
+    const auto loaded = load_scenario_text(kMinimal + "funds:\n  national:\n    - name: big\nlinks:\n  - {from: chips, to: cars}\n",
+                                           "t.yaml");
+    ipsim::model::Scenario expected;
+    expected.name = "t";
+    expected.sectors.resize(2);
+    expected.sectors[0].name = "chips";
+    expected.sectors[1].name = "cars";
+    expected.regions.resize(1);
+    expected.regions[0].name = "north";
+    expected.funds.national.resize(1);
+    expected.funds.national[0].name = "big";
+    expected.links.resize(1);
+    expected.links[0].from = "chips";
+    expected.links[0].to = "cars";
+    EXPECT_EQ(ipsim::io::emit_scenario_yaml(loaded.scenario), ipsim::io::emit_scenario_yaml(expected));
+}
+
 TEST(Loader, OutOfRangeNamesFileLineColumnAndField) {
     EXPECT_EQ(error_of("name: t\nsectors:\n  - name: chips\n  - name: cars\n    demand:\n      elasticity: -1.2\nregions:\n  - name: north\n"),
               "t.yaml:6:19: sectors[1].demand.elasticity must be > 0 (got -1.2)");

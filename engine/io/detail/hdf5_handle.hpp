@@ -1,13 +1,15 @@
 /*!
  * @file hdf5_handle.hpp
- * @brief Small private helpers shared by the HDF5 writer and reader (not installed API).
+ * @brief Small private helpers shared by the HDF5 writer, the result reader and the sweep store
+ *        (through sweep/detail/h5_store.hpp); not installed API.
  *
- * Three pieces, each a few lines: an owning wrapper for `hid_t` identifiers that calls the
- * right H5?close on scope exit; a guard taken by every public io entry point that serialises
- * HDF5 calls (distribution builds of HDF5 are not always thread-safe, and a parameter sweep may
- * write several files at once) and switches off HDF5's automatic printing of its error stack;
- * and `check()`, which turns a negative HDF5 return into a std::runtime_error that names the
- * file and the innermost HDF5 reason (e.g. "No space left on device").
+ * Three pieces: an owning wrapper for `hid_t` identifiers (H5Handle) that calls the right
+ * H5?close on scope exit; a guard (Hdf5Guard) taken by every public entry point of io and of the
+ * sweep store that touches HDF5, which serialises HDF5 calls (distribution builds of HDF5 are
+ * not always thread-safe, and a parameter sweep may write several files at once), switches off
+ * HDF5's automatic printing of its error stack and, once, its exit handler; and `check()`,
+ * `make_handle()` and `fail()`, which turn a negative HDF5 return into a std::runtime_error that
+ * names the file and the innermost HDF5 reason (e.g. "No space left on device").
  */
 #pragma once
 
@@ -61,7 +63,7 @@ private:
     Closer closer_ = nullptr;
 };
 
-/*! @brief Process-wide lock around all HDF5 use in ipsim::io. */
+/*! @brief Process-wide lock around all HDF5 use in ipsim (io and the sweep store). */
 [[nodiscard]] inline std::recursive_mutex& hdf5_mutex() noexcept {
     static std::recursive_mutex mutex;
     return mutex;
