@@ -2,7 +2,7 @@
 
 The synthetic files follow docs/output.md: 2 sectors, 3 regions, 12 quarters and every metric
 of the engine's catalog, whose names, units and descriptions are read from
-engine/model/metrics.cpp, so a renamed metric that a script plots fails here. Values follow a
+engine/model/metrics.hpp, so a renamed metric that a script plots fails here. Values follow a
 known formula, so late means, differences and confidence intervals can be checked exactly.
 Skipped when h5py, numpy or matplotlib is missing.
 
@@ -20,7 +20,7 @@ import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CATALOG_SOURCE = os.path.join(HERE, "..", "engine", "model", "metrics.cpp")
+CATALOG_SOURCE = os.path.join(HERE, "..", "engine", "model", "metrics.hpp")
 sys.path.insert(0, HERE)
 
 try:
@@ -45,8 +45,12 @@ def read_catalog():
     with open(CATALOG_SOURCE, encoding="utf-8") as src:
         text = src.read()
     consts = dict(re.findall(r'constexpr const char\* (\w+) = "([^"]*)";', text))
-    rows = re.findall(r'MetricInfo\{S::(\w+), "(\w+)", (\w+|"[^"]*"), "((?:[^"\\]|\\.)*)"\}', text)
-    return [(scope, name, consts.get(units, units.strip('"')), desc) for scope, name, units, desc in rows]
+    rows = []
+    # One list per scope: "#define IPSIM_SECTOR_METRICS(X) \" then lines "X(name, units, "meaning") \".
+    for scope, body in re.findall(r'#define IPSIM_(\w+?)_METRICS\(X\)((?:[^\n]*\\\n)*[^\n]*)', text):
+        for name, units, desc in re.findall(r'X\((\w+), (\w+|"[^"]*"), "((?:[^"\\]|\\.)*)"\)', body):
+            rows.append((scope.lower(), name, consts.get(units, units.strip('"')), desc))
+    return rows
 
 
 def value(k, t, j, seed):

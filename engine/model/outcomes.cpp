@@ -226,9 +226,7 @@ namespace {
 
 void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sec = st.sectors;
-    auto put = [&](const char* name, std::size_t s, double value) {
-        r.at_sector(static_cast<std::size_t>(metric_index(Scope::sector, name)), s) = value;
-    };
+    auto put = [&](SectorMetric m, std::size_t s, double value) { r.at(m, s) = value; };
     std::vector<double> focus(st.n_sectors(), 0.0);
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
         for (std::size_t s = 0; s < st.n_sectors(); ++s) {
@@ -238,44 +236,44 @@ void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         const auto& a = sums[s];
         const double productivity = ratio(a[productivity_weighted], a[out_local]);
-        put("capacity", s, a[usable_local]);
-        put("output", s, a[out_local]);
-        put("utilization", s, ratio(a[out_local], a[usable_local]));
-        put("price", s, ratio(ratio(a[price_weighted_local], a[out_local]), sec.price_local0[s], 1.0));
-        put("domestic_share", s, sec.domestic_share[s]);
-        put("import_share", s, 1.0 - sec.domestic_share[s]);
-        put("chinese_firm_share", s, ratio(a[sales_china_chinese], a[sales_china_all]));
-        put("world_share", s, sec.world_share[s]);
-        put("exports", s, a[exports_value]);
-        put("subsidies", s, a[subsidy_central] + a[subsidy_local_sum]);
-        put("subsidies_central", s, a[subsidy_central]);
-        put("subsidies_local", s, a[subsidy_local_sum]);
-        put("firms", s, a[firms_local]);
-        put("entries", s, sec.entries[s]);
-        put("exits", s, sec.exits[s]);
-        put("zombies", s, a[zombies_local]);
-        put("productivity", s, productivity);
-        put("frontier_gap", s, 1.0 - productivity);
-        put("chinese_productivity", s, ratio(a[productivity_chinese_weighted], a[out_chinese]));
-        put("hhi", s, ratio(a[out_sq_local], a[out_local] * a[out_local]));
-        put("margin", s, sec.margin[s]);
-        put("price_cost_margin", s, ratio(a[markup_weighted], a[out_local], 1.0) - 1.0);
-        put("normal_utilization", s, sec.normal_utilisation[s]);
-        put("scrapped", s, a[scrapped_local]);
-        put("capacity_under_construction", s, a[building_local]);
-        put("refinanced", s, sec.refinanced[s]);
-        put("distress_sales", s, sec.distress_sales[s]);
-        put("bailouts", s, sec.bailouts[s]);
-        put("inputs", s, a[inputs_local]);
-        put("investment", s, a[investment_local]);
-        put("rd", s, a[rd_local]);
-        put("fund_equity", s, sec.fund_equity_flow[s]);
-        put("china_demand", s, sec.demand_china[s]);
-        put("world_demand", s, sec.demand_world[s]);
-        put("tariff", s, st.now[s].tariff);
-        put("export_control", s, st.now[s].export_control);
-        put("focus_governments", s, focus[s]);
-        put("priority", s, sec.priority[s]);
+        put(SectorMetric::capacity, s, a[usable_local]);
+        put(SectorMetric::output, s, a[out_local]);
+        put(SectorMetric::utilization, s, ratio(a[out_local], a[usable_local]));
+        put(SectorMetric::price, s, ratio(ratio(a[price_weighted_local], a[out_local]), sec.price_local0[s], 1.0));
+        put(SectorMetric::domestic_share, s, sec.domestic_share[s]);
+        put(SectorMetric::import_share, s, 1.0 - sec.domestic_share[s]);
+        put(SectorMetric::chinese_firm_share, s, ratio(a[sales_china_chinese], a[sales_china_all]));
+        put(SectorMetric::world_share, s, sec.world_share[s]);
+        put(SectorMetric::exports, s, a[exports_value]);
+        put(SectorMetric::subsidies, s, a[subsidy_central] + a[subsidy_local_sum]);
+        put(SectorMetric::subsidies_central, s, a[subsidy_central]);
+        put(SectorMetric::subsidies_local, s, a[subsidy_local_sum]);
+        put(SectorMetric::firms, s, a[firms_local]);
+        put(SectorMetric::entries, s, sec.entries[s]);
+        put(SectorMetric::exits, s, sec.exits[s]);
+        put(SectorMetric::zombies, s, a[zombies_local]);
+        put(SectorMetric::productivity, s, productivity);
+        put(SectorMetric::frontier_gap, s, 1.0 - productivity);
+        put(SectorMetric::chinese_productivity, s, ratio(a[productivity_chinese_weighted], a[out_chinese]));
+        put(SectorMetric::hhi, s, ratio(a[out_sq_local], a[out_local] * a[out_local]));
+        put(SectorMetric::margin, s, sec.margin[s]);
+        put(SectorMetric::price_cost_margin, s, ratio(a[markup_weighted], a[out_local], 1.0) - 1.0);
+        put(SectorMetric::normal_utilization, s, sec.normal_utilisation[s]);
+        put(SectorMetric::scrapped, s, a[scrapped_local]);
+        put(SectorMetric::capacity_under_construction, s, a[building_local]);
+        put(SectorMetric::refinanced, s, sec.refinanced[s]);
+        put(SectorMetric::distress_sales, s, sec.distress_sales[s]);
+        put(SectorMetric::bailouts, s, sec.bailouts[s]);
+        put(SectorMetric::inputs, s, a[inputs_local]);
+        put(SectorMetric::investment, s, a[investment_local]);
+        put(SectorMetric::rd, s, a[rd_local]);
+        put(SectorMetric::fund_equity, s, sec.fund_equity_flow[s]);
+        put(SectorMetric::china_demand, s, sec.demand_china[s]);
+        put(SectorMetric::world_demand, s, sec.demand_world[s]);
+        put(SectorMetric::tariff, s, st.now[s].tariff);
+        put(SectorMetric::export_control, s, st.now[s].export_control);
+        put(SectorMetric::focus_governments, s, focus[s]);
+        put(SectorMetric::priority, s, sec.priority[s]);
     }
 }
 
@@ -288,32 +286,33 @@ void region_outcomes(const State& st, StepRecord& r) {
     core::group_sums<1>(st.by_government, value_added, [&](std::size_t i, std::array<double, 1>& a) {
         a[0] += f.revenue[i] - f.inputs[i];
     });
-    std::vector<double> per_region(nr * 10, 0.0);
+    using R = RegionMetric;
     std::vector<double> governments(nr, 0.0);
     for (std::size_t k = 0; k < g.size(); ++k) {
         const auto reg = static_cast<std::size_t>(g.region[k]);
         double focus_count = 0.0;
         for (std::size_t s = 0; s < ns; ++s) {
             focus_count += g.focus[k * ns + s];
-            r.at_region_sector(0, reg, s) += g.focus[k * ns + s];
+            r.at(RegionSectorMetric::focus, reg, s) += g.focus[k * ns + s];
         }
-        const double values[] = {g.support_spent[k], g.revenue[k], g.debt[k], 0.0, value_added[k][0],
-                                 g.transfers[k], g.land_revenue[k], g.bailouts[k], g.support_multiplier[k], focus_count};
-        for (std::size_t m = 0; m < 10; ++m) {
-            per_region[m * nr + reg] += values[m];
-        }
+        r.at(R::subsidies, reg) += g.support_spent[k];
+        r.at(R::revenue, reg) += g.revenue[k];
+        r.at(R::debt, reg) += g.debt[k];
+        r.at(R::value_added, reg) += value_added[k][0];
+        r.at(R::transfers, reg) += g.transfers[k];
+        r.at(R::land_revenue, reg) += g.land_revenue[k];
+        r.at(R::bailouts, reg) += g.bailouts[k];
+        r.at(R::support_multiplier, reg) += g.support_multiplier[k];
+        r.at(R::focus_sectors, reg) += focus_count;
         governments[reg] += 1.0;
     }
     for (std::size_t reg = 0; reg < nr; ++reg) {
         const double n = std::max(governments[reg], 1.0);
-        per_region[3 * nr + reg] = ratio(per_region[2 * nr + reg], 4.0 * per_region[1 * nr + reg]);
-        per_region[8 * nr + reg] /= n;
-        per_region[9 * nr + reg] /= n;
+        r.at(R::debt_ratio, reg) = ratio(r.at(R::debt, reg), 4.0 * r.at(R::revenue, reg));
+        r.at(R::support_multiplier, reg) /= n;  // means over the region's governments
+        r.at(R::focus_sectors, reg) /= n;
         for (std::size_t s = 0; s < ns; ++s) {
-            r.at_region_sector(0, reg, s) /= n;
-        }
-        for (std::size_t m = 0; m < 10; ++m) {
-            r.at_region(m, reg) = per_region[m * nr + reg];
+            r.at(RegionSectorMetric::focus, reg, s) /= n;
         }
     }
 }
@@ -322,14 +321,12 @@ void region_outcomes(const State& st, StepRecord& r) {
 void government_outcomes(const State& st, StepRecord& r) {
     const auto& g = st.governments;
     const std::size_t ns = st.n_sectors();
-    const auto spending = static_cast<std::size_t>(metric_index(Scope::region, "spending"));
-    const auto support = static_cast<std::size_t>(metric_index(Scope::region, "support_debt"));
     double totals[4] = {0.0, 0.0, 0.0, 0.0};
     if (g.support_debt.size() == g.size()) {
         for (std::size_t k = 0; k < g.size(); ++k) {
             const auto reg = static_cast<std::size_t>(g.region[k]);
-            r.at_region(spending, reg) += g.spending[k];
-            r.at_region(support, reg) += g.support_debt[k];
+            r.at(RegionMetric::spending, reg) += g.spending[k];
+            r.at(RegionMetric::support_debt, reg) += g.support_debt[k];
             totals[0] += g.support_debt[k];
             totals[1] += g.support_gross_debt[k];
             totals[2] += g.gap_debt[k];
@@ -346,19 +343,19 @@ void government_outcomes(const State& st, StepRecord& r) {
     for (const double x : slots) all += x;
     double hhi = 0.0;
     for (const double x : slots) hhi += all > 0.0 ? (x / all) * (x / all) : 0.0;
-    auto put = [&](const char* name, double value) { r.at_national(static_cast<std::size_t>(metric_index(Scope::national, name))) = value; };
-    put("support_debt", totals[0]);
-    put("support_outlays_debt", totals[1]);
-    put("structural_gap_debt", totals[2]);
-    put("local_spending", totals[3]);
-    put("focus_slots", all);
-    put("focus_concentration", hhi);
+    auto put = [&](NationalMetric m, double value) { r.at(m) = value; };
+    put(NationalMetric::support_debt, totals[0]);
+    put(NationalMetric::support_outlays_debt, totals[1]);
+    put(NationalMetric::structural_gap_debt, totals[2]);
+    put(NationalMetric::local_spending, totals[3]);
+    put(NationalMetric::focus_slots, all);
+    put(NationalMetric::focus_concentration, hhi);
 }
 
 void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sc = *st.scenario;
     const auto& f = st.firms;
-    auto put = [&](const char* name, double value) { r.at_national(static_cast<std::size_t>(metric_index(Scope::national, name))) = value; };
+    auto put = [&](NationalMetric m, double value) { r.at(m) = value; };
     const auto flows = core::deterministic_sums<3>(f.size(), [&](std::size_t i, std::array<double, 3>& a) {
         if (f.alive[i] == 0 && f.bailout[i] == 0.0) {
             return;
@@ -399,27 +396,27 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     for (const double d : st.governments.debt) {
         local_debt += d;
     }
-    put("fiscal_cost", flows[0] + paid_in_quarter);
+    put(NationalMetric::fiscal_cost, flows[0] + paid_in_quarter);
     double fixed_total = 0.0, fixed_domestic = 0.0;
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         fixed_total += st.china_market_value0[s];
         fixed_domestic += st.china_market_value0[s] * st.sectors.domestic_share[s];
     }
-    put("self_sufficiency", st.self_sufficiency_chained);
-    put("self_sufficiency_fixed_weights", ratio(fixed_domestic, fixed_total));
-    put("self_sufficiency_quantity", ratio(china_local, china_all));
-    put("zombie_share", ratio(zombies, firms_local_n));
-    put("zombie_capital_share", ratio(zombie_capital_sum, capital));
-    put("soe_revenue_share_key", ratio(key_soe, key_revenue));
-    put("misallocation_tfp_gain", misallocation_gain(st, sums));
-    put("local_debt", local_debt);
-    put("funds_pledged", pledged);
-    put("funds_paid_in", paid_in);
-    put("funds_invested", invested);
-    put("funds_portfolio_value", flows[2]);
-    put("funds_write_offs", st.funds_write_offs);
-    put("firms", flows[1]);
-    put("accounting_residual", st.money_total() - st.ledger.initial_total);
+    put(NationalMetric::self_sufficiency, st.self_sufficiency_chained);
+    put(NationalMetric::self_sufficiency_fixed_weights, ratio(fixed_domestic, fixed_total));
+    put(NationalMetric::self_sufficiency_quantity, ratio(china_local, china_all));
+    put(NationalMetric::zombie_share, ratio(zombies, firms_local_n));
+    put(NationalMetric::zombie_capital_share, ratio(zombie_capital_sum, capital));
+    put(NationalMetric::soe_revenue_share_key, ratio(key_soe, key_revenue));
+    put(NationalMetric::misallocation_tfp_gain, misallocation_gain(st, sums));
+    put(NationalMetric::local_debt, local_debt);
+    put(NationalMetric::funds_pledged, pledged);
+    put(NationalMetric::funds_paid_in, paid_in);
+    put(NationalMetric::funds_invested, invested);
+    put(NationalMetric::funds_portfolio_value, flows[2]);
+    put(NationalMetric::funds_write_offs, st.funds_write_offs);
+    put(NationalMetric::firms, flows[1]);
+    put(NationalMetric::accounting_residual, st.money_total() - st.ledger.initial_total);
 }
 
 }  // namespace

@@ -12,8 +12,7 @@ std::string quarter_label(double year) {
 }
 
 void check_accounting_residual(const StepRecord& record, std::size_t quarter) {
-    static const auto m = static_cast<std::size_t>(metric_index(Scope::national, "accounting_residual"));
-    const double residual = record.national_value(m);
+    const double residual = record.national_value(static_cast<std::size_t>(NationalMetric::accounting_residual));
     if (std::isfinite(residual) && std::abs(residual) <= kMaxAccountingResidual) {
         return;
     }
