@@ -20,6 +20,11 @@ namespace ipsim::model {
 namespace {
 
 constexpr double kLenderMemory = 0.25;  // weight of the latest quarter in lenders' view of coverage (about a year)
+constexpr double kMinLoanRate = 0.005;   // floor of any firm's loan rate per year, whatever its discounts (assumption)
+constexpr double kMaxSpreadLeverage = 3.0;  // leverage above 3 adds no further spread: the SOE borrowing limit (assumption)
+constexpr double kMaxInvestmentSubsidy = 0.9;  // central plus local subsidies cover at most 90% of capex (assumption)
+constexpr double kCashBuffer = 0.02;     // cash a firm keeps, per unit of capital, before spending on capex (assumption)
+constexpr double kCashCeiling = 0.2;     // cash above this share of capital repays debt (assumption)
 
 /*! Interest-rate discounts (per year) a firm enjoys: SOE, fund backing, preferential loans. */
 struct Discounts {
@@ -50,7 +55,7 @@ double loan_rate(const State& st, std::size_t i, const Discounts& d) {
     const auto& fin = st.scenario->finance;
     const auto& f = st.firms;
     const double leverage = f.capital[i] > 0.0 ? f.debt[i] / f.capital[i] : 0.0;
-    return std::max(0.005, fin.base_rate + fin.leverage_spread * std::min(leverage, 3.0) - d.preferential - d.implicit);
+    return std::max(kMinLoanRate, fin.base_rate + fin.leverage_spread * std::min(leverage, kMaxSpreadLeverage) - d.preferential - d.implicit);
 }
 
 double investment_subsidy_rate(const State& st, std::size_t i, double support_weight, double& central_part) {
@@ -62,7 +67,7 @@ double investment_subsidy_rate(const State& st, std::size_t i, double support_we
     const auto s = static_cast<std::size_t>(f.sector[i]);
     central_part = st.is_foreign(i) ? 0.0 : st.now[s].investment_subsidy;
     const double local = st.scenario->local.investment_subsidy * support_weight;
-    const double total = std::min(0.9, central_part + local);
+    const double total = std::min(kMaxInvestmentSubsidy, central_part + local);
     central_part = std::min(central_part, total);
     return total;
 }
@@ -167,7 +172,7 @@ namespace {
 double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate, double kappa) {
     const auto& fin = st.scenario->finance;
     const auto d = rate_discounts(st, i);
-    const double rate = std::max(0.005, fin.base_rate - d.preferential - d.implicit);
+    const double rate = std::max(kMinLoanRate, fin.base_rate - d.preferential - d.implicit);
     return (rate / 4.0 + fin.depreciation) * kappa * (1.0 - subsidy_rate);
 }
 
@@ -237,7 +242,7 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
     const double at_start = f.capacity[i] / (1.0 - sc.finance.depreciation);
     double units = capacity_rule::orders(rule, firm_growth_factor(st, i), target, at_start, f.capital_in_progress[i] / kappa);
     double cost = kappa * units;
-    const double buffer = 0.02 * f.capital[i];
+    const double buffer = kCashBuffer * f.capital[i];
     const double internal = std::max(0.0, f.cash[i] - buffer);
     const double need = cost * (1.0 - subsidy_rate);
     double loan = 0.0;
@@ -263,7 +268,7 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
     f.subsidy_local[i] += subsidy - central_subsidy;
     local_subsidy[i] = subsidy - central_subsidy;
     // Surplus cash repays debt (no effect on net financial positions).
-    const double surplus = f.cash[i] - 0.2 * f.capital[i];
+    const double surplus = f.cash[i] - kCashCeiling * f.capital[i];
     if (surplus > 0.0 && f.debt[i] > 0.0) {
         const double repay = std::min(surplus, f.debt[i]);
         f.cash[i] -= repay;

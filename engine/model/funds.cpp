@@ -21,6 +21,10 @@
 namespace ipsim::model {
 namespace {
 
+constexpr double kLocalPickShare = 0.5;  // a local fund picks half its candidates among its own government's firms (assumption)
+constexpr double kMinEquityBase = 0.1;   // stakes are priced on at least 10% of capital as equity (assumption)
+constexpr double kStakeCeiling = 0.95;   // funds together never own more than 95% of a firm, whatever the mandate allows (assumption)
+
 constexpr std::uint32_t kNoFirm = 0xffffffffU;
 
 bool in_period(const State& st, std::size_t k) {
@@ -65,7 +69,7 @@ std::vector<std::size_t> mandate_sectors(const State& st, std::size_t k) {
 
 std::uint32_t draw_candidate(const State& st, std::size_t k, std::size_t s, core::Stream& rng) {
     const auto& fu = st.funds;
-    if (fu.national[k] == 0 && rng.uniform() < 0.5) {
+    if (fu.national[k] == 0 && rng.uniform() < kLocalPickShare) {
         const auto key = static_cast<std::size_t>(fu.government[k]) * st.n_sectors() + s;
         const auto n = st.by_government_sector.size(key);
         if (n > 0) {
@@ -118,11 +122,11 @@ std::vector<std::uint32_t> select_firms(const State& st, std::size_t k) {
 
 void inject(State& st, std::size_t k, std::uint32_t i, double amount) {
     auto& f = st.firms;
-    const double equity_before = std::max(f.cash[i] + f.capital[i] - f.debt[i], 0.1 * f.capital[i]);
+    const double equity_before = std::max(f.cash[i] + f.capital[i] - f.debt[i], kMinEquityBase * f.capital[i]);
     f.cash[i] += amount;
     f.fund_equity[i] += amount;
     const double held = f.fund_stake[i] * equity_before + amount;
-    f.fund_stake[i] = std::min(0.95, held / (equity_before + amount));
+    f.fund_stake[i] = std::min(kStakeCeiling, held / (equity_before + amount));
     st.funds.cash[k] -= amount;
     st.funds.invested[k] += amount;
     st.sectors.fund_equity_flow[static_cast<std::size_t>(f.sector[i])] += amount;

@@ -25,6 +25,10 @@ namespace {
 constexpr std::uint64_t kGovernmentStreamBase = 1ULL << 40U;
 constexpr double kInitialExperienceQuarters = 20.0;  // past production at the start: about five years (assumption)
 constexpr double kMaxInputShare = 0.9;  // inputs from the modelled sectors never exceed 90% of variable cost
+constexpr double kGovernmentWeightDispersion = 0.6;  // log-sd of the weights of a region's governments (assumption: counties differ a lot in size)
+constexpr double kFundStartSpread = 5.0;  // local funds start in one of the first 5 years (guidance funds spread over 2015-2019, assumption)
+constexpr double kMaxSegmentShare = 0.95;  // initial China-located output takes at most 95% of either market (assumption)
+constexpr double kMinFinalDemandShare = 0.2;  // final demand is at least 20% of China's demand for a sector (assumption)
 
 void build_io_matrix(State& st) {
     const auto& sc = *st.scenario;
@@ -59,7 +63,7 @@ void build_governments(State& st) {
         if (per_region > 1) {
             for (std::size_t k = 0; k < per_region; ++k) {
                 core::Stream rng(st.seed, core::Purpose::setup, kGovernmentStreamBase + r * per_region + k, 0);
-                weights[k] = std::exp(0.6 * rng.normal());
+                weights[k] = std::exp(kGovernmentWeightDispersion * rng.normal());
             }
         }
         const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
@@ -130,7 +134,7 @@ void build_funds(State& st) {
         carry -= static_cast<double>(count);
         for (std::size_t k = 0; k < count; ++k) {
             core::Stream rng(st.seed, core::Purpose::setup, kGovernmentStreamBase * 2 + g * 64 + k, 0);
-            const double start = sc.time.start_year + std::floor(rng.uniform() * 5.0);
+            const double start = sc.time.start_year + std::floor(rng.uniform() * kFundStartSpread);
             const double pledged = local.fund_contribution * local.support_share * 4.0 * st.governments.revenue[g] *
                                    budget_years / std::max(1.0, sc.funds.local_per_government);
             add_fund(st.funds, static_cast<std::int32_t>(g), pledged, start, budget_years, local.fund_paid_in_share, 0);
@@ -192,9 +196,9 @@ void size_sector(State& st, std::size_t s, std::size_t first, std::size_t last) 
     const double china_output = sector.supply.china_world_share * (dc + dw);
     double domestic = std::min(sector.supply.initial_domestic_share * dc, china_output);
     double exports = china_output - domestic;
-    if (exports > dw * 0.95) {
-        exports = dw * 0.95;
-        domestic = std::min(dc * 0.95, china_output - exports);
+    if (exports > dw * kMaxSegmentShare) {
+        exports = dw * kMaxSegmentShare;
+        domestic = std::min(dc * kMaxSegmentShare, china_output - exports);
     }
     double local_weight = 0.0;
     double abroad_weight = 0.0;
@@ -339,7 +343,7 @@ void calibrate_input_output(State& st) {
     for (std::size_t s = 0; s < ns; ++s) {
         // Final demand in China excludes what China-located producers buy from each other.
         const double total = sc.sectors[s].demand.china;
-        st.sectors.final_china0[s] = std::max(0.2 * total, total - intermediate(static_cast<Eigen::Index>(s)));
+        st.sectors.final_china0[s] = std::max(kMinFinalDemandShare * total, total - intermediate(static_cast<Eigen::Index>(s)));
     }
 }
 
