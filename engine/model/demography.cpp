@@ -203,7 +203,7 @@ bool resolve_insolvency(State& st) {
 }
 
 /*! A foreign producer abroad opens a plant in China for its China sales: the plant takes the China
- *  share, the capacity, capital, cash and debt in proportion, and the parent keeps its production
+ *  share, the capacity, capital (construction in progress included), cash and debt in proportion, and the parent keeps its production
  *  for the rest of the world. Each keeps the parent's appeal where it sells; where it does not, its
  *  floor share is at rest. */
 void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
@@ -218,6 +218,7 @@ void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
     };
     split(f.capacity);
     split(f.capital);
+    split(f.capital_in_progress);  // part of capital: the plants under construction move in the same proportion
     split(f.cash);
     split(f.debt);
     split(f.expected_demand);

@@ -27,6 +27,7 @@ model::Scenario busy_scenario() {
         s.policy.procurement_share = model::TimePath(0.5);
         s.policy.localization_requirement = model::TimePath(0.5);
         s.world.tariff = model::TimePath(0.1);
+        s.supply.build_quarters = 6.0;  // capital under construction moves with plants, exits and sales
     }
     sc.sectors[0].world.export_control.points = {{2015.0, 0.0}, {2019.0, 0.5}};
     sc.finance.bailout_private = 0.5;
@@ -74,6 +75,9 @@ TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {
                 EXPECT_LE(f.usable_capacity[i], (f.capacity[i] + f.scrapped[i]) / (1.0 - sc.finance.depreciation) * (1.0 + 1e-9) + 1e-12);
             }
             EXPECT_GE(f.output[i], 0.0);
+            EXPECT_GE(f.capacity[i], 0.0);
+            EXPECT_GE(f.capital_in_progress[i], 0.0);
+            EXPECT_LE(f.capital_in_progress[i], f.capital[i] * (1.0 + 1e-12)) << "capital under construction is part of capital";
             EXPECT_NEAR(f.sales_china[i] + f.sales_world[i], f.output[i], 1e-9 * std::max(1.0, f.output[i]));
         }
         for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
