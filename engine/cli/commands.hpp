@@ -16,7 +16,9 @@
 namespace ipsim::cli {
 
 /*! @brief Exit codes of the program (the contract scripts rely on). */
-enum ExitCode : int { kSuccess = 0, kRunFailure = 1, kBadInput = 2, kSignalBase = 128, kInterrupted = 130, kTerminated = 143 };
+enum ExitCode : int {
+    kSuccess = 0, kRunFailure = 1, kBadInput = 2, kSignalBase = 128, kInterrupted = 130, kTerminated = 143
+};
 
 /*! @brief Options of `ipsim run`. */
 struct RunOptions {

@@ -204,7 +204,7 @@ int sweep_command(const SweepOptions& options) {
 
 int compare_command(const CompareOptions& options) {
     const auto table = sweep::compare_files(options.files, {options.last_years, options.sectors, options.year});
-    std::cout << (options.json ? format_json(table) : options.csv ? format_csv(table) : format_table(table));
+    std::cout << (options.json ? format_json(table) : (options.csv ? format_csv(table) : format_table(table)));
     std::cout.flush();
     return kSuccess;
 }

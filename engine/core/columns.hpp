@@ -171,13 +171,15 @@ public:
     }
 
 private:
+    static constexpr std::align_val_t kAlignment{kPage};
+
     struct Free {
-        void operator()(std::byte* p) const noexcept { ::operator delete(p, std::align_val_t{kPage}); }
+        void operator()(std::byte* p) const noexcept { ::operator delete(p, kAlignment); }
     };
     using Buffer = std::unique_ptr<std::byte, Free>;
 
     [[nodiscard]] static std::byte* allocate(std::size_t bytes) {
-        return static_cast<std::byte*>(::operator new(std::max<std::size_t>(bytes, 1), std::align_val_t{kPage}));
+        return static_cast<std::byte*>(::operator new(std::max<std::size_t>(bytes, 1), kAlignment));
     }
 
     /*! Returns the whole pages inside [p, p + bytes) to the system; their contents are not read again. */

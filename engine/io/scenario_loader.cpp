@@ -255,7 +255,7 @@ std::string whole_or_short(double x) {
 std::string gigabytes(double bytes) {
     char buffer[40];
     const double gb = bytes / 1e9;
-    std::snprintf(buffer, sizeof buffer, gb >= 100.0 ? "%.0f GB" : gb >= 0.1 ? "%.1f GB" : "%.2g GB", gb);
+    std::snprintf(buffer, sizeof buffer, gb >= 100.0 ? "%.0f GB" : (gb >= 0.1 ? "%.1f GB" : "%.2g GB"), gb);
     return buffer;
 }
 

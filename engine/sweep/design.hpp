@@ -20,7 +20,9 @@
 namespace ipsim::sweep {
 
 /*! @brief How the points of a design are chosen. */
-enum class DesignMethod { kGrid, kRandom, kLhs, kSobol, kMorris };
+enum class DesignMethod {
+    kGrid, kRandom, kLhs, kSobol, kMorris
+};
 
 /*! @brief Parses "grid" | "random" | "lhs" | "sobol" | "morris"; throws std::invalid_argument naming the valid ones. */
 [[nodiscard]] DesignMethod parse_design_method(std::string_view name);

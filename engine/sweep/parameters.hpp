@@ -22,7 +22,9 @@
 namespace ipsim::sweep {
 
 /*! @brief How a parameter's values are described. */
-enum class ParamKind { range, values, normal, lognormal, triangular, uniform };
+enum class ParamKind {
+    range, values, normal, lognormal, triangular, uniform
+};
 
 /*! @brief One swept scenario field. */
 struct Parameter {
@@ -35,7 +37,9 @@ struct Parameter {
 };
 
 /*! @brief What kind of scenario field a path names. */
-enum class FieldKind { missing, number, integer, time_path, other };
+enum class FieldKind {
+    missing, number, integer, time_path, other
+};
 
 /*! @brief The kind of the scenario field at a --set path (list items by name or index). */
 [[nodiscard]] FieldKind scenario_field_kind(const std::string& path);

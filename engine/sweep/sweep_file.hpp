@@ -50,7 +50,9 @@ struct Arm {
 };
 
 /*! @brief How an output reduces a series over its years. */
-enum class Stat { mean, sum, min, max, first, last };
+enum class Stat {
+    mean, sum, min, max, first, last
+};
 
 /*! @brief One scalar output per run. */
 struct Output {

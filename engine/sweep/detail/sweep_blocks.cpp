@@ -122,7 +122,7 @@ Output read_output(const std::string& name, const Node& n, const model::Scenario
     const Node* sector = n.find("sector");
     const Node* region = n.find("region");
     if (sector != nullptr && region != nullptr) fail(n, field + ": give a sector or a region, not both");
-    o.scope = sector != nullptr ? model::Scope::sector : region != nullptr ? model::Scope::region : model::Scope::national;
+    o.scope = sector != nullptr ? model::Scope::sector : (region != nullptr ? model::Scope::region : model::Scope::national);
     if (model::metric_index(o.scope, o.metric) < 0) {
         for (const auto scope : {model::Scope::sector, model::Scope::region, model::Scope::national}) {
             if (scope != o.scope && model::metric_index(scope, o.metric) >= 0) {
