@@ -269,8 +269,9 @@ AnalysisReport analyze_sobol_tables(const AnalyzeOptions& o, const CsvTable& des
                                     const CsvTable& outputs) {
     const bool layout_second = header.present ? header.second_order : o.second_order;
     if (o.second_order && !layout_second) {
-        bad(design.path + ": the design was made without --second-order, so it has no BA rows for S2; "
-                          "make it with 'ipsim design sobol --second-order'");
+        bad(design.path +
+            ": the design was made without --second-order, so it has no BA rows for S2; "
+            "make it with 'ipsim design sobol --second-order'");
     }
     const std::size_t n = sobol_base_samples(design, header, layout_second);
     AnalysisReport report{design.columns, outputs.columns, {}, {}, o.second_order, o.resamples};

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/sweep_commands.hpp"
 #include "cli/design_commands.hpp"
+#include "cli/sweep_commands.hpp"
 #include "io/input_error.hpp"
 #include "io/yaml_tree.hpp"
 
@@ -90,13 +90,15 @@ int dispatch(CLI::App& app, const RunOptions& run, const ValidateOptions& valida
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"ipsim: agent-based simulation of state-led industrial policy (firms, local governments,\n"
-                 "central government and state funds; results as HDF5 time series)."};
+    CLI::App app{
+        "ipsim: agent-based simulation of state-led industrial policy (firms, local governments,\n"
+        "central government and state funds; results as HDF5 time series)."};
     app.set_version_flag("--version", IPSIM_VERSION);
     app.require_subcommand(1, 1);
-    app.footer("\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"
-               "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running,\n"
-               "128 + signal number when stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).");
+    app.footer(
+        "\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"
+        "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running,\n"
+        "128 + signal number when stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).");
     RunOptions run;
     ValidateOptions validate;
     std::string show;

@@ -85,16 +85,15 @@ private:
  *  population in a fixed order (the order sets the stagger). */
 class ColumnArena {
 public:
-    static constexpr std::size_t kPage = 4096;      //!< allocation alignment and stagger period
-    static constexpr std::size_t kLine = 64;        //!< stagger step: one cache line
-    static constexpr std::size_t kMinRows = 256;    //!< capacity of the first allocation
+    static constexpr std::size_t kPage = 4096;    //!< allocation alignment and stagger period
+    static constexpr std::size_t kLine = 64;      //!< stagger step: one cache line
+    static constexpr std::size_t kMinRows = 256;  //!< capacity of the first allocation
 
     ColumnArena() noexcept = default;
     ColumnArena(const ColumnArena&) = delete;
     ColumnArena& operator=(const ColumnArena&) = delete;
     ColumnArena(ColumnArena&& other) noexcept
-        : buffer_(std::move(other.buffer_)), size_(std::exchange(other.size_, 0)),
-          capacity_(std::exchange(other.capacity_, 0)) {}
+        : buffer_(std::move(other.buffer_)), size_(std::exchange(other.size_, 0)), capacity_(std::exchange(other.capacity_, 0)) {}
     ColumnArena& operator=(ColumnArena&& other) noexcept {
         buffer_ = std::move(other.buffer_);
         size_ = std::exchange(other.size_, 0);

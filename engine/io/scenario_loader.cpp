@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kEmbeddedPrefix = "embedded:";
-constexpr double kBytesPerFund = 512.0;       // fund record plus a few holdings
+constexpr double kBytesPerFund = 512.0;  // fund record plus a few holdings
 
 /*! Reads at most kMaxScenarioBytes (+1 to detect more), so /dev/zero or a huge file cannot exhaust memory. */
 std::string read_file(const std::string& path) {
@@ -68,10 +68,10 @@ std::vector<std::string> embedded_names() {
 
 struct Source {
     std::string text;
-    std::string display;  // used in messages
-    std::string id;       // canonical identity, for cycle detection
-    fs::path directory;   // where relative `extends` resolve; empty for embedded
-    bool is_file = false; // read from the file system (its path is `display`)
+    std::string display;   // used in messages
+    std::string id;        // canonical identity, for cycle detection
+    fs::path directory;    // where relative `extends` resolve; empty for embedded
+    bool is_file = false;  // read from the file system (its path is `display`)
 };
 
 Source embedded_source(std::string_view name, const Location* from) {

@@ -207,7 +207,8 @@ CompareTable single_runs(const std::vector<std::string>& files, const CompareSet
         if (!m.emplace(r.seed, &r).second) throw io::InputError("compare: two runs of " + r.scenario + " have seed " + std::to_string(r.seed));
     }
     std::vector<std::uint64_t> seeds[2];
-    for (int k = 0; k < 2; ++k) for (const auto& [s, r] : side[k]) seeds[k].push_back(s);
+    for (int k = 0; k < 2; ++k)
+        for (const auto& [s, r] : side[k]) seeds[k].push_back(s);
     if (seeds[0] != seeds[1]) {
         auto list = [](const std::vector<std::uint64_t>& v) { std::string s; for (auto x : v) s += (s.empty() ? "" : ",") + std::to_string(x); return s; };
         throw io::InputError("compare: the seeds differ (" + side[0].begin()->second->scenario + ": " + list(seeds[0]) + "; " +
@@ -218,7 +219,8 @@ CompareTable single_runs(const std::vector<std::string>& files, const CompareSet
     check_scale(a0.yaml, a0.path, b0.yaml, b0.path);
     std::vector<std::vector<LateMean>> values[2];
     std::string window;
-    for (int k = 0; k < 2; ++k) for (const auto& [s, r] : side[k]) values[k].push_back(late_means(r->path, settings, window));
+    for (int k = 0; k < 2; ++k)
+        for (const auto& [s, r] : side[k]) values[k].push_back(late_means(r->path, settings, window));
     const bool same_name = a0.scenario == b0.scenario;
     CompareTable t{"runs", same_name ? a0.path : a0.scenario, {}, window, {}};
     for (auto s : seeds[0]) t.seeds.push_back(std::to_string(s));

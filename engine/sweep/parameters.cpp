@@ -124,7 +124,10 @@ double inverse_normal_cdf(double p) {
     double x = std::log(p / (1.0 - p)) * 0.6;
     for (int i = 0; i < 100; ++i) {
         const double f = normal_cdf(x) - p;
-        if (f > 0.0) hi = x; else lo = x;
+        if (f > 0.0)
+            hi = x;
+        else
+            lo = x;
         const double density = std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
         double next = density > 1e-300 ? x - f / density : 0.5 * (lo + hi);
         if (!(next > lo && next < hi)) {

@@ -16,12 +16,12 @@
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <unistd.h>
 
 #include "io/hdf5_writer.hpp"
 #include "io/input_error.hpp"
@@ -95,7 +95,8 @@ void prepare_parts(const fs::path& parts, const std::string& hash, const std::st
             throw io::InputError(parts.string() + " exists: an interrupted sweep; continue it with --resume, or delete the folder to start again");
         }
         if (read_first_line(parts / kIdFile) != hash) {
-            throw io::InputError("--resume: " + parts.string() + " belongs to another sweep (the sweep file, a scenario or ipsim changed); "
+            throw io::InputError("--resume: " + parts.string() +
+                                 " belongs to another sweep (the sweep file, a scenario or ipsim changed); "
                                  "delete the folder to start again");
         }
         for (const auto& entry : fs::directory_iterator(parts)) {
@@ -214,11 +215,13 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::string& output, const R
     if (options.on_progress) options.on_progress(loop.progress);
     tbb::task_arena arena(options.threads > 0 ? static_cast<int>(options.threads) : tbb::task_arena::automatic);
     arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
-            for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                if (!loop.stop.load() && !(options.cancel != nullptr && options.cancel->load())) do_run(loop, pending[i]);
-            }
-        }, tbb::simple_partitioner());
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, pending.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
+                for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                    if (!loop.stop.load() && !(options.cancel != nullptr && options.cancel->load())) do_run(loop, pending[i]);
+                }
+            },
+            tbb::simple_partitioner());
     });
     outcome.ran = loop.ran.load();
     if (outcome.resumed + outcome.ran < outcome.total) {

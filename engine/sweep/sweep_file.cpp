@@ -245,7 +245,11 @@ void emit_parameter(std::ostringstream& os, const Parameter& p) {
     const auto& a = p.args;
     switch (p.kind) {
         case ParamKind::range: os << "range: [" << number_text(a[0]) << ", " << number_text(a[1]) << "]"; break;
-        case ParamKind::values: os << "values: [" ; for (std::size_t i = 0; i < p.values.size(); ++i) os << (i ? ", " : "") << p.values[i]; os << "]"; break;
+        case ParamKind::values:
+            os << "values: [";
+            for (std::size_t i = 0; i < p.values.size(); ++i) os << (i ? ", " : "") << p.values[i];
+            os << "]";
+            break;
         case ParamKind::normal: os << "distribution: {normal: {mean: " << number_text(a[0]) << ", sd: " << number_text(a[1]) << "}}"; break;
         case ParamKind::lognormal: os << "distribution: {lognormal: {mu: " << number_text(a[0]) << ", sigma: " << number_text(a[1]) << "}}"; break;
         case ParamKind::triangular: os << "distribution: {triangular: {min: " << number_text(a[0]) << ", mode: " << number_text(a[1]) << ", max: " << number_text(a[2]) << "}}"; break;

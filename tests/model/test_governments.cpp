@@ -123,9 +123,9 @@ std::vector<std::vector<std::uint8_t>> focus_history(const model::Scenario& sc, 
 // focus_count distinct sectors, as under free choice, and the slots follow central priority.
 TEST(Coordination, KeepsEveryFocusSlotAndSpreadsThemByPriority) {
     auto sc = many_governments(12, 1);
-    sc.sectors[0].policy.priority = 1.0;   // chips
-    sc.sectors[1].policy.priority = 0.6;   // cars
-    sc.sectors[2].policy.priority = 0.1;   // steel: below coordination_min_priority
+    sc.sectors[0].policy.priority = 1.0;  // chips
+    sc.sectors[1].policy.priority = 0.6;  // cars
+    sc.sectors[2].policy.priority = 0.1;  // steel: below coordination_min_priority
     sc.central.coordination = true;
     const std::size_t ns = sc.sectors.size();
     for (int seed = 1; seed <= kSeeds; ++seed) {
@@ -321,7 +321,7 @@ model::Scenario fiscal_scenario(std::int64_t quarters = 48) {
     sc.local.focus_count = 3;
     sc.central.transfer_pool = 0.0;
     for (auto& r : sc.regions) r.debt = 120.0;
-    sc.local.revenue_adaptation = 0.05;   // the reaction rule as in mic2025 (engine defaults: 0, no reaction)
+    sc.local.revenue_adaptation = 0.05;  // the reaction rule as in mic2025 (engine defaults: 0, no reaction)
     sc.local.consolidation_speed = 0.05;
     return sc;
 }
@@ -357,7 +357,7 @@ double borrowed_share(const std::vector<Records>& base, const std::vector<Record
 // whereas without a reaction (spending on trend revenue) it is borrowed one for one.
 TEST(FiscalRule, LandRevenueFallIsBorrowedAtFirstThenAdjustedTo) {
     auto base = fiscal_scenario();
-    base.local.debt_limit = 100.0;  // channel control: neither consolidation nor the support squeeze binds
+    base.local.debt_limit = 100.0;       // channel control: neither consolidation nor the support squeeze binds
     const auto rule_b = simulate(base);  // default revenue_adaptation
     const auto rule_s = simulate(land_fall(base));
     const auto none_b = simulate(no_reaction(base));

@@ -62,8 +62,9 @@ TEST_F(SweepFile, ValidSweepReadsEveryBlock) {
 }
 
 TEST_F(SweepFile, DefaultsSeedsListsArmsAsOverridesAndShippedBase) {
-    write("s.yaml", "base: {scenario: tiny, set: [firms.count=300]}\nseeds: [4, 9]\narms: {cut: [local.investment_subsidy=0]}\n"
-                    "outputs: {z: {metric: zombie_share, years: 2016, stat: last}}\n");
+    write("s.yaml",
+          "base: {scenario: tiny, set: [firms.count=300]}\nseeds: [4, 9]\narms: {cut: [local.investment_subsidy=0]}\n"
+          "outputs: {z: {metric: zombie_share, years: 2016, stat: last}}\n");
     const SweepSpec spec = load_sweep_file(path("s.yaml"));
     EXPECT_EQ(spec.seeds, (std::vector<std::uint64_t>{4, 9}));
     EXPECT_EQ(spec.arms[1].overrides, (std::vector<std::string>{"firms.count=300", "local.investment_subsidy=0"}));

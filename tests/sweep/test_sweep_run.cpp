@@ -150,8 +150,9 @@ TEST_F(SweepRun, ResumeRefusesPartsOfAnotherSweep) {
 }
 
 TEST_F(SweepRun, FailedRunIsRecordedAndTheSweepGoesOn) {
-    write("s.yaml", "base: tiny\nparameters:\n  sectors.a.demand.china: {values: [16, 1e308]}\nseeds: 1\n"
-                    "outputs: {cost: {metric: fiscal_cost}}\n");
+    write("s.yaml",
+          "base: tiny\nparameters:\n  sectors.a.demand.china: {values: [16, 1e308]}\nseeds: 1\n"
+          "outputs: {cost: {metric: fiscal_cost}}\n");
     const SweepSpec spec = load_sweep_file(path("s.yaml"));
     const auto outcome = run(spec, "f.h5", 2);
     EXPECT_FALSE(outcome.interrupted);

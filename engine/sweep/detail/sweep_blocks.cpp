@@ -132,15 +132,18 @@ Output read_output(const std::string& name, const Node& n, const model::Scenario
             }
         }
         std::vector<std::string> known;
-        for (const auto& m : model::metric_catalog()) if (m.scope == o.scope) known.emplace_back(m.name);
+        for (const auto& m : model::metric_catalog())
+            if (m.scope == o.scope) known.emplace_back(m.name);
         fail(metric, field + ".metric: unknown " + model::scope_group(o.scope) + " metric '" + o.metric + "'" + did_you_mean(o.metric, known));
     }
     if (sector != nullptr || region != nullptr) {
         const Node& e = sector != nullptr ? *sector : *region;
         o.entity = text_of(e, field + (sector ? ".sector" : ".region"));
         std::vector<std::string> names;
-        if (sector != nullptr) for (const auto& s : base.sectors) names.push_back(s.name);
-        else for (const auto& r : base.regions) names.push_back(r.name);
+        if (sector != nullptr)
+            for (const auto& s : base.sectors) names.push_back(s.name);
+        else
+            for (const auto& r : base.regions) names.push_back(r.name);
         const auto it = std::find(names.begin(), names.end(), o.entity);
         if (it == names.end()) {
             fail(e, field + (sector ? ".sector: unknown sector '" : ".region: unknown region '") + o.entity + "'" + did_you_mean(o.entity, names));
@@ -288,7 +291,8 @@ void read_keep(const Node* node, SweepSpec& spec) {
         }
     }
     std::vector<std::string> ordered;
-    for (const auto& k : known) if (std::find(spec.keep.begin(), spec.keep.end(), k) != spec.keep.end()) ordered.push_back(k);
+    for (const auto& k : known)
+        if (std::find(spec.keep.begin(), spec.keep.end(), k) != spec.keep.end()) ordered.push_back(k);
     spec.keep = ordered;
 }
 
