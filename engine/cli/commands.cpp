@@ -162,8 +162,12 @@ model::RunInfo run_info(const io::LoadedScenario& loaded, std::uint64_t seed) {
     info.scenario_yaml = loaded.resolved_yaml;
     info.seed = seed;
     info.n_steps = static_cast<std::size_t>(loaded.scenario.time.quarters);
-    for (const auto& s : loaded.scenario.sectors) info.sectors.push_back(s.name);
-    for (const auto& r : loaded.scenario.regions) info.regions.push_back(r.name);
+    for (const auto& s : loaded.scenario.sectors) {
+        info.sectors.push_back(s.name);
+    }
+    for (const auto& r : loaded.scenario.regions) {
+        info.regions.push_back(r.name);
+    }
     return info;
 }
 

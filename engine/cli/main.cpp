@@ -76,14 +76,30 @@ void add_validate(CLI::App& app, ValidateOptions& o) {
 int dispatch(CLI::App& app, const RunOptions& run, const ValidateOptions& validate, const std::string& show, const std::string& info,
              const SweepOptions& sweep, const CompareOptions& compare, const DesignOptions& design,
              const AnalyzeOptions& analyze) {
-    if (app.got_subcommand("run")) return run_command(run);
-    if (app.got_subcommand("sweep")) return sweep_command(sweep);
-    if (app.got_subcommand("compare")) return compare_command(compare);
-    if (app.got_subcommand("design")) return design_command(design);
-    if (app.got_subcommand("analyze")) return analyze_command(analyze);
-    if (app.got_subcommand("validate")) return validate_command(validate);
-    if (app.got_subcommand("scenarios")) return scenarios_command(show);
-    if (app.got_subcommand("info")) return info_command(info);
+    if (app.got_subcommand("run")) {
+        return run_command(run);
+    }
+    if (app.got_subcommand("sweep")) {
+        return sweep_command(sweep);
+    }
+    if (app.got_subcommand("compare")) {
+        return compare_command(compare);
+    }
+    if (app.got_subcommand("design")) {
+        return design_command(design);
+    }
+    if (app.got_subcommand("analyze")) {
+        return analyze_command(analyze);
+    }
+    if (app.got_subcommand("validate")) {
+        return validate_command(validate);
+    }
+    if (app.got_subcommand("scenarios")) {
+        return scenarios_command(show);
+    }
+    if (app.got_subcommand("info")) {
+        return info_command(info);
+    }
     return schema_command();
 }
 

@@ -48,10 +48,18 @@ CorpusCase read_case(const fs::path& file) {
         }
         const std::string key = line.substr(2, colon - 2);
         const std::string value = line.substr(colon + 2);
-        if (key == "expect") c.expect = value;
-        if (key == "set") c.sets.push_back(value);
-        if (key == "option") c.options.push_back(value);
-        if (key == "command") c.command = value;
+        if (key == "expect") {
+            c.expect = value;
+        }
+        if (key == "set") {
+            c.sets.push_back(value);
+        }
+        if (key == "option") {
+            c.options.push_back(value);
+        }
+        if (key == "command") {
+            c.command = value;
+        }
     }
     return c;
 }

@@ -36,7 +36,9 @@ protected:
     std::size_t finished_parts(const std::string& parts) const {
         std::size_t n = 0;
         std::error_code ec;
-        for (const auto& e : fs::directory_iterator(path(parts), ec)) n += e.path().extension() == ".h5" ? 1 : 0;
+        for (const auto& e : fs::directory_iterator(path(parts), ec)) {
+            n += e.path().extension() == ".h5" ? 1 : 0;
+        }
         return n;
     }
 };

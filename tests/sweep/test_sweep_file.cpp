@@ -28,7 +28,9 @@ protected:
         } catch (const ipsim::io::InputError& e) {
             std::string m = e.what();
             const std::string prefix = dir_.string() + "/";
-            for (auto at = m.find(prefix); at != std::string::npos; at = m.find(prefix)) m.erase(at, prefix.size());
+            for (auto at = m.find(prefix); at != std::string::npos; at = m.find(prefix)) {
+                m.erase(at, prefix.size());
+            }
             return m;
         }
         return "";
@@ -157,7 +159,9 @@ TEST_F(SweepFile, OutputAndKeepErrors) {
 
 TEST(ShippedSweeps, AreValid) {
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(IPSIM_SOURCE_DIR) / "scenarios" / "sweeps")) {
-        if (entry.path().extension() != ".yaml") continue;
+        if (entry.path().extension() != ".yaml") {
+            continue;
+        }
         SCOPED_TRACE(entry.path().string());
         const SweepSpec spec = load_sweep_file(entry.path().string());
         EXPECT_FALSE(spec.outputs.empty());
