@@ -360,6 +360,7 @@ int design_command(const DesignOptions& o) {
         values[i] = unit.values[i] == 1.0 ? p.max : p.min + unit.values[i] * (p.max - p.min);
     }
     std::vector<std::string> names;
+    names.reserve(params.size());
     for (const auto& p : params) {
         names.push_back(p.name);
     }

@@ -103,9 +103,9 @@ int dispatch(CLI::App& app, const RunOptions& run, const ValidateOptions& valida
     return schema_command();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+/*! The program; main() adds only the last-resort handler for an exception thrown outside the
+ *  command (while building the command line, or a non-standard one). */
+int ipsim_main(int argc, char** argv) {
     CLI::App app{
         "ipsim: agent-based simulation of state-led industrial policy (firms, local governments,\n"
         "central government and state funds; results as HDF5 time series)."};
@@ -163,4 +163,17 @@ int main(int argc, char** argv) {
         std::cerr << "ipsim: error while running: " << e.what() << "\n";
         return kRunFailure;
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return ipsim_main(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "ipsim: error while running: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "ipsim: error while running: unknown exception\n";
+    }
+    return kRunFailure;
 }

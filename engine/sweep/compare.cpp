@@ -101,6 +101,7 @@ CompareRow make_row(const std::string& arm, const std::string& output, const std
 std::vector<std::string> seed_texts(const std::vector<double>& seeds) {
     std::set<double> unique(seeds.begin(), seeds.end());
     std::vector<std::string> out;
+    out.reserve(unique.size());
     for (const double s : unique) {
         out.push_back(std::to_string(static_cast<long long>(s)));
     }

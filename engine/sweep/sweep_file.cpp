@@ -147,6 +147,7 @@ std::vector<std::uint64_t> read_seeds(const Node* n, std::int64_t base_seed) {
 /*! The arm with all parameters at u (0 or 1). */
 io::LoadedScenario load_at(const Arm& arm, const std::vector<Parameter>& params, double u, const Node& at, const std::string& field) {
     std::vector<std::string> extra;
+    extra.reserve(params.size());
     for (const auto& p : params) {
         extra.push_back(parameter_override(p, u));
     }
@@ -160,6 +161,7 @@ io::LoadedScenario load_at(const Arm& arm, const std::vector<Parameter>& params,
 template <class Items>
 std::vector<std::string> names_of(const Items& items) {
     std::vector<std::string> names;
+    names.reserve(items.size());
     for (const auto& x : items) {
         names.push_back(x.name);
     }

@@ -210,8 +210,10 @@ TEST_F(Faults, KillNineLeavesTheOldResultAndTheNextRunCleansUp) {
 }
 
 TEST_F(Faults, ConcurrentWritersToOnePathLeaveOneCompleteFile) {
+    constexpr int kWriters = 4;
     std::vector<pid_t> runs;
-    for (int i = 0; i < 4; ++i) {
+    runs.reserve(kWriters);
+    for (int i = 0; i < kWriters; ++i) {
         runs.push_back(start({"tiny.yaml", "-o", "out.h5", "--quiet", "--seed", std::to_string(i + 1), "--threads", "1"}));
     }
     for (const pid_t pid : runs) {
@@ -279,7 +281,7 @@ TEST_F(Faults, AlreadyFullDiskFailsWithOneMessageAndNoFile) {
     {
         std::ofstream fill(mount_ / "fill", std::ios::binary);
         const std::string block(4096, 'x');
-        while (fill.write(block.data(), block.size())) {
+        while (fill.write(block.data(), static_cast<std::streamsize>(block.size()))) {
         }
     }
     const int code = ipsim("run tiny.yaml -q -o small/out.h5");

@@ -279,14 +279,16 @@ TEST(Herding, ConcentratesFocusInTheBaseline) {
     const auto most_popular = [&](const std::vector<Records>& runs) {
         return over_seeds(runs, [&](const Records& r) {
             double sum = 0.0;
+            std::size_t years = 0;
             for (std::size_t t = 4; t < r.size(); t += 4) {
+                ++years;
                 double best = 0.0;
                 for (std::size_t s = 0; s < r[t].n_sectors; ++s) {
                     best = std::max(best, r[t].sector_value(focus, s));
                 }
                 sum += best;
             }
-            return sum / static_cast<double>((r.size() - 4) / 4);
+            return sum / static_cast<double>(years);
         });
     };
     expect_increase("herding: provinces on the most popular sector", most_popular(n), most_popular(h), 0.05);
