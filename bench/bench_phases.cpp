@@ -100,7 +100,9 @@ void BM_Outcomes(benchmark::State& bs) {
     StepRecord record;
     run_phase(bs, [&](State& st) { compute_outcomes(st, record); });
 }
-void BM_RebuildIndexes(benchmark::State& bs) { run_phase(bs, [](State& st) { st.rebuild_indexes(); }); }
+void BM_RebuildIndexes(benchmark::State& bs) {
+    run_phase(bs, [](State& st) { st.rebuild_indexes(); });
+}
 
 /*! A whole quarter, all phases, on a fresh simulation per batch of quarters. */
 void BM_Quarter(benchmark::State& bs) {

@@ -118,14 +118,14 @@ void check_existing_output(const std::string& path, const io::LoadedScenario& lo
     }
     for (std::size_t i = 0; i < loaded.files.size(); ++i) {
         if (same_file(st, loaded.files[i])) {
-            throw io::InputError(shown + (i == 0 ? "is the scenario file being run" : "is the 'extends' base " + loaded.files[i] +
-                                                                                     " of the scenario") +
+            throw io::InputError(shown + (i == 0 ? "is the scenario file being run" : "is the 'extends' base " + loaded.files[i] + " of the scenario") +
                                  "; choose another output name");
         }
     }
     if (!io::is_ipsim_result(path)) {
-        throw io::InputError(shown + "exists and is not an ipsim result file; ipsim replaces only its own results "
-                                     "(remove it or choose another name)");
+        throw io::InputError(shown +
+                             "exists and is not an ipsim result file; ipsim replaces only its own results "
+                             "(remove it or choose another name)");
     }
 }
 
@@ -162,8 +162,12 @@ model::RunInfo run_info(const io::LoadedScenario& loaded, std::uint64_t seed) {
     info.scenario_yaml = loaded.resolved_yaml;
     info.seed = seed;
     info.n_steps = static_cast<std::size_t>(loaded.scenario.time.quarters);
-    for (const auto& s : loaded.scenario.sectors) info.sectors.push_back(s.name);
-    for (const auto& r : loaded.scenario.regions) info.regions.push_back(r.name);
+    for (const auto& s : loaded.scenario.sectors) {
+        info.sectors.push_back(s.name);
+    }
+    for (const auto& r : loaded.scenario.regions) {
+        info.regions.push_back(r.name);
+    }
     return info;
 }
 
@@ -278,7 +282,8 @@ int info_command(const std::string& path) {
 }
 
 int schema_command() {
-    std::cout << "# Scenario fields\n\n" << io::schema_markdown();
+    std::cout << "# Scenario fields\n\n"
+              << io::schema_markdown();
     return kSuccess;
 }
 

@@ -16,17 +16,24 @@
 namespace ipsim::cli {
 
 /*! @brief Exit codes of the program (the contract scripts rely on). */
-enum ExitCode : int { kSuccess = 0, kRunFailure = 1, kBadInput = 2, kSignalBase = 128, kInterrupted = 130, kTerminated = 143 };
+enum ExitCode : int {
+    kSuccess = 0,
+    kRunFailure = 1,
+    kBadInput = 2,
+    kSignalBase = 128,
+    kInterrupted = 130,
+    kTerminated = 143
+};
 
 /*! @brief Options of `ipsim run`. */
 struct RunOptions {
-    std::string scenario;                  //!< file path or shipped scenario name; empty: mic2025
-    std::optional<std::string> output;     //!< absent: <scenario name>.h5 (sanitised)
-    std::optional<std::string> seed;       //!< decimal text, checked by run_command
-    unsigned threads = 0;                  //!< 0: all cores
-    std::vector<std::string> overrides;    //!< --set PATH=VALUE
+    std::string scenario;                //!< file path or shipped scenario name; empty: mic2025
+    std::optional<std::string> output;   //!< absent: <scenario name>.h5 (sanitised)
+    std::optional<std::string> seed;     //!< decimal text, checked by run_command
+    unsigned threads = 0;                //!< 0: all cores
+    std::vector<std::string> overrides;  //!< --set PATH=VALUE
     bool quiet = false;
-    bool profile = false;                  //!< --profile: time per phase, printed after the run (even with --quiet)
+    bool profile = false;  //!< --profile: time per phase, printed after the run (even with --quiet)
 };
 
 /*! @brief Options of `ipsim validate`. */

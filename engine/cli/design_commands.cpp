@@ -185,8 +185,12 @@ void parse_design_line(const CsvTable& table, std::istringstream& words, DesignH
         const std::size_t eq = word.find('=');
         const std::string key = word.substr(0, eq);
         const std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
-        if (key == "samples") header.samples = static_cast<std::size_t>(parse_bound(value, table.path + ": samples"));
-        if (key == "second_order") header.second_order = value == "1";
+        if (key == "samples") {
+            header.samples = static_cast<std::size_t>(parse_bound(value, table.path + ": samples"));
+        }
+        if (key == "second_order") {
+            header.second_order = value == "1";
+        }
     }
 }
 
@@ -199,7 +203,9 @@ DesignHeader read_design_header(const CsvTable& table) {
         words >> first;
         if (first == "ipsim") {
             words >> second;
-            if (second == "design") parse_design_line(table, words, header);
+            if (second == "design") {
+                parse_design_line(table, words, header);
+            }
         } else if (first == "bounds") {
             for (std::string word; words >> word;) {
                 const auto p = parse_parameter(word, table.path + ": bounds");
@@ -269,8 +275,9 @@ AnalysisReport analyze_sobol_tables(const AnalyzeOptions& o, const CsvTable& des
                                     const CsvTable& outputs) {
     const bool layout_second = header.present ? header.second_order : o.second_order;
     if (o.second_order && !layout_second) {
-        bad(design.path + ": the design was made without --second-order, so it has no BA rows for S2; "
-                          "make it with 'ipsim design sobol --second-order'");
+        bad(design.path +
+            ": the design was made without --second-order, so it has no BA rows for S2; "
+            "make it with 'ipsim design sobol --second-order'");
     }
     const std::size_t n = sobol_base_samples(design, header, layout_second);
     AnalysisReport report{design.columns, outputs.columns, {}, {}, o.second_order, o.resamples};
@@ -353,7 +360,10 @@ int design_command(const DesignOptions& o) {
         values[i] = unit.values[i] == 1.0 ? p.max : p.min + unit.values[i] * (p.max - p.min);
     }
     std::vector<std::string> names;
-    for (const auto& p : params) names.push_back(p.name);
+    names.reserve(params.size());
+    for (const auto& p : params) {
+        names.push_back(p.name);
+    }
     const std::string text = sweep::csv_text(header_comments(spec, params), names, values);
     if (spec.method == DesignMethod::kSobol && !std::has_single_bit(spec.samples)) {
         std::cerr << "ipsim: note: --samples " << spec.samples << " is not a power of two; Sobol designs are balanced for "

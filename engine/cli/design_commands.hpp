@@ -24,12 +24,12 @@ namespace ipsim::cli {
 /*! @brief Options of `ipsim design`. */
 struct DesignOptions {
     std::string method;
-    std::vector<std::string> params;     //!< NAME=MIN:MAX
+    std::vector<std::string> params;  //!< NAME=MIN:MAX
     std::size_t samples = 0;
     std::uint64_t seed = 0;
     bool second_order = false;
-    std::optional<std::size_t> levels;   //!< Morris levels (default 4)
-    std::string output;                  //!< empty: standard output
+    std::optional<std::size_t> levels;  //!< Morris levels (default 4)
+    std::string output;                 //!< empty: standard output
 };
 
 /*! @brief Options of `ipsim analyze`. */

@@ -34,7 +34,9 @@ std::string padded(const std::string& text, std::size_t width) {
 
 std::size_t name_width(const std::vector<std::string>& names) {
     std::size_t width = 9;
-    for (const auto& n : names) width = std::max(width, n.size() + 1);
+    for (const auto& n : names) {
+        width = std::max(width, n.size() + 1);
+    }
     return width;
 }
 
@@ -103,7 +105,9 @@ std::string s2_object(const AnalysisReport& r, const std::vector<double>& s2, st
     const std::size_t d = r.parameters.size();
     std::string text = "{";
     for (std::size_t k = 0; k < d; ++k) {
-        if (k == j) continue;
+        if (k == j) {
+            continue;
+        }
         const double v = j < k ? s2[j * d + k] : s2[k * d + j];
         text += (text.size() > 1 ? ", " : "") + quoted(r.parameters[k]) + ": " + number(v);
     }

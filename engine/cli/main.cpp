@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "cli/sweep_commands.hpp"
 #include "cli/design_commands.hpp"
+#include "cli/sweep_commands.hpp"
 #include "io/input_error.hpp"
 #include "io/yaml_tree.hpp"
 
@@ -76,27 +76,45 @@ void add_validate(CLI::App& app, ValidateOptions& o) {
 int dispatch(CLI::App& app, const RunOptions& run, const ValidateOptions& validate, const std::string& show, const std::string& info,
              const SweepOptions& sweep, const CompareOptions& compare, const DesignOptions& design,
              const AnalyzeOptions& analyze) {
-    if (app.got_subcommand("run")) return run_command(run);
-    if (app.got_subcommand("sweep")) return sweep_command(sweep);
-    if (app.got_subcommand("compare")) return compare_command(compare);
-    if (app.got_subcommand("design")) return design_command(design);
-    if (app.got_subcommand("analyze")) return analyze_command(analyze);
-    if (app.got_subcommand("validate")) return validate_command(validate);
-    if (app.got_subcommand("scenarios")) return scenarios_command(show);
-    if (app.got_subcommand("info")) return info_command(info);
+    if (app.got_subcommand("run")) {
+        return run_command(run);
+    }
+    if (app.got_subcommand("sweep")) {
+        return sweep_command(sweep);
+    }
+    if (app.got_subcommand("compare")) {
+        return compare_command(compare);
+    }
+    if (app.got_subcommand("design")) {
+        return design_command(design);
+    }
+    if (app.got_subcommand("analyze")) {
+        return analyze_command(analyze);
+    }
+    if (app.got_subcommand("validate")) {
+        return validate_command(validate);
+    }
+    if (app.got_subcommand("scenarios")) {
+        return scenarios_command(show);
+    }
+    if (app.got_subcommand("info")) {
+        return info_command(info);
+    }
     return schema_command();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    CLI::App app{"ipsim: agent-based simulation of state-led industrial policy (firms, local governments,\n"
-                 "central government and state funds; results as HDF5 time series)."};
+/*! The program; main() adds only the last-resort handler for an exception thrown outside the
+ *  command (while building the command line, or a non-standard one). */
+int ipsim_main(int argc, char** argv) {
+    CLI::App app{
+        "ipsim: agent-based simulation of state-led industrial policy (firms, local governments,\n"
+        "central government and state funds; results as HDF5 time series)."};
     app.set_version_flag("--version", IPSIM_VERSION);
     app.require_subcommand(1, 1);
-    app.footer("\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"
-               "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running,\n"
-               "128 + signal number when stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).");
+    app.footer(
+        "\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"
+        "Exit codes: 0 success, 2 bad input (usage, scenario, option), 1 failure while running,\n"
+        "128 + signal number when stopped by a signal (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).");
     RunOptions run;
     ValidateOptions validate;
     std::string show;
@@ -145,4 +163,17 @@ int main(int argc, char** argv) {
         std::cerr << "ipsim: error while running: " << e.what() << "\n";
         return kRunFailure;
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return ipsim_main(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "ipsim: error while running: " << e.what() << "\n";
+    } catch (...) {
+        std::cerr << "ipsim: error while running: unknown exception\n";
+    }
+    return kRunFailure;
 }

@@ -63,7 +63,7 @@ void ProgressReporter::update_runs(std::size_t done, std::size_t failed, std::si
     drawn_ = true;
 }
 
-void ProgressReporter::finish() {
+void ProgressReporter::finish() const {
     if (enabled_ && drawn_) {
         std::fprintf(stderr, "\n");
     }

@@ -36,7 +36,7 @@ public:
     void update(std::int64_t done, std::int64_t total, double year);
     /*! @brief Draws a sweep's line (see sweep_progress_line). */
     void update_runs(std::size_t done, std::size_t failed, std::size_t total, std::size_t fresh);
-    void finish();
+    void finish() const;
     /*! @brief True if stderr is a terminal. */
     [[nodiscard]] static bool stderr_is_terminal() noexcept;
 

@@ -62,14 +62,18 @@ Examples:
   ipsim compare demo.h5 --csv)";
 
 std::string cell(double x, int precision = 4) {
-    if (!std::isfinite(x)) return "-";
+    if (!std::isfinite(x)) {
+        return "-";
+    }
     char buf[64];
     std::snprintf(buf, sizeof(buf), "%.*g", precision, x);
     return buf;
 }
 
 std::string csv_number(double x) {
-    if (!std::isfinite(x)) return "";
+    if (!std::isfinite(x)) {
+        return "";
+    }
     char buf[64];
     std::snprintf(buf, sizeof(buf), "%.17g", x);
     return buf;
@@ -80,8 +84,12 @@ std::string json_number(double x) { return std::isfinite(x) ? csv_number(x) : "n
 std::string json_string(const std::string& s) {
     std::string out = "\"";
     for (const char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) continue;
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        if (static_cast<unsigned char>(c) < 0x20) {
+            continue;
+        }
         out += c;
     }
     return out + "\"";
@@ -90,7 +98,9 @@ std::string json_string(const std::string& s) {
 std::string format_table(const sweep::CompareTable& t) {
     std::ostringstream os;
     std::string seeds;
-    for (const auto& s : t.seeds) seeds += (seeds.empty() ? "" : ",") + s;
+    for (const auto& s : t.seeds) {
+        seeds += (seeds.empty() ? "" : ",") + s;
+    }
     os << "paired comparison against " << t.base << " (" << t.note << "; seeds " << seeds << ")\n";
     int arm_width = 3;
     int output_width = 6;
@@ -127,7 +137,9 @@ std::string format_json(const sweep::CompareTable& t) {
     std::ostringstream os;
     os << "{\"kind\": " << json_string(t.kind) << ", \"base\": " << json_string(t.base) << ", \"note\": " << json_string(t.note)
        << ", \"seeds\": [";
-    for (std::size_t i = 0; i < t.seeds.size(); ++i) os << (i ? ", " : "") << t.seeds[i];
+    for (std::size_t i = 0; i < t.seeds.size(); ++i) {
+        os << (i ? ", " : "") << t.seeds[i];
+    }
     os << "], \"rows\": [";
     for (std::size_t i = 0; i < t.rows.size(); ++i) {
         const auto& r = t.rows[i];
@@ -175,7 +187,9 @@ int sweep_command(const SweepOptions& options) {
     run.resume = options.resume;
     run.cancel = &g_sweep_cancel;
     run.on_progress = [&](const sweep::SweepProgress& p) {
-        if (resumed == SIZE_MAX) resumed = p.done;
+        if (resumed == SIZE_MAX) {
+            resumed = p.done;
+        }
         progress.update_runs(p.done, p.failed, p.total, p.done - resumed);
     };
     const auto outcome = sweep::run_sweep(spec, output, run);
@@ -196,7 +210,9 @@ int sweep_command(const SweepOptions& options) {
     }
     if (!outcome.result.failed.empty()) {
         std::cerr << "ipsim: " << outcome.result.failed.size() << " of " << outcome.total << " runs failed (recorded in /failed):\n";
-        for (const auto& f : outcome.result.failed) std::cerr << "  " << f.run_id << ": " << f.message << "\n";
+        for (const auto& f : outcome.result.failed) {
+            std::cerr << "  " << f.run_id << ": " << f.message << "\n";
+        }
         return kRunFailure;
     }
     return kSuccess;
@@ -204,7 +220,7 @@ int sweep_command(const SweepOptions& options) {
 
 int compare_command(const CompareOptions& options) {
     const auto table = sweep::compare_files(options.files, {options.last_years, options.sectors, options.year});
-    std::cout << (options.json ? format_json(table) : options.csv ? format_csv(table) : format_table(table));
+    std::cout << (options.json ? format_json(table) : (options.csv ? format_csv(table) : format_table(table)));
     std::cout.flush();
     return kSuccess;
 }

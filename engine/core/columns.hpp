@@ -90,16 +90,15 @@ private:
  *  population in a fixed order (the order sets the stagger). */
 class ColumnArena {
 public:
-    static constexpr std::size_t kPage = 4096;      //!< allocation alignment and stagger period
-    static constexpr std::size_t kLine = 64;        //!< stagger step: one cache line
-    static constexpr std::size_t kMinRows = 256;    //!< capacity of the first allocation
+    static constexpr std::size_t kPage = 4096;    //!< allocation alignment and stagger period
+    static constexpr std::size_t kLine = 64;      //!< stagger step: one cache line
+    static constexpr std::size_t kMinRows = 256;  //!< capacity of the first allocation
 
     ColumnArena() noexcept = default;
     ColumnArena(const ColumnArena&) = delete;
     ColumnArena& operator=(const ColumnArena&) = delete;
     ColumnArena(ColumnArena&& other) noexcept
-        : buffer_(std::move(other.buffer_)), size_(std::exchange(other.size_, 0)),
-          capacity_(std::exchange(other.capacity_, 0)) {}
+        : buffer_(std::move(other.buffer_)), size_(std::exchange(other.size_, 0)), capacity_(std::exchange(other.capacity_, 0)) {}
     ColumnArena& operator=(ColumnArena&& other) noexcept {
         buffer_ = std::move(other.buffer_);
         size_ = std::exchange(other.size_, 0);
@@ -176,13 +175,15 @@ public:
     }
 
 private:
+    static constexpr std::align_val_t kAlignment{kPage};
+
     struct Free {
-        void operator()(std::byte* p) const noexcept { ::operator delete(p, std::align_val_t{kPage}); }
+        void operator()(std::byte* p) const noexcept { ::operator delete(p, kAlignment); }
     };
     using Buffer = std::unique_ptr<std::byte, Free>;
 
     [[nodiscard]] static std::byte* allocate(std::size_t bytes) {
-        return static_cast<std::byte*>(::operator new(std::max<std::size_t>(bytes, 1), std::align_val_t{kPage}));
+        return static_cast<std::byte*>(::operator new(std::max<std::size_t>(bytes, 1), kAlignment));
     }
 
     /*! Returns the whole pages inside [p, p + bytes) to the system; their contents are not read again. */

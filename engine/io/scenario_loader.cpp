@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kEmbeddedPrefix = "embedded:";
-constexpr double kBytesPerFund = 512.0;       // fund record plus a few holdings
+constexpr double kBytesPerFund = 512.0;  // fund record plus a few holdings
 
 /*! Reads at most kMaxScenarioBytes (+1 to detect more), so /dev/zero or a huge file cannot exhaust memory. */
 std::string read_file(const std::string& path) {
@@ -68,10 +68,10 @@ std::vector<std::string> embedded_names() {
 
 struct Source {
     std::string text;
-    std::string display;  // used in messages
-    std::string id;       // canonical identity, for cycle detection
-    fs::path directory;   // where relative `extends` resolve; empty for embedded
-    bool is_file = false; // read from the file system (its path is `display`)
+    std::string display;   // used in messages
+    std::string id;        // canonical identity, for cycle detection
+    fs::path directory;    // where relative `extends` resolve; empty for embedded
+    bool is_file = false;  // read from the file system (its path is `display`)
 };
 
 Source embedded_source(std::string_view name, const Location* from) {
@@ -191,8 +191,12 @@ void check_references(const Node& root, const model::Scenario& sc) {
     for (std::size_t i = 0; i < sc.links.size(); ++i) {
         const auto& link = sc.links[i];
         const std::string path = "links[" + std::to_string(i) + "]";
-        if (sc.sector_index(link.from) < 0) fail_at(root, node_at(root, {"links", "from"}, i), path + ".from: " + unknown_sector(link.from, sc));
-        if (sc.sector_index(link.to) < 0) fail_at(root, node_at(root, {"links", "to"}, i), path + ".to: " + unknown_sector(link.to, sc));
+        if (sc.sector_index(link.from) < 0) {
+            fail_at(root, node_at(root, {"links", "from"}, i), path + ".from: " + unknown_sector(link.from, sc));
+        }
+        if (sc.sector_index(link.to) < 0) {
+            fail_at(root, node_at(root, {"links", "to"}, i), path + ".to: " + unknown_sector(link.to, sc));
+        }
     }
     for (std::size_t r = 0; r < sc.regions.size(); ++r) {
         for (const auto& [name, value] : sc.regions[r].strengths) {
@@ -211,8 +215,12 @@ void check_references(const Node& root, const model::Scenario& sc) {
             const Node* list = funds != nullptr && k < funds->items.size() ? funds->items[k].find("sectors") : nullptr;
             const Node* at = list != nullptr && j < list->items.size() ? &list->items[j] : nullptr;
             const std::string path = "funds.national[" + std::to_string(k) + "].sectors";
-            if (s < 0) fail_at(root, at, path + ": " + unknown_sector(name, sc));
-            if (s >= 32) fail_at(root, at, path + ": fund mandates can name only the first 32 sectors (got '" + name + "')");
+            if (s < 0) {
+                fail_at(root, at, path + ": " + unknown_sector(name, sc));
+            }
+            if (s >= 32) {
+                fail_at(root, at, path + ": fund mandates can name only the first 32 sectors (got '" + name + "')");
+            }
         }
     }
 }
@@ -225,8 +233,12 @@ void check_funds_and_links(const Node& root, const model::Scenario& sc) {
         const Node* at = item != nullptr && item->find("name") != nullptr ? item->find("name") : item;
         const std::string path = "funds.national[" + std::to_string(k) + "].name";
         const std::string& name = sc.funds.national[k].name;
-        if (name.empty()) fail_at(root, at, path + " must be a non-empty name");
-        if (!seen.insert(name).second) fail_at(root, at, path + ": duplicate name '" + name + "'");
+        if (name.empty()) {
+            fail_at(root, at, path + " must be a non-empty name");
+        }
+        if (!seen.insert(name).second) {
+            fail_at(root, at, path + ": duplicate name '" + name + "'");
+        }
     }
     std::set<std::pair<std::string, std::string>> pairs;
     for (std::size_t i = 0; i < sc.links.size(); ++i) {
@@ -255,7 +267,7 @@ std::string whole_or_short(double x) {
 std::string gigabytes(double bytes) {
     char buffer[40];
     const double gb = bytes / 1e9;
-    std::snprintf(buffer, sizeof buffer, gb >= 100.0 ? "%.0f GB" : gb >= 0.1 ? "%.1f GB" : "%.2g GB", gb);
+    std::snprintf(buffer, sizeof buffer, gb >= 100.0 ? "%.0f GB" : (gb >= 0.1 ? "%.1f GB" : "%.2g GB"), gb);
     return buffer;
 }
 
@@ -295,8 +307,12 @@ LoadedScenario finish(Node tree, const std::vector<std::string>& overrides, std:
     }
     LoadedScenario out;
     detail::Binder::bind_struct(&tree, "", out.scenario, tree.where);
-    if (out.scenario.sectors.empty()) fail_at(tree, tree.find("sectors"), "sectors: at least one sector is needed");
-    if (out.scenario.regions.empty()) fail_at(tree, tree.find("regions"), "regions: at least one region is needed");
+    if (out.scenario.sectors.empty()) {
+        fail_at(tree, tree.find("sectors"), "sectors: at least one sector is needed");
+    }
+    if (out.scenario.regions.empty()) {
+        fail_at(tree, tree.find("regions"), "regions: at least one region is needed");
+    }
     check_names(tree, "sectors", out.scenario.sectors);
     check_names(tree, "regions", out.scenario.regions);
     check_references(tree, out.scenario);

@@ -24,7 +24,7 @@ namespace ipsim::io {
 struct LoadedScenario {
     model::Scenario scenario;
     std::string resolved_yaml;
-    std::string origin;  //!< file path or "embedded:NAME"
+    std::string origin;              //!< file path or "embedded:NAME"
     std::vector<std::string> files;  //!< every file read: the scenario, then its `extends` bases
 };
 

@@ -256,10 +256,21 @@ std::string first_invalid_utf8(std::string_view text, const std::string& display
         std::uint32_t min = 0;
         std::uint32_t code = c;
         if (c >= 0x80) {
-            if ((c & 0xE0) == 0xC0) { length = 2; min = 0x80; code = c & 0x1F; }
-            else if ((c & 0xF0) == 0xE0) { length = 3; min = 0x800; code = c & 0x0F; }
-            else if ((c & 0xF8) == 0xF0) { length = 4; min = 0x10000; code = c & 0x07; }
-            else { length = 0; }
+            if ((c & 0xE0) == 0xC0) {
+                length = 2;
+                min = 0x80;
+                code = c & 0x1F;
+            } else if ((c & 0xF0) == 0xE0) {
+                length = 3;
+                min = 0x800;
+                code = c & 0x0F;
+            } else if ((c & 0xF8) == 0xF0) {
+                length = 4;
+                min = 0x10000;
+                code = c & 0x07;
+            } else {
+                length = 0;
+            }
             for (std::size_t k = 1; length != 0 && k < length; ++k) {
                 const auto next = i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
                 if ((next & 0xC0) != 0x80) {

@@ -37,7 +37,12 @@ struct Location {
 
 /*! @brief One YAML value: null, scalar, map (ordered) or list. */
 struct Node {
-    enum class Kind { null, scalar, map, list };
+    enum class Kind {
+        null,
+        scalar,
+        map,
+        list
+    };
 
     // Defined out of line: `entries` holds pairs with Node itself, complete only after the class.
     Node();

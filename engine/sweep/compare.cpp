@@ -29,7 +29,9 @@ std::string without_seed(const std::string& yaml) {
     std::string line;
     std::string out;
     while (std::getline(in, line)) {
-        if (!line.starts_with("seed:")) out += line + "\n";
+        if (!line.starts_with("seed:")) {
+            out += line + "\n";
+        }
     }
     return out;
 }
@@ -37,17 +39,27 @@ std::string without_seed(const std::string& yaml) {
 template <class Items>
 std::string joined_names(const Items& items) {
     std::string s;
-    for (const auto& x : items) s += x.name + ",";
+    for (const auto& x : items) {
+        s += x.name + ",";
+    }
     return s;
 }
 
 /*! "" if the two scenarios may be paired, else what differs. */
 std::string scale_difference(const model::Scenario& a, const model::Scenario& b) {
     auto pair = [](auto x, auto y) { std::ostringstream os; os << x << " vs " << y; return os.str(); };
-    if (a.firms.count != b.firms.count) return "firms.count " + pair(a.firms.count, b.firms.count);
-    if (a.local.per_region != b.local.per_region) return "local.per_region " + pair(a.local.per_region, b.local.per_region);
-    if (joined_names(a.sectors) != joined_names(b.sectors)) return "the sectors";
-    if (joined_names(a.regions) != joined_names(b.regions)) return "the regions";
+    if (a.firms.count != b.firms.count) {
+        return "firms.count " + pair(a.firms.count, b.firms.count);
+    }
+    if (a.local.per_region != b.local.per_region) {
+        return "local.per_region " + pair(a.local.per_region, b.local.per_region);
+    }
+    if (joined_names(a.sectors) != joined_names(b.sectors)) {
+        return "the sectors";
+    }
+    if (joined_names(a.regions) != joined_names(b.regions)) {
+        return "the regions";
+    }
     if (a.time.quarters != b.time.quarters || a.time.start_year != b.time.start_year) {
         return "the horizon (" + pair(a.time.start_year, b.time.start_year) + " start, " + pair(a.time.quarters, b.time.quarters) + " quarters)";
     }
@@ -55,7 +67,9 @@ std::string scale_difference(const model::Scenario& a, const model::Scenario& b)
 }
 
 void check_scale(const std::string& yaml_a, const std::string& file_a, const std::string& yaml_b, const std::string& file_b) {
-    if (yaml_a.empty() || yaml_b.empty()) return;
+    if (yaml_a.empty() || yaml_b.empty()) {
+        return;
+    }
     const auto a = io::load_scenario_text(yaml_a, file_a);
     const auto b = io::load_scenario_text(yaml_b, file_b);
     const std::string diff = scale_difference(a.scenario, b.scenario);
@@ -87,7 +101,10 @@ CompareRow make_row(const std::string& arm, const std::string& output, const std
 std::vector<std::string> seed_texts(const std::vector<double>& seeds) {
     std::set<double> unique(seeds.begin(), seeds.end());
     std::vector<std::string> out;
-    for (const double s : unique) out.push_back(std::to_string(static_cast<long long>(s)));
+    out.reserve(unique.size());
+    for (const double s : unique) {
+        out.push_back(std::to_string(static_cast<long long>(s)));
+    }
     return out;
 }
 
@@ -109,11 +126,15 @@ CompareTable two_sweeps(const SweepData& a, const SweepData& b) {
     CompareTable t{"sweeps", a.path, seed_texts(a.seeds), "second file minus first, paired by design row", {}};
     for (std::size_t arm = 0; arm < b.arms.size(); ++arm) {
         const auto ia = std::find(a.arms.begin(), a.arms.end(), b.arms[arm]);
-        if (ia == a.arms.end()) continue;
+        if (ia == a.arms.end()) {
+            continue;
+        }
         const auto ka = static_cast<std::size_t>(ia - a.arms.begin());
         for (std::size_t o = 0; o < b.outputs.size(); ++o) {
             const auto oa = std::find(a.outputs.begin(), a.outputs.end(), b.outputs[o]);
-            if (oa == a.outputs.end()) continue;
+            if (oa == a.outputs.end()) {
+                continue;
+            }
             const auto& base = a.summary[ka][static_cast<std::size_t>(oa - a.outputs.begin())];
             t.rows.push_back(make_row(b.arms[arm], b.outputs[o], b.output_units[o], base, b.summary[arm][o]));
         }
@@ -151,7 +172,9 @@ double late_mean(const std::vector<double>& time, const std::vector<double>& v, 
 /*! Late means of every national (and optionally sector) series, in catalog order. */
 std::vector<LateMean> late_means(const std::string& path, const CompareSettings& settings, std::string& window) {
     const auto summary = io::read_result_summary(path);
-    if (summary.time.empty()) throw io::InputError("compare: " + path + " has no quarters");
+    if (summary.time.empty()) {
+        throw io::InputError("compare: " + path + " has no quarters");
+    }
     double from = summary.time.back() - settings.last_years + 1e-9;
     double to = summary.time.back() + 1.0;
     std::ostringstream w;
@@ -169,10 +192,14 @@ std::vector<LateMean> late_means(const std::string& path, const CompareSettings&
     window = w.str();
     std::vector<LateMean> out;
     for (const auto scope : {model::Scope::national, model::Scope::sector}) {
-        if (scope == model::Scope::sector && !settings.sectors) continue;
+        if (scope == model::Scope::sector && !settings.sectors) {
+            continue;
+        }
         const std::string group = model::scope_group(scope);
         for (const auto& m : model::metric_catalog()) {
-            if (m.scope != scope) continue;
+            if (m.scope != scope) {
+                continue;
+            }
             const auto v = io::read_series(path, "/" + group + "/" + m.name);
             if (scope == model::Scope::national) {
                 out.push_back({group + "/" + m.name, m.units, late_mean(summary.time, v, 1, 0, from, to)});
@@ -195,7 +222,9 @@ CompareTable single_runs(const std::vector<std::string>& files, const CompareSet
     std::vector<std::string> sides;
     for (const auto& r : runs) {
         const std::string key = without_seed(r.yaml);
-        if (std::find(sides.begin(), sides.end(), key) == sides.end()) sides.push_back(key);
+        if (std::find(sides.begin(), sides.end(), key) == sides.end()) {
+            sides.push_back(key);
+        }
     }
     if (sides.size() != 2) {
         throw io::InputError("compare: the runs make " + std::to_string(sides.size()) +
@@ -204,12 +233,22 @@ CompareTable single_runs(const std::vector<std::string>& files, const CompareSet
     std::map<std::uint64_t, const RunFile*> side[2];
     for (const auto& r : runs) {
         auto& m = side[without_seed(r.yaml) == sides[0] ? 0 : 1];
-        if (!m.emplace(r.seed, &r).second) throw io::InputError("compare: two runs of " + r.scenario + " have seed " + std::to_string(r.seed));
+        if (!m.emplace(r.seed, &r).second) {
+            throw io::InputError("compare: two runs of " + r.scenario + " have seed " + std::to_string(r.seed));
+        }
     }
     std::vector<std::uint64_t> seeds[2];
-    for (int k = 0; k < 2; ++k) for (const auto& [s, r] : side[k]) seeds[k].push_back(s);
+    for (int k = 0; k < 2; ++k) {
+        for (const auto& [s, r] : side[k]) {
+            seeds[k].push_back(s);
+        }
+    }
     if (seeds[0] != seeds[1]) {
-        auto list = [](const std::vector<std::uint64_t>& v) { std::string s; for (auto x : v) s += (s.empty() ? "" : ",") + std::to_string(x); return s; };
+        auto list = [](const std::vector<std::uint64_t>& v) { std::string s;
+            for (auto x : v) {
+                s += (s.empty() ? "" : ",") + std::to_string(x);
+            }
+            return s; };
         throw io::InputError("compare: the seeds differ (" + side[0].begin()->second->scenario + ": " + list(seeds[0]) + "; " +
                              side[1].begin()->second->scenario + ": " + list(seeds[1]) + "); runs are paired by seed, so both sides need the same seeds");
     }
@@ -218,10 +257,16 @@ CompareTable single_runs(const std::vector<std::string>& files, const CompareSet
     check_scale(a0.yaml, a0.path, b0.yaml, b0.path);
     std::vector<std::vector<LateMean>> values[2];
     std::string window;
-    for (int k = 0; k < 2; ++k) for (const auto& [s, r] : side[k]) values[k].push_back(late_means(r->path, settings, window));
+    for (int k = 0; k < 2; ++k) {
+        for (const auto& [s, r] : side[k]) {
+            values[k].push_back(late_means(r->path, settings, window));
+        }
+    }
     const bool same_name = a0.scenario == b0.scenario;
     CompareTable t{"runs", same_name ? a0.path : a0.scenario, {}, window, {}};
-    for (auto s : seeds[0]) t.seeds.push_back(std::to_string(s));
+    for (auto s : seeds[0]) {
+        t.seeds.push_back(std::to_string(s));
+    }
     for (std::size_t k = 0; k < values[0].front().size(); ++k) {
         std::vector<double> base;
         std::vector<double> other;
@@ -237,8 +282,12 @@ CompareTable single_runs(const std::vector<std::string>& files, const CompareSet
 }  // namespace
 
 CompareTable compare_files(const std::vector<std::string>& files, const CompareSettings& settings) {
-    if (!(settings.last_years > 0.0)) throw io::InputError("compare: --last-years must be positive");
-    if (files.empty()) throw io::InputError("compare: give result files (two single runs or more, or one or two sweep files)");
+    if (!(settings.last_years > 0.0)) {
+        throw io::InputError("compare: --last-years must be positive");
+    }
+    if (files.empty()) {
+        throw io::InputError("compare: give result files (two single runs or more, or one or two sweep files)");
+    }
     std::vector<bool> sweep;
     for (const auto& f : files) {
         try {
@@ -249,9 +298,15 @@ CompareTable compare_files(const std::vector<std::string>& files, const CompareS
     }
     const auto n_sweeps = static_cast<std::size_t>(std::count(sweep.begin(), sweep.end(), true));
     try {
-        if (n_sweeps == 1 && files.size() == 1) return one_sweep(read_sweep(files[0]));
-        if (n_sweeps == 2 && files.size() == 2) return two_sweeps(read_sweep(files[0]), read_sweep(files[1]));
-        if (n_sweeps == 0 && files.size() >= 2) return single_runs(files, settings);
+        if (n_sweeps == 1 && files.size() == 1) {
+            return one_sweep(read_sweep(files[0]));
+        }
+        if (n_sweeps == 2 && files.size() == 2) {
+            return two_sweeps(read_sweep(files[0]), read_sweep(files[1]));
+        }
+        if (n_sweeps == 0 && files.size() >= 2) {
+            return single_runs(files, settings);
+        }
     } catch (const io::InputError&) {
         throw;
     } catch (const std::runtime_error& e) {

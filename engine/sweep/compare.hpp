@@ -28,15 +28,15 @@ struct CompareRow {
     std::string units;
     double base_mean = 0.0;  //!< mean over the pairs used
     double arm_mean = 0.0;
-    PairedStats stats;   //!< of arm - base
+    PairedStats stats;  //!< of arm - base
 };
 
 /*! @brief A whole comparison. */
 struct CompareTable {
-    std::string kind;    //!< "sweep", "sweeps" or "runs"
-    std::string base;    //!< label of the base side
+    std::string kind;                //!< "sweep", "sweeps" or "runs"
+    std::string base;                //!< label of the base side
     std::vector<std::string> seeds;  //!< seeds paired (as text)
-    std::string note;    //!< e.g. which years the run means cover
+    std::string note;                //!< e.g. which years the run means cover
     std::vector<CompareRow> rows;
 };
 

@@ -40,8 +40,12 @@ std::vector<Field> split_line(const std::string& line) {
         const std::size_t end = comma == std::string::npos ? line.size() : comma;
         std::size_t a = start;
         std::size_t b = end;
-        while (a < b && (line[a] == ' ' || line[a] == '\t')) ++a;
-        while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) --b;
+        while (a < b && (line[a] == ' ' || line[a] == '\t')) {
+            ++a;
+        }
+        while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t')) {
+            --b;
+        }
         fields.push_back({line.substr(a, b - a), a + 1});
         if (comma == std::string::npos) {
             return fields;

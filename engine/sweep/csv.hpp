@@ -25,8 +25,8 @@ struct CsvTable {
     std::vector<std::string> comments;  //!< comment lines before the header, without the leading '#' and blanks
     std::size_t header_line = 0;        //!< 1-based line of the header
     std::vector<std::string> columns;
-    std::vector<double> values;         //!< row-major, rows() x columns.size()
-    std::vector<std::size_t> lines;     //!< 1-based file line of each data row
+    std::vector<double> values;      //!< row-major, rows() x columns.size()
+    std::vector<std::size_t> lines;  //!< 1-based file line of each data row
 
     /*! @brief Number of data rows. */
     [[nodiscard]] std::size_t rows() const noexcept { return lines.size(); }

@@ -20,7 +20,13 @@
 namespace ipsim::sweep {
 
 /*! @brief How the points of a design are chosen. */
-enum class DesignMethod { kGrid, kRandom, kLhs, kSobol, kMorris };
+enum class DesignMethod {
+    kGrid,
+    kRandom,
+    kLhs,
+    kSobol,
+    kMorris
+};
 
 /*! @brief Parses "grid" | "random" | "lhs" | "sobol" | "morris"; throws std::invalid_argument naming the valid ones. */
 [[nodiscard]] DesignMethod parse_design_method(std::string_view name);
@@ -34,8 +40,8 @@ struct DesignSpec {
     std::size_t samples = 0;               //!< random/lhs: rows; sobol: base samples N; morris: trajectories r; grid: points per dimension when grid_levels is empty
     std::vector<std::size_t> grid_levels;  //!< grid: number of points per dimension (endpoints included)
     std::uint64_t seed = 0;
-    bool second_order = false;             //!< sobol: Saltelli with BA matrices, N*(2D+2) rows; otherwise N*(D+2)
-    std::size_t morris_levels = 4;         //!< morris: p, even, >= 2
+    bool second_order = false;      //!< sobol: Saltelli with BA matrices, N*(2D+2) rows; otherwise N*(D+2)
+    std::size_t morris_levels = 4;  //!< morris: p, even, >= 2
 };
 
 /*! @brief Points in the unit hypercube, one row per run, design order; row-major rows x dimensions. */

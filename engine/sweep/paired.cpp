@@ -45,7 +45,9 @@ double student_t_cdf(double x, double df) {
     if (!(df > 0.0)) {
         throw std::invalid_argument("student_t_cdf needs df > 0");
     }
-    if (x == 0.0) return 0.5;
+    if (x == 0.0) {
+        return 0.5;
+    }
     const double log_norm = std::lgamma(0.5 * (df + 1.0)) - std::lgamma(0.5 * df) - 0.5 * std::log(df * std::numbers::pi);
     const double end = std::atan(std::abs(x));
     const double h = end / kSimpsonIntervals;
@@ -61,11 +63,15 @@ double student_t_quantile(double p, double df) {
     if (!(p > 0.0 && p < 1.0)) {
         throw std::invalid_argument("student_t_quantile needs p in (0, 1)");
     }
-    if (p == 0.5) return 0.0;
+    if (p == 0.5) {
+        return 0.0;
+    }
     const double target = p > 0.5 ? p : 1.0 - p;
     double lo = 0.0;
     double hi = 1.0;
-    while (student_t_cdf(hi, df) < target) hi *= 2.0;
+    while (student_t_cdf(hi, df) < target) {
+        hi *= 2.0;
+    }
     for (int i = 0; i < 80 && hi - lo > 1e-12 * hi; ++i) {
         const double mid = 0.5 * (lo + hi);
         (student_t_cdf(mid, df) < target ? lo : hi) = mid;
@@ -93,7 +99,9 @@ PairedStats paired_stats(std::span<const double> differences) {
     }
     double squares = 0.0;
     for (const double d : differences) {
-        if (std::isfinite(d)) squares += (d - s.mean) * (d - s.mean);
+        if (std::isfinite(d)) {
+            squares += (d - s.mean) * (d - s.mean);
+        }
     }
     s.sd = std::sqrt(squares / static_cast<double>(s.n - 1));
     s.se = s.sd / std::sqrt(static_cast<double>(s.n));

@@ -19,13 +19,13 @@ namespace ipsim::sweep {
 
 /*! @brief Summary of paired differences. */
 struct PairedStats {
-    std::size_t n = 0;   //!< pairs used
-    double mean = 0.0;   //!< mean of (arm - base)
-    double sd = 0.0;     //!< sample standard deviation (n - 1 denominator)
-    double se = 0.0;     //!< standard error of the mean
-    double ci_low = 0.0;   //!< 95 % confidence interval
+    std::size_t n = 0;    //!< pairs used
+    double mean = 0.0;    //!< mean of (arm - base)
+    double sd = 0.0;      //!< sample standard deviation (n - 1 denominator)
+    double se = 0.0;      //!< standard error of the mean
+    double ci_low = 0.0;  //!< 95 % confidence interval
     double ci_high = 0.0;
-    double t_crit = 0.0;   //!< t quantile used (0.975, n - 1 degrees of freedom)
+    double t_crit = 0.0;  //!< t quantile used (0.975, n - 1 degrees of freedom)
 };
 
 /*! @brief arm[i] - base[i] for every row (NaN where either is NaN). Sizes must match. */

@@ -84,13 +84,17 @@ std::vector<std::string> split(const std::string& path) {
     std::string current;
     for (const char c : path) {
         if (c == '.' || c == '[' || c == ']') {
-            if (!current.empty()) parts.push_back(current);
+            if (!current.empty()) {
+                parts.push_back(current);
+            }
             current.clear();
         } else {
             current += c;
         }
     }
-    if (!current.empty()) parts.push_back(current);
+    if (!current.empty()) {
+        parts.push_back(current);
+    }
     return parts;
 }
 
@@ -124,7 +128,11 @@ double inverse_normal_cdf(double p) {
     double x = std::log(p / (1.0 - p)) * 0.6;
     for (int i = 0; i < 100; ++i) {
         const double f = normal_cdf(x) - p;
-        if (f > 0.0) hi = x; else lo = x;
+        if (f > 0.0) {
+            hi = x;
+        } else {
+            lo = x;
+        }
         const double density = std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
         double next = density > 1e-300 ? x - f / density : 0.5 * (lo + hi);
         if (!(next > lo && next < hi)) {
@@ -139,7 +147,9 @@ double inverse_normal_cdf(double p) {
 }
 
 std::size_t value_index(std::size_t n, double u) noexcept {
-    if (n == 0) return 0;
+    if (n == 0) {
+        return 0;
+    }
     const double scaled = std::floor(std::clamp(u, 0.0, 1.0) * static_cast<double>(n));
     return std::min(n - 1, static_cast<std::size_t>(scaled));
 }

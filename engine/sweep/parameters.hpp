@@ -22,11 +22,18 @@
 namespace ipsim::sweep {
 
 /*! @brief How a parameter's values are described. */
-enum class ParamKind { range, values, normal, lognormal, triangular, uniform };
+enum class ParamKind {
+    range,
+    values,
+    normal,
+    lognormal,
+    triangular,
+    uniform
+};
 
 /*! @brief One swept scenario field. */
 struct Parameter {
-    std::string path;                 //!< scenario path as for --set, e.g. "local.weight_herding"
+    std::string path;  //!< scenario path as for --set, e.g. "local.weight_herding"
     ParamKind kind = ParamKind::range;
     std::array<double, 3> args{};     //!< range/uniform: min, max; normal: mean, sd; lognormal: mu, sigma; triangular: min, mode, max
     std::vector<std::string> values;  //!< for `values`: each value as YAML text
@@ -35,7 +42,13 @@ struct Parameter {
 };
 
 /*! @brief What kind of scenario field a path names. */
-enum class FieldKind { missing, number, integer, time_path, other };
+enum class FieldKind {
+    missing,
+    number,
+    integer,
+    time_path,
+    other
+};
 
 /*! @brief The kind of the scenario field at a --set path (list items by name or index). */
 [[nodiscard]] FieldKind scenario_field_kind(const std::string& path);

@@ -92,7 +92,9 @@ double evaluate_output(const Output& output, std::span<const double> time, std::
             continue;
         }
         const double v = values[t * columns + output.column];
-        if (n == 0) first = v;
+        if (n == 0) {
+            first = v;
+        }
         last = v;
         switch (output.stat) {
             case Stat::mean:
@@ -104,7 +106,9 @@ double evaluate_output(const Output& output, std::span<const double> time, std::
         }
         ++n;
     }
-    if (n == 0) return kNaN;
+    if (n == 0) {
+        return kNaN;
+    }
     switch (output.stat) {
         case Stat::mean: return acc / static_cast<double>(n);
         case Stat::first: return first;

@@ -23,8 +23,8 @@ namespace ipsim::sweep {
 
 /*! @brief Design and sizes of a sweep. */
 struct SweepPlan {
-    UnitDesign unit;          //!< one row per design point, one column per parameter
-    std::size_t points = 0;   //!< design points
+    UnitDesign unit;         //!< one row per design point, one column per parameter
+    std::size_t points = 0;  //!< design points
     std::size_t seeds = 0;
     std::size_t arms = 0;
 

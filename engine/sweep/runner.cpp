@@ -16,12 +16,12 @@
 #include <oneapi/tbb/partitioner.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <unistd.h>
 
 #include "io/hdf5_writer.hpp"
 #include "io/input_error.hpp"
@@ -83,7 +83,9 @@ void remove_stale_output_temps(const fs::path& parts) {
     const fs::path dir = parts.parent_path().empty() ? fs::path(".") : parts.parent_path();
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (entry.path().filename().string().starts_with(prefix)) fs::remove(entry.path(), ec);
+        if (entry.path().filename().string().starts_with(prefix)) {
+            fs::remove(entry.path(), ec);
+        }
     }
 }
 
@@ -95,11 +97,14 @@ void prepare_parts(const fs::path& parts, const std::string& hash, const std::st
             throw io::InputError(parts.string() + " exists: an interrupted sweep; continue it with --resume, or delete the folder to start again");
         }
         if (read_first_line(parts / kIdFile) != hash) {
-            throw io::InputError("--resume: " + parts.string() + " belongs to another sweep (the sweep file, a scenario or ipsim changed); "
+            throw io::InputError("--resume: " + parts.string() +
+                                 " belongs to another sweep (the sweep file, a scenario or ipsim changed); "
                                  "delete the folder to start again");
         }
         for (const auto& entry : fs::directory_iterator(parts)) {
-            if (entry.path().filename().string().starts_with(".")) fs::remove(entry.path(), ec);
+            if (entry.path().filename().string().starts_with(".")) {
+                fs::remove(entry.path(), ec);
+            }
         }
         remove_stale_output_temps(parts);
         return;
@@ -115,8 +120,12 @@ model::RunInfo run_info(const io::LoadedScenario& loaded) {
     info.scenario_yaml = loaded.resolved_yaml;
     info.seed = static_cast<unsigned long long>(loaded.scenario.seed);
     info.n_steps = static_cast<std::size_t>(loaded.scenario.time.quarters);
-    for (const auto& s : loaded.scenario.sectors) info.sectors.push_back(s.name);
-    for (const auto& r : loaded.scenario.regions) info.regions.push_back(r.name);
+    for (const auto& s : loaded.scenario.sectors) {
+        info.sectors.push_back(s.name);
+    }
+    for (const auto& r : loaded.scenario.regions) {
+        info.regions.push_back(r.name);
+    }
     return info;
 }
 
@@ -140,7 +149,9 @@ bool do_run(Loop& loop, std::size_t run) {
     model::RunHooks hooks;
     hooks.cancel = &loop.stop;
     hooks.on_step = [&loop](std::int64_t, std::int64_t) {
-        if (loop.options.cancel != nullptr && loop.options.cancel->load()) loop.stop.store(true);
+        if (loop.options.cancel != nullptr && loop.options.cancel->load()) {
+            loop.stop.store(true);
+        }
     };
     bool failed = false;
     try {
@@ -158,8 +169,12 @@ bool do_run(Loop& loop, std::size_t run) {
     const std::lock_guard lock(loop.report);
     ++loop.progress.done;
     loop.progress.failed += failed ? 1 : 0;
-    if (loop.options.on_progress) loop.options.on_progress(loop.progress);
-    if (loop.ran.fetch_add(1) + 1 >= loop.options.stop_after) loop.stop.store(true);
+    if (loop.options.on_progress) {
+        loop.options.on_progress(loop.progress);
+    }
+    if (loop.ran.fetch_add(1) + 1 >= loop.options.stop_after) {
+        loop.stop.store(true);
+    }
     return true;
 }
 
@@ -171,7 +186,9 @@ std::vector<std::string> part_series(const SweepSpec& spec) {
     std::vector<std::string> series = spec.keep;
     for (const auto& o : spec.outputs) {
         const std::string key = std::string(model::scope_group(o.scope)) + "/" + o.metric;
-        if (std::find(series.begin(), series.end(), key) == series.end()) series.push_back(key);
+        if (std::find(series.begin(), series.end(), key) == series.end()) {
+            series.push_back(key);
+        }
     }
     return series;
 }
@@ -182,7 +199,9 @@ fs::path parts_folder(const std::string& output) { return fs::path(output + ".pa
 
 std::string sweep_hash(const SweepSpec& spec) {
     std::uint64_t h = fnv1a(resolved_sweep_yaml(spec));
-    for (const auto& arm : spec.arms) h = fnv1a(arm.resolved_yaml, h);
+    for (const auto& arm : spec.arms) {
+        h = fnv1a(arm.resolved_yaml, h);
+    }
     h = fnv1a(IPSIM_VERSION, h);
     char buf[17];
     std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
@@ -211,14 +230,20 @@ SweepOutcome run_sweep(const SweepSpec& spec, const std::string& output, const R
     }
     outcome.resumed = loop.progress.done;
     loop.progress.total = plan.runs();
-    if (options.on_progress) options.on_progress(loop.progress);
+    if (options.on_progress) {
+        options.on_progress(loop.progress);
+    }
     tbb::task_arena arena(options.threads > 0 ? static_cast<int>(options.threads) : tbb::task_arena::automatic);
     arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pending.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
-            for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                if (!loop.stop.load() && !(options.cancel != nullptr && options.cancel->load())) do_run(loop, pending[i]);
-            }
-        }, tbb::simple_partitioner());
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, pending.size(), 1), [&](const tbb::blocked_range<std::size_t>& r) {
+                for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                    if (!loop.stop.load() && !(options.cancel != nullptr && options.cancel->load())) {
+                        do_run(loop, pending[i]);
+                    }
+                }
+            },
+            tbb::simple_partitioner());
     });
     outcome.ran = loop.ran.load();
     if (outcome.resumed + outcome.ran < outcome.total) {

@@ -28,16 +28,16 @@ namespace ipsim::sweep {
 
 /*! @brief Progress of a sweep, reported after each run. */
 struct SweepProgress {
-    std::size_t done = 0;     //!< runs finished (including failed and earlier-resumed ones)
+    std::size_t done = 0;  //!< runs finished (including failed and earlier-resumed ones)
     std::size_t failed = 0;
     std::size_t total = 0;
 };
 
 /*! @brief How to run a sweep. */
 struct RunnerOptions {
-    unsigned threads = 0;                       //!< 0: all cores
-    bool resume = false;                        //!< continue an existing parts folder
-    const std::atomic<bool>* cancel = nullptr;  //!< set to true (e.g. on SIGINT) to stop, keeping finished parts
+    unsigned threads = 0;                                              //!< 0: all cores
+    bool resume = false;                                               //!< continue an existing parts folder
+    const std::atomic<bool>* cancel = nullptr;                         //!< set to true (e.g. on SIGINT) to stop, keeping finished parts
     std::size_t stop_after = std::numeric_limits<std::size_t>::max();  //!< test hook: stop once this many runs finished here
     std::function<void(const SweepProgress&)> on_progress;             //!< called under a lock
 };
@@ -46,9 +46,9 @@ struct RunnerOptions {
 struct SweepOutcome {
     bool interrupted = false;  //!< stopped before all runs finished; parts kept, no sweep file
     std::size_t total = 0;
-    std::size_t resumed = 0;   //!< runs found finished in the parts folder
-    std::size_t ran = 0;       //!< runs finished by this call
-    AssembleResult result;     //!< failures and comparisons (when not interrupted)
+    std::size_t resumed = 0;  //!< runs found finished in the parts folder
+    std::size_t ran = 0;      //!< runs finished by this call
+    AssembleResult result;    //!< failures and comparisons (when not interrupted)
 };
 
 /*! @brief The parts folder of an output: "OUT.h5.parts". */

@@ -26,9 +26,9 @@ namespace ipsim::sweep {
 
 /*! @brief Bootstrap settings shared by both analyses. */
 struct BootstrapOptions {
-    std::size_t resamples = 1000;       //!< 0: no confidence intervals (half-widths are NaN)
-    double confidence = 0.95;           //!< level of the two-sided interval, in (0, 1)
-    std::uint64_t seed = 20100101;      //!< fixed so results are reproducible
+    std::size_t resamples = 1000;   //!< 0: no confidence intervals (half-widths are NaN)
+    double confidence = 0.95;       //!< level of the two-sided interval, in (0, 1)
+    std::uint64_t seed = 20100101;  //!< fixed so results are reproducible
 };
 
 /*! @brief Sobol indices of one output; vectors indexed by parameter. */

@@ -65,7 +65,9 @@ void write_sensitivity(hid_t file, const SweepSpec& spec, const SweepPlan& plan,
     const DesignSpec design = design_spec(spec);
     detail::H5Handle top = detail::create_group(file, "sensitivity", shown);
     std::vector<std::string> names;
-    for (const auto& p : spec.parameters) names.push_back(p.path);
+    for (const auto& p : spec.parameters) {
+        names.push_back(p.path);
+    }
     detail::write_strings(top.get(), "parameters", names, shown);
     detail::write_attr(top.get(), "confidence", 0.95, shown);
     for (std::size_t o = 0; o < spec.outputs.size(); ++o) {

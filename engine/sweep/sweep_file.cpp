@@ -46,7 +46,9 @@ std::string read_text(const std::string& path) {
 
 std::vector<std::string> shipped_names() {
     std::vector<std::string> names;
-    for (const auto& e : io::embedded_scenarios()) names.emplace_back(e.name);
+    for (const auto& e : io::embedded_scenarios()) {
+        names.emplace_back(e.name);
+    }
     return names;
 }
 
@@ -123,7 +125,9 @@ std::vector<std::uint64_t> read_seeds(const Node* n, std::int64_t base_seed) {
     std::vector<std::uint64_t> seeds;
     if (n->is_scalar()) {
         const auto count = detail::whole_of(*n, "seeds", 1);
-        for (std::int64_t i = 1; i <= count; ++i) seeds.push_back(static_cast<std::uint64_t>(i));
+        for (std::int64_t i = 1; i <= count; ++i) {
+            seeds.push_back(static_cast<std::uint64_t>(i));
+        }
         return seeds;
     }
     if (!n->is_list() || n->items.empty()) {
@@ -143,7 +147,10 @@ std::vector<std::uint64_t> read_seeds(const Node* n, std::int64_t base_seed) {
 /*! The arm with all parameters at u (0 or 1). */
 io::LoadedScenario load_at(const Arm& arm, const std::vector<Parameter>& params, double u, const Node& at, const std::string& field) {
     std::vector<std::string> extra;
-    for (const auto& p : params) extra.push_back(parameter_override(p, u));
+    extra.reserve(params.size());
+    for (const auto& p : params) {
+        extra.push_back(parameter_override(p, u));
+    }
     try {
         return load_arm(arm, extra);
     } catch (const InputError& e) {
@@ -154,7 +161,10 @@ io::LoadedScenario load_at(const Arm& arm, const std::vector<Parameter>& params,
 template <class Items>
 std::vector<std::string> names_of(const Items& items) {
     std::vector<std::string> names;
-    for (const auto& x : items) names.push_back(x.name);
+    names.reserve(items.size());
+    for (const auto& x : items) {
+        names.push_back(x.name);
+    }
     return names;
 }
 
@@ -166,10 +176,18 @@ void check_same_scale(const model::Scenario& base, const model::Scenario& arm, c
     if (arm.firms.count != base.firms.count) {
         refuse("firms.count " + std::to_string(arm.firms.count) + " against " + std::to_string(base.firms.count));
     }
-    if (names_of(arm.sectors) != names_of(base.sectors)) refuse("other sectors");
-    if (names_of(arm.regions) != names_of(base.regions)) refuse("other regions");
-    if (arm.time.quarters != base.time.quarters || arm.time.start_year != base.time.start_year) refuse("another horizon");
-    if (arm.local.per_region != base.local.per_region) refuse("local.per_region");
+    if (names_of(arm.sectors) != names_of(base.sectors)) {
+        refuse("other sectors");
+    }
+    if (names_of(arm.regions) != names_of(base.regions)) {
+        refuse("other regions");
+    }
+    if (arm.time.quarters != base.time.quarters || arm.time.start_year != base.time.start_year) {
+        refuse("another horizon");
+    }
+    if (arm.local.per_region != base.local.per_region) {
+        refuse("local.per_region");
+    }
 }
 
 /*! An arm that sets a parameter the design varies would silently run the design's values instead
@@ -216,7 +234,9 @@ void read_arms(const Node* n, SweepSpec& spec, const fs::path& dir, const model:
 std::string quoted(const std::string& s) {
     std::string out = "\"";
     for (const char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
         out += c;
     }
     return out + "\"";
@@ -224,7 +244,9 @@ std::string quoted(const std::string& s) {
 
 std::string quoted_list(const std::vector<std::string>& items) {
     std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + quoted(items[i]);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += (i > 0 ? ", " : "") + quoted(items[i]);
+    }
     return out + "]";
 }
 
@@ -245,7 +267,13 @@ void emit_parameter(std::ostringstream& os, const Parameter& p) {
     const auto& a = p.args;
     switch (p.kind) {
         case ParamKind::range: os << "range: [" << number_text(a[0]) << ", " << number_text(a[1]) << "]"; break;
-        case ParamKind::values: os << "values: [" ; for (std::size_t i = 0; i < p.values.size(); ++i) os << (i ? ", " : "") << p.values[i]; os << "]"; break;
+        case ParamKind::values:
+            os << "values: [";
+            for (std::size_t i = 0; i < p.values.size(); ++i) {
+                os << (i ? ", " : "") << p.values[i];
+            }
+            os << "]";
+            break;
         case ParamKind::normal: os << "distribution: {normal: {mean: " << number_text(a[0]) << ", sd: " << number_text(a[1]) << "}}"; break;
         case ParamKind::lognormal: os << "distribution: {lognormal: {mu: " << number_text(a[0]) << ", sigma: " << number_text(a[1]) << "}}"; break;
         case ParamKind::triangular: os << "distribution: {triangular: {min: " << number_text(a[0]) << ", mode: " << number_text(a[1]) << ", max: " << number_text(a[2]) << "}}"; break;
@@ -315,32 +343,52 @@ std::string resolved_sweep_yaml(const SweepSpec& spec) {
     os << "name: " << quoted(spec.name) << "\ndescription: " << quoted(spec.description) << "\n";
     for (std::size_t a = 0; a < spec.arms.size(); ++a) {
         const Arm& arm = spec.arms[a];
-        if (a == 0) os << "base: ";
-        if (a == 1) os << "arms:\n";
-        if (a > 0) os << "  " << quoted(arm.name) << ": ";
+        if (a == 0) {
+            os << "base: ";
+        }
+        if (a == 1) {
+            os << "arms:\n";
+        }
+        if (a > 0) {
+            os << "  " << quoted(arm.name) << ": ";
+        }
         os << "{scenario: " << quoted(arm.scenario.embedded ? arm.scenario.name : arm.scenario.written)
            << ", set: " << quoted_list(arm.overrides) << "}\n";
     }
     os << "parameters:" << (spec.parameters.empty() ? " {}\n" : "\n");
-    for (const auto& p : spec.parameters) emit_parameter(os, p);
+    for (const auto& p : spec.parameters) {
+        emit_parameter(os, p);
+    }
     const auto& d = spec.design;
     os << "design: {method: " << d.method;
     if (d.method == "grid") {
         os << ", levels: [";
-        for (std::size_t i = 0; i < d.levels.size(); ++i) os << (i ? ", " : "") << d.levels[i];
+        for (std::size_t i = 0; i < d.levels.size(); ++i) {
+            os << (i ? ", " : "") << d.levels[i];
+        }
         os << "]";
     } else {
         os << ", samples: " << d.samples << ", seed: " << d.seed;
     }
-    if (d.method == "sobol") os << ", second_order: " << (d.second_order ? "true" : "false");
-    if (d.method == "morris") os << ", morris_levels: " << d.morris_levels;
+    if (d.method == "sobol") {
+        os << ", second_order: " << (d.second_order ? "true" : "false");
+    }
+    if (d.method == "morris") {
+        os << ", morris_levels: " << d.morris_levels;
+    }
     os << "}\nseeds: [";
-    for (std::size_t i = 0; i < spec.seeds.size(); ++i) os << (i ? ", " : "") << spec.seeds[i];
+    for (std::size_t i = 0; i < spec.seeds.size(); ++i) {
+        os << (i ? ", " : "") << spec.seeds[i];
+    }
     os << "]\noutputs:\n";
     for (const auto& o : spec.outputs) {
         os << "  " << quoted(o.name) << ": {metric: " << o.metric;
-        if (o.scope == model::Scope::sector) os << ", sector: " << quoted(o.entity);
-        if (o.scope == model::Scope::region) os << ", region: " << quoted(o.entity);
+        if (o.scope == model::Scope::sector) {
+            os << ", sector: " << quoted(o.entity);
+        }
+        if (o.scope == model::Scope::region) {
+            os << ", region: " << quoted(o.entity);
+        }
         os << ", years: [" << number_text(o.year_from) << ", " << number_text(o.year_to) << "], stat: " << stat_name(o.stat) << "}\n";
     }
     os << "keep_series: " << (spec.keep_all ? std::string("all") : quoted_list(spec.keep)) << "\n";

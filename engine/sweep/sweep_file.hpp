@@ -50,7 +50,14 @@ struct Arm {
 };
 
 /*! @brief How an output reduces a series over its years. */
-enum class Stat { mean, sum, min, max, first, last };
+enum class Stat {
+    mean,
+    sum,
+    min,
+    max,
+    first,
+    last
+};
 
 /*! @brief One scalar output per run. */
 struct Output {
@@ -68,17 +75,17 @@ struct Output {
 struct SweepSpec {
     std::string name;
     std::string description;
-    std::string file;                  //!< the sweep file as given
+    std::string file;  //!< the sweep file as given
     std::vector<Parameter> parameters;
     DesignSettings design;
     std::vector<std::uint64_t> seeds;
-    std::vector<Arm> arms;             //!< arms[0] is the base
+    std::vector<Arm> arms;  //!< arms[0] is the base
     std::vector<Output> outputs;
     bool keep_all = true;              //!< keep_series: all
     std::vector<std::string> keep;     //!< kept datasets, e.g. "sector/output" (when !keep_all)
     std::vector<std::string> sectors;  //!< of the base scenario
     std::vector<std::string> regions;
-    std::string base_yaml;             //!< resolved base scenario (parameters at their defaults)
+    std::string base_yaml;  //!< resolved base scenario (parameters at their defaults)
 };
 
 /*! @brief Reads and validates a sweep file. Throws io::InputError. */

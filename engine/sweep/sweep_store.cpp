@@ -52,7 +52,9 @@ std::size_t columns_of(const Output& o, const SweepSpec& spec) {
 }
 
 bool kept(const SweepSpec& spec, const std::string& group, const std::string& name) {
-    if (spec.keep_all) return true;
+    if (spec.keep_all) {
+        return true;
+    }
     const std::string path = group + "/" + name;
     return std::find(spec.keep.begin(), spec.keep.end(), path) != spec.keep.end();
 }
@@ -87,14 +89,22 @@ std::vector<double> take_run(const SweepSpec& spec, const std::string& part_path
     copy_run_attributes(part.get(), group.get(), shown);
     copy_identity(part.get(), part_path, group.get(), shown);
     for (const auto& g : kGroups) {
-        if (!detail::exists(part.get(), g)) continue;
+        if (!detail::exists(part.get(), g)) {
+            continue;
+        }
         std::vector<std::string> names;
         for (const auto& name : detail::list_group(part.get(), g, part_path)) {
-            if (kept(spec, g, name)) names.push_back(name);
+            if (kept(spec, g, name)) {
+                names.push_back(name);
+            }
         }
-        if (names.empty()) continue;
+        if (names.empty()) {
+            continue;
+        }
         H5Handle sub = detail::create_group(group.get(), g, shown);
-        for (const auto& name : names) detail::copy_object(part.get(), g + "/" + name, sub.get(), name, shown);
+        for (const auto& name : names) {
+            detail::copy_object(part.get(), g + "/" + name, sub.get(), name, shown);
+        }
     }
     const auto time = detail::read_doubles(part.get(), "time", part_path);
     std::vector<double> values;
@@ -189,8 +199,12 @@ void write_failed(hid_t file, const std::vector<FailedRun>& failed, const std::s
 void fsync_path(const fs::path& p, const std::string& shown) {
     const int fd = ::open(p.c_str(), O_RDONLY);
     const bool ok = fd >= 0 && ::fsync(fd) == 0;
-    if (fd >= 0) ::close(fd);
-    if (!ok) throw std::runtime_error("cannot sync sweep file '" + shown + "'");
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    if (!ok) {
+        throw std::runtime_error("cannot sync sweep file '" + shown + "'");
+    }
 }
 
 AssembleResult write_all(hid_t file, const SweepSpec& spec, const SweepPlan& plan, const fs::path& parts,
@@ -214,7 +228,9 @@ AssembleResult write_all(hid_t file, const SweepSpec& spec, const SweepPlan& pla
                 continue;
             }
             const auto values = take_run(spec, (parts / (id + ".h5")).string(), runs.get(), id, shown);
-            for (std::size_t o = 0; o < values.size(); ++o) summary[plan.arm_of_run(run)][o][plan.row_of_run(run)] = values[o];
+            for (std::size_t o = 0; o < values.size(); ++o) {
+                summary[plan.arm_of_run(run)][o][plan.row_of_run(run)] = values[o];
+            }
         }
     }
     write_summary(file, spec, summary, shown);
@@ -280,7 +296,9 @@ SweepData read_sweep(const std::string& path) {
     }
     for (const auto& arm : d.arms) {
         auto& per_arm = d.summary.emplace_back();
-        for (const auto& o : d.outputs) per_arm.push_back(detail::read_doubles(f, "summary/" + arm + "/" + o, path));
+        for (const auto& o : d.outputs) {
+            per_arm.push_back(detail::read_doubles(f, "summary/" + arm + "/" + o, path));
+        }
     }
     for (const auto& o : d.outputs) {
         H5Handle ds = io::detail::make_handle(H5Dopen2(f, ("summary/base/" + o).c_str(), H5P_DEFAULT), H5Dclose, "cannot open", path);

@@ -60,14 +60,14 @@ struct SweepData {
     std::string path;
     std::string name;
     std::string sweep_yaml;
-    std::vector<std::string> arms;     //!< "base" first
+    std::vector<std::string> arms;  //!< "base" first
     std::vector<std::string> outputs;
     std::vector<std::string> parameters;
-    std::vector<std::vector<double>> design;  //!< per parameter, per row
-    std::vector<double> seeds;                //!< per row
+    std::vector<std::vector<double>> design;                //!< per parameter, per row
+    std::vector<double> seeds;                              //!< per row
     std::vector<std::vector<std::vector<double>>> summary;  //!< [arm][output][row]
-    std::vector<std::string> output_units;    //!< per output
-    std::string base_scenario_yaml;           //!< of the first base run ("" if none kept)
+    std::vector<std::string> output_units;                  //!< per output
+    std::string base_scenario_yaml;                         //!< of the first base run ("" if none kept)
 };
 
 /*! @brief True if the file is an ipsim sweep file (has /sweep_yaml). */

@@ -110,7 +110,7 @@ TEST_F(Cli, ThreadCountDoesNotChangeTheResult) {
     ASSERT_EQ(ipsim("run tiny.yaml -o one.h5 --threads 1 --quiet"), 0);
     ASSERT_EQ(ipsim("run tiny.yaml -o two.h5 --threads 2 --quiet"), 0);
     ASSERT_EQ(std::system(("cd '" + dir_.string() + "' && h5dump -d /sector/output -d /national/accounting_residual one.h5 | tail -n +2 > one.txt && "
-                           "h5dump -d /sector/output -d /national/accounting_residual two.h5 | tail -n +2 > two.txt")
+                                                    "h5dump -d /sector/output -d /national/accounting_residual two.h5 | tail -n +2 > two.txt")
                               .c_str()),
               0);
     EXPECT_EQ(read("one.txt"), read("two.txt"));
@@ -124,8 +124,10 @@ TEST_F(Cli, ProfileNamesEveryPhaseOnceAndLeavesTheResultAlone) {
     for (const auto& phase : ipsim::model::quarter_phases()) {
         const std::string name = std::string(" ") + phase.name + " ";
         const auto at = out.find(name);
-        ASSERT_NE(at, std::string::npos) << phase.name << "\n" << out;
-        EXPECT_EQ(out.find(name, at + 1), std::string::npos) << phase.name << " twice\n" << out;
+        ASSERT_NE(at, std::string::npos) << phase.name << "\n"
+                                         << out;
+        EXPECT_EQ(out.find(name, at + 1), std::string::npos) << phase.name << " twice\n"
+                                                             << out;
     }
     EXPECT_NE(out.find("ns per firm-quarter"), std::string::npos) << out;
     const auto plain = ipsim::io::read_result_summary((dir_ / "plain.h5").string());

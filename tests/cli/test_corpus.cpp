@@ -48,10 +48,18 @@ CorpusCase read_case(const fs::path& file) {
         }
         const std::string key = line.substr(2, colon - 2);
         const std::string value = line.substr(colon + 2);
-        if (key == "expect") c.expect = value;
-        if (key == "set") c.sets.push_back(value);
-        if (key == "option") c.options.push_back(value);
-        if (key == "command") c.command = value;
+        if (key == "expect") {
+            c.expect = value;
+        }
+        if (key == "set") {
+            c.sets.push_back(value);
+        }
+        if (key == "option") {
+            c.options.push_back(value);
+        }
+        if (key == "command") {
+            c.command = value;
+        }
     }
     return c;
 }
@@ -115,13 +123,17 @@ TEST_P(Corpus, RefusedWithExitTwoOneLineAndNoFiles) {
 
     ASSERT_TRUE(WIFEXITED(status)) << command;
     EXPECT_EQ(WEXITSTATUS(status), 2) << err;
-    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << "more than one line:\n" << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << "more than one line:\n"
+                                                           << err;
     EXPECT_TRUE(err.starts_with("ipsim: error: ")) << err;
-    EXPECT_NE(err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in:\n" << err;
+    EXPECT_NE(err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in:\n"
+                                                     << err;
     if (c.sets.empty() && c.options.empty()) {
         const std::string located = "ipsim: error: " + c.file.string() + ":";
-        EXPECT_TRUE(err.starts_with(located)) << "no file name in:\n" << err;
-        EXPECT_TRUE(std::regex_search(err, std::regex("^ipsim: error: [^ ]+:[0-9]+:[0-9]+: "))) << "no line:column in:\n" << err;
+        EXPECT_TRUE(err.starts_with(located)) << "no file name in:\n"
+                                              << err;
+        EXPECT_TRUE(std::regex_search(err, std::regex("^ipsim: error: [^ ]+:[0-9]+:[0-9]+: "))) << "no line:column in:\n"
+                                                                                                << err;
     }
     EXPECT_TRUE(slurp(base / "stdout").empty());
     EXPECT_TRUE(fs::is_empty(work)) << "files left in the working folder";
@@ -132,7 +144,8 @@ TEST_P(Corpus, RefusedWithExitTwoOneLineAndNoFiles) {
 INSTANTIATE_TEST_SUITE_P(Files, Corpus, ::testing::ValuesIn(corpus_files()),
                          [](const ::testing::TestParamInfo<fs::path>& file_info) {
                              std::string name = file_info.param.stem().string();
-                             std::replace_if(name.begin(), name.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) == 0; }, '_');
+                             std::replace_if(
+                                 name.begin(), name.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) == 0; }, '_');
                              return name;
                          });
 

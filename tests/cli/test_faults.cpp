@@ -19,8 +19,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,11 +58,15 @@ protected:
     pid_t start(const std::vector<std::string>& args) {
         const pid_t pid = ::fork();
         if (pid == 0) {
-            if (::chdir(dir_.c_str()) != 0) ::_exit(99);
+            if (::chdir(dir_.c_str()) != 0) {
+                ::_exit(99);
+            }
             std::freopen("out.txt", "w", stdout);
             std::freopen("err.txt", "w", stderr);
             std::vector<char*> argv{const_cast<char*>(IPSIM_BINARY), const_cast<char*>("run")};
-            for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+            for (const auto& a : args) {
+                argv.push_back(const_cast<char*>(a.c_str()));
+            }
             argv.push_back(nullptr);
             ::execv(IPSIM_BINARY, argv.data());
             ::_exit(98);
@@ -78,14 +82,18 @@ protected:
     static std::vector<fs::path> temps(const fs::path& folder) {
         std::vector<fs::path> found;
         for (const auto& e : fs::directory_iterator(folder)) {
-            if (e.path().filename().string().find(".tmp-") != std::string::npos) found.push_back(e.path());
+            if (e.path().filename().string().find(".tmp-") != std::string::npos) {
+                found.push_back(e.path());
+            }
         }
         return found;
     }
     /*! Waits (without a deadline) until the run `pid` has a temporary file or has ended. */
     bool wait_until_writing(pid_t pid, const fs::path& folder) {
         for (;;) {
-            if (!temps(folder).empty()) return true;
+            if (!temps(folder).empty()) {
+                return true;
+            }
             int status = 0;
             if (::waitpid(pid, &status, WNOHANG) == pid) {
                 finished_status_ = status;
@@ -202,8 +210,10 @@ TEST_F(Faults, KillNineLeavesTheOldResultAndTheNextRunCleansUp) {
 }
 
 TEST_F(Faults, ConcurrentWritersToOnePathLeaveOneCompleteFile) {
+    constexpr int kWriters = 4;
     std::vector<pid_t> runs;
-    for (int i = 0; i < 4; ++i) {
+    runs.reserve(kWriters);
+    for (int i = 0; i < kWriters; ++i) {
         runs.push_back(start({"tiny.yaml", "-o", "out.h5", "--quiet", "--seed", std::to_string(i + 1), "--threads", "1"}));
     }
     for (const pid_t pid : runs) {
@@ -271,7 +281,7 @@ TEST_F(Faults, AlreadyFullDiskFailsWithOneMessageAndNoFile) {
     {
         std::ofstream fill(mount_ / "fill", std::ios::binary);
         const std::string block(4096, 'x');
-        while (fill.write(block.data(), block.size())) {
+        while (fill.write(block.data(), static_cast<std::streamsize>(block.size()))) {
         }
     }
     const int code = ipsim("run tiny.yaml -q -o small/out.h5");

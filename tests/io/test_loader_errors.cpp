@@ -191,9 +191,10 @@ TEST(Loader, SchemaReferenceCoversEverySection) {
 }
 
 TEST(Loader, AliasesWithinBoundsLoadAndUnboundedOnesAreRefused) {
-    const auto loaded = load_scenario_text("name: t\nsectors:\n  - {name: chips, demand: &d {china: 5}}\n  - {name: cars, demand: *d}\n"
-                                           "regions: [{name: north}]\n",
-                                           "t.yaml");
+    const auto loaded = load_scenario_text(
+        "name: t\nsectors:\n  - {name: chips, demand: &d {china: 5}}\n  - {name: cars, demand: *d}\n"
+        "regions: [{name: north}]\n",
+        "t.yaml");
     EXPECT_EQ(loaded.scenario.sectors[1].demand.china, 5.0);
     EXPECT_NE(error_of("a: &a [*a]\n" + kMinimal).find("t.yaml:1:4: nested deeper than 64 levels"), std::string::npos)
         << error_of("a: &a [*a]\n" + kMinimal);

@@ -82,7 +82,9 @@ Probe firm_sum(std::function<bool(const model::Firms&, std::size_t)> keep, std::
         const auto& f = st.firms;
         double sum = 0.0;
         for (std::size_t i = 0; i < f.size(); ++i) {
-            if (alive(f, i) && keep(f, i)) sum += value(f, i);
+            if (alive(f, i) && keep(f, i)) {
+                sum += value(f, i);
+            }
         }
         return sum;
     };
@@ -110,9 +112,13 @@ Probe chinese_productivity_quantile(std::size_t s, double q) {
         const auto& f = st.firms;
         std::vector<double> values;
         for (std::size_t i = 0; i < f.size(); ++i) {
-            if (chinese(f, i) && in_sector(f, i, s)) values.push_back(f.productivity[i]);
+            if (chinese(f, i) && in_sector(f, i, s)) {
+                values.push_back(f.productivity[i]);
+            }
         }
-        if (values.empty()) return 0.0;
+        if (values.empty()) {
+            return 0.0;
+        }
         const auto k = static_cast<std::ptrdiff_t>(q * static_cast<double>(values.size() - 1));
         std::nth_element(values.begin(), values.begin() + k, values.end());
         return values[static_cast<std::size_t>(k)];
@@ -165,7 +171,9 @@ std::size_t metric(Scope scope, const char* name) {
 /*! Seed mean of f(records of one seed). */
 double over_seeds(const Runs& r, const std::function<double(const std::vector<model::StepRecord>&)>& f) {
     double sum = 0.0;
-    for (const auto& records : r.records) sum += f(records);
+    for (const auto& records : r.records) {
+        sum += f(records);
+    }
     return sum / static_cast<double>(r.records.size());
 }
 
@@ -179,7 +187,9 @@ double sector_early(const Runs& r, const char* name, std::size_t s, std::size_t 
     const auto m = metric(Scope::sector, name);
     return over_seeds(r, [&](const auto& records) {
         double sum = 0.0;
-        for (std::size_t t = 0; t < window; ++t) sum += records[t].sector_value(m, s);
+        for (std::size_t t = 0; t < window; ++t) {
+            sum += records[t].sector_value(m, s);
+        }
         return sum / static_cast<double>(window);
     });
 }
@@ -199,7 +209,9 @@ double region_late(const Runs& r, const char* name, std::size_t window = kWindow
     return over_seeds(r, [&](const auto& records) {
         double sum = 0.0;
         for (std::size_t t = records.size() - window; t < records.size(); ++t) {
-            for (std::size_t g = 0; g < records[t].n_regions; ++g) sum += records[t].region_value(m, g);
+            for (std::size_t g = 0; g < records[t].n_regions; ++g) {
+                sum += records[t].region_value(m, g);
+            }
         }
         return sum / static_cast<double>(window * records.back().n_regions);
     });

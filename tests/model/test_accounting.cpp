@@ -99,9 +99,15 @@ TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {
 TEST(Accounting, RecordsAreFinite) {
     const auto records = test::run_records(busy_scenario(), 7);
     for (const auto& r : records) {
-        for (const double x : r.sector) ASSERT_TRUE(std::isfinite(x));
-        for (const double x : r.region) ASSERT_TRUE(std::isfinite(x));
-        for (const double x : r.national) ASSERT_TRUE(std::isfinite(x));
+        for (const double x : r.sector) {
+            ASSERT_TRUE(std::isfinite(x));
+        }
+        for (const double x : r.region) {
+            ASSERT_TRUE(std::isfinite(x));
+        }
+        for (const double x : r.national) {
+            ASSERT_TRUE(std::isfinite(x));
+        }
     }
 }
 
@@ -151,7 +157,9 @@ TEST(TextbookLimit, PriceAtCostPlusMarkupAndUtilisationAtTarget) {
     const auto& st = sim.state();
     const double markup = s.supply.markup;
     for (std::size_t i = 0; i < st.firms.size(); ++i) {
-        if (st.firms.alive[i] == 0) continue;
+        if (st.firms.alive[i] == 0) {
+            continue;
+        }
         // Unit cost: variable cost plus the normal cost of capital at target utilisation.
         const double cost = model::full_unit_cost(st, i);
         // Tolerance: 1% of the price and 0.02 of utilisation.

@@ -51,7 +51,9 @@ std::vector<Records> simulate(const model::Scenario& sc) {
 
 double over_seeds(const std::vector<Records>& runs, const std::function<double(const Records&)>& f) {
     double sum = 0.0;
-    for (const auto& r : runs) sum += f(r);
+    for (const auto& r : runs) {
+        sum += f(r);
+    }
     return sum / static_cast<double>(runs.size());
 }
 
@@ -66,7 +68,9 @@ double national_mean(const std::vector<Records>& runs, const char* name, std::si
     const auto m = metric(Scope::national, name);
     return over_seeds(runs, [&](const Records& r) {
         double sum = 0.0;
-        for (std::size_t t = from; t < r.size(); ++t) sum += r[t].national_value(m);
+        for (std::size_t t = from; t < r.size(); ++t) {
+            sum += r[t].national_value(m);
+        }
         return sum / static_cast<double>(r.size() - from);
     });
 }
@@ -74,7 +78,9 @@ double national_mean(const std::vector<Records>& runs, const char* name, std::si
 /*! Region metric summed over regions at quarter t. */
 double region_sum(const model::StepRecord& r, std::size_t m) {
     double sum = 0.0;
-    for (std::size_t g = 0; g < r.n_regions; ++g) sum += r.region_value(m, g);
+    for (std::size_t g = 0; g < r.n_regions; ++g) {
+        sum += r.region_value(m, g);
+    }
     return sum;
 }
 
@@ -109,7 +115,9 @@ std::vector<std::vector<std::uint8_t>> focus_history(const model::Scenario& sc, 
     model::Simulation sim(sc, seed);
     while (sim.steps_done() < sim.steps_total()) {
         sim.step();
-        if (sim.steps_done() % 4 == 1) out.push_back(sim.state().governments.focus);
+        if (sim.steps_done() % 4 == 1) {
+            out.push_back(sim.state().governments.focus);
+        }
     }
     return out;
 }
@@ -123,9 +131,9 @@ std::vector<std::vector<std::uint8_t>> focus_history(const model::Scenario& sc, 
 // focus_count distinct sectors, as under free choice, and the slots follow central priority.
 TEST(Coordination, KeepsEveryFocusSlotAndSpreadsThemByPriority) {
     auto sc = many_governments(12, 1);
-    sc.sectors[0].policy.priority = 1.0;   // chips
-    sc.sectors[1].policy.priority = 0.6;   // cars
-    sc.sectors[2].policy.priority = 0.1;   // steel: below coordination_min_priority
+    sc.sectors[0].policy.priority = 1.0;  // chips
+    sc.sectors[1].policy.priority = 0.6;  // cars
+    sc.sectors[2].policy.priority = 0.1;  // steel: below coordination_min_priority
     sc.central.coordination = true;
     const std::size_t ns = sc.sectors.size();
     for (int seed = 1; seed <= kSeeds; ++seed) {
@@ -164,7 +172,9 @@ TEST(Coordination, LowPrioritySectorsGetOnlyLeftoverSlots) {
     sc.sectors[2].policy.priority = 0.1;
     sc.central.coordination = true;
     for (const auto& focus : focus_history(sc, 1)) {
-        for (const auto x : focus) ASSERT_EQ(x, 1);
+        for (const auto x : focus) {
+            ASSERT_EQ(x, 1);
+        }
     }
     sc.local.focus_count = 2;  // 80 slots: chips and cars take 40 each, steel none
     for (const auto& focus : focus_history(sc, 1)) {
@@ -231,7 +241,9 @@ TEST(Coordination, SpreadsFocusAndCutsDuplicatedCapacity) {
     const auto late_capacity = [&](const std::vector<Records>& runs) {
         return over_seeds(runs, [&](const Records& r) {
             double sum = 0.0;
-            for (std::size_t t = r.size() - 8; t < r.size(); ++t) sum += r[t].sector_value(capacity, crowded);
+            for (std::size_t t = r.size() - 8; t < r.size(); ++t) {
+                sum += r[t].sector_value(capacity, crowded);
+            }
             return sum / 8.0;
         });
     };
@@ -267,12 +279,16 @@ TEST(Herding, ConcentratesFocusInTheBaseline) {
     const auto most_popular = [&](const std::vector<Records>& runs) {
         return over_seeds(runs, [&](const Records& r) {
             double sum = 0.0;
+            std::size_t years = 0;
             for (std::size_t t = 4; t < r.size(); t += 4) {
+                ++years;
                 double best = 0.0;
-                for (std::size_t s = 0; s < r[t].n_sectors; ++s) best = std::max(best, r[t].sector_value(focus, s));
+                for (std::size_t s = 0; s < r[t].n_sectors; ++s) {
+                    best = std::max(best, r[t].sector_value(focus, s));
+                }
                 sum += best;
             }
-            return sum / static_cast<double>((r.size() - 4) / 4);
+            return sum / static_cast<double>(years);
         });
     };
     expect_increase("herding: provinces on the most popular sector", most_popular(n), most_popular(h), 0.05);
@@ -320,8 +336,10 @@ model::Scenario fiscal_scenario(std::int64_t quarters = 48) {
     sc.funds.local_per_government = 0.0;
     sc.local.focus_count = 3;
     sc.central.transfer_pool = 0.0;
-    for (auto& r : sc.regions) r.debt = 120.0;
-    sc.local.revenue_adaptation = 0.05;   // the reaction rule as in mic2025 (engine defaults: 0, no reaction)
+    for (auto& r : sc.regions) {
+        r.debt = 120.0;
+    }
+    sc.local.revenue_adaptation = 0.05;  // the reaction rule as in mic2025 (engine defaults: 0, no reaction)
     sc.local.consolidation_speed = 0.05;
     return sc;
 }
@@ -344,7 +362,9 @@ double borrowed_share(const std::vector<Records>& base, const std::vector<Record
     double lost = 0.0;
     double extra = 0.0;
     for (std::size_t k = 0; k < base.size(); ++k) {
-        for (std::size_t q = 0; q <= t; ++q) lost += region_sum(base[k][q], land) - region_sum(squeezed[k][q], land);
+        for (std::size_t q = 0; q <= t; ++q) {
+            lost += region_sum(base[k][q], land) - region_sum(squeezed[k][q], land);
+        }
         extra += squeezed[k][t].national_value(debt) - base[k][t].national_value(debt);
     }
     return extra / lost;
@@ -357,7 +377,7 @@ double borrowed_share(const std::vector<Records>& base, const std::vector<Record
 // whereas without a reaction (spending on trend revenue) it is borrowed one for one.
 TEST(FiscalRule, LandRevenueFallIsBorrowedAtFirstThenAdjustedTo) {
     auto base = fiscal_scenario();
-    base.local.debt_limit = 100.0;  // channel control: neither consolidation nor the support squeeze binds
+    base.local.debt_limit = 100.0;       // channel control: neither consolidation nor the support squeeze binds
     const auto rule_b = simulate(base);  // default revenue_adaptation
     const auto rule_s = simulate(land_fall(base));
     const auto none_b = simulate(no_reaction(base));
@@ -462,7 +482,9 @@ TEST(FiscalRule, MoneyIsConservedWithTheReactionRule) {
     sc.local.consolidation_speed = 0.2;
     sc.local.revenue_adaptation = 0.3;
     sc.finance.bailout_private = 0.5;
-    for (auto& s : sc.sectors) s.policy.output_subsidy = TimePath(0.1);
+    for (auto& s : sc.sectors) {
+        s.policy.output_subsidy = TimePath(0.1);
+    }
     const auto residual = metric(Scope::national, "accounting_residual");
     const auto spending = metric(Scope::national, "local_spending");
     double gross = 0.0;

@@ -81,7 +81,9 @@ TEST(Instruments, RdTaxCreditRaisesRdAndProductivity) {
 TEST(Instruments, TaxRebateLowersTaxesRaisesFiscalCost) {
     const auto base = quiet_baseline();
     auto variant = base;
-    for (auto& s : variant.sectors) s.policy.tax_rebate = introduced(0.4);
+    for (auto& s : variant.sectors) {
+        s.policy.tax_rebate = introduced(0.4);
+    }
     const std::vector<Probe> probes = {
         firm_sum([](const auto& f, std::size_t i) { return f.localized[i] != 0; },
                  [](const auto& f, std::size_t i) { return f.tax_central[i] + f.tax_local[i]; }),
@@ -291,7 +293,9 @@ TEST(Funds, LocalGuidanceFundsInvestOnlyInFocusSectors) {
     sc.local.weight_advantage = 0.0;
     sc.local.weight_herding = 0.0;
     sc.local.focus_noise = 0.0;
-    for (auto& s : sc.sectors) s.policy.priority = 0.1;
+    for (auto& s : sc.sectors) {
+        s.policy.priority = 0.1;
+    }
     for (const std::size_t focus : {kChips, kSteel}) {
         auto variant = sc;
         variant.sectors[focus].policy.priority = 1.0;  // every government focuses on this sector only
@@ -329,7 +333,9 @@ TEST(Funds, GuidanceFundEquityMatchesOwnersFocus) {
                 invested_before[k] = st.funds.invested[k];
                 const auto g = static_cast<std::size_t>(st.funds.government[k]);
                 for (std::size_t s = 0; s < kSectors; ++s) {
-                    if (st.governments.focus[g * kSectors + s] != 0) expected[s] += delta;
+                    if (st.governments.focus[g * kSectors + s] != 0) {
+                        expected[s] += delta;
+                    }
                 }
             }
             for (std::size_t s = 0; s < kSectors; ++s) {
@@ -487,7 +493,9 @@ namespace {
 model::Scenario indebted_locals() {
     auto sc = all_focus_baseline();
     sc.central.transfer_pool = 0.0;
-    for (auto& r : sc.regions) r.debt = 150.0;
+    for (auto& r : sc.regions) {
+        r.debt = 150.0;
+    }
     return sc;
 }
 
@@ -529,7 +537,9 @@ TEST(LocalGovernments, LocalSupportGoesToFocusSectorsOnly) {
     sc.local.weight_advantage = 0.0;
     sc.local.weight_herding = 0.0;
     sc.local.focus_noise = 0.0;
-    for (auto& s : sc.sectors) s.policy.priority = 0.1;
+    for (auto& s : sc.sectors) {
+        s.policy.priority = 0.1;
+    }
     auto chips_focus = sc;
     chips_focus.sectors[kChips].policy.priority = 1.0;
     auto steel_focus = sc;
@@ -554,11 +564,15 @@ TEST(CentralGovernment, TournamentTransfersRewardGrowth) {
         model::Simulation sim(sc, static_cast<std::uint64_t>(seed));
         while (sim.steps_done() < sim.steps_total()) {
             sim.step();
-            if (sim.steps_done() % 4 != 1 || sim.steps_done() < 8) continue;  // just after a tournament, from the second
+            if (sim.steps_done() % 4 != 1 || sim.steps_done() < 8) {
+                continue;  // just after a tournament, from the second
+            }
             const auto& g = sim.state().governments;
             // Transfers per unit of size share: the size part is then the same for everyone.
             double size_total = 0.0;
-            for (std::size_t k = 0; k < g.size(); ++k) size_total += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k];
+            for (std::size_t k = 0; k < g.size(); ++k) {
+                size_total += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k];
+            }
             std::vector<double> per_size(g.size());
             for (std::size_t k = 0; k < g.size(); ++k) {
                 per_size[k] = g.transfers[k] / (sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] / size_total);
@@ -572,8 +586,12 @@ TEST(CentralGovernment, TournamentTransfersRewardGrowth) {
                 sxy += (g.tournament_score[k] - ms) * (per_size[k] - mt);
                 sxx += (g.tournament_score[k] - ms) * (g.tournament_score[k] - ms);
                 syy += (per_size[k] - mt) * (per_size[k] - mt);
-                if (g.tournament_score[k] > g.tournament_score[best]) best = k;
-                if (g.tournament_score[k] < g.tournament_score[worst]) worst = k;
+                if (g.tournament_score[k] > g.tournament_score[best]) {
+                    best = k;
+                }
+                if (g.tournament_score[k] < g.tournament_score[worst]) {
+                    worst = k;
+                }
             }
             ASSERT_GT(sxx, 0.0);
             correlation_sum += sxy / std::sqrt(sxx * syy);
@@ -631,7 +649,9 @@ TEST(Demography, SubsidiesRaiseEntryZeroRateStopsIt) {
     const auto c = simulate(closed);
     expect_increase("subsidies: entries over the run (cars)", sector_total(b, "entries", kCars), sector_total(s, "entries", kCars), 0.2);
     double closed_entries = 0.0;
-    for (std::size_t k = 0; k < kSectors; ++k) closed_entries += sector_total(c, "entries", k);
+    for (std::size_t k = 0; k < kSectors; ++k) {
+        closed_entries += sector_total(c, "entries", k);
+    }
     EXPECT_EQ(closed_entries, 0.0);
 }
 

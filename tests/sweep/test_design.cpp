@@ -50,8 +50,11 @@ TEST(DesignMethod, ParsesNamesAndRejectsOthersListingTheValidOnes) {
 }
 
 TEST(SobolSequence, FirstPointsAreThePublishedOnes) {
+    // A hand-aligned table.
+    // clang-format off
     const double expected[8][3] = {{0, 0, 0},           {0.5, 0.5, 0.5},       {0.75, 0.25, 0.25},   {0.25, 0.75, 0.75},
                                    {0.375, 0.375, 0.625}, {0.875, 0.875, 0.125}, {0.625, 0.125, 0.875}, {0.125, 0.625, 0.375}};
+    // clang-format on
     SobolSequence sequence(3);
     for (const auto& point : expected) {
         const auto x = sequence.next();

@@ -39,14 +39,18 @@ protected:
         std::vector<Row> out;
         bool header = true;
         for (std::string line; std::getline(in, line);) {
-            if (line.empty() || line[0] == '#') continue;
+            if (line.empty() || line[0] == '#') {
+                continue;
+            }
             if (header) {
                 header = false;
                 continue;
             }
             Row row;
             std::stringstream cells(line);
-            for (std::string cell; std::getline(cells, cell, ',');) row.push_back(std::stod(cell));
+            for (std::string cell; std::getline(cells, cell, ',');) {
+                row.push_back(std::stod(cell));
+            }
             out.push_back(row);
         }
         return out;
@@ -55,7 +59,9 @@ protected:
         std::ofstream out(dir_ / name);
         out.precision(17);
         out << "y\n";
-        for (const auto& row : rows(design)) out << f(row) << "\n";
+        for (const auto& row : rows(design)) {
+            out << f(row) << "\n";
+        }
     }
     /*! The number after "KEY": inside the object of `param` inside `output` of a JSON file. */
     double json_value(const std::string& file, const std::string& output, const std::string& param, const std::string& key) const {
@@ -114,7 +120,9 @@ TEST_F(DesignCli, SecondOrderAndPlainSaltelliCsvWithoutComments) {
     std::string plain;
     std::stringstream lines(read("d.csv"));
     for (std::string line; std::getline(lines, line);) {
-        if (line[0] != '#') plain += line + "\n";
+        if (line[0] != '#') {
+            plain += line + "\n";
+        }
     }
     write("plain.csv", plain);
     EXPECT_EQ(ipsim("analyze sobol plain.csv o.csv --json k.json"), 2) << "a 2D+2 design read as D+2";
@@ -136,7 +144,9 @@ TEST_F(DesignCli, MorrisRanksLinearCoefficientsInUnitSteps) {
     std::string plain;
     std::stringstream lines(read("m.csv"));
     for (std::string line; std::getline(lines, line);) {
-        if (line[0] != '#') plain += line + "\n";
+        if (line[0] != '#') {
+            plain += line + "\n";
+        }
     }
     write("plain.csv", plain);
     ASSERT_EQ(ipsim("analyze morris plain.csv o.csv --json k.json"), 0) << read("err.txt");
@@ -183,7 +193,9 @@ TEST_F(DesignCli, BadDesignArgumentsExitTwoAndLeaveFilesAlone) {
     EXPECT_FALSE(fs::exists(dir_ / "no_dir"));
     ASSERT_EQ(ipsim("design lhs --param a=0:1 -n 4 -o keep.csv"), 0);
     std::size_t files = 0;
-    for (const auto& entry : fs::directory_iterator(dir_)) files += entry.path().string().find(".tmp-") == std::string::npos ? 1 : 100;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        files += entry.path().string().find(".tmp-") == std::string::npos ? 1 : 100;
+    }
     EXPECT_EQ(files, 3U) << "keep.csv, out.txt, err.txt and no temporary";
 }
 
@@ -194,10 +206,14 @@ TEST_F(DesignCli, BadAnalyzeInputsNameFileLineAndColumn) {
     write("short.csv", "y\n1\n2\n");
     write("fields.csv", "y,z\n1,2\n3\n");
     std::string many = "y\n";
-    for (int i = 0; i < 17; ++i) many += std::to_string(i) + "\n";
+    for (int i = 0; i < 17; ++i) {
+        many += std::to_string(i) + "\n";
+    }
     write("many.csv", many);
     std::string sixteen = "y\n";
-    for (int i = 0; i < 16; ++i) sixteen += std::to_string(i % 3) + "\n";
+    for (int i = 0; i < 16; ++i) {
+        sixteen += std::to_string(i % 3) + "\n";
+    }
     write("sixteen.csv", sixteen);
     write("index.csv", ",y\n0,1\n");
     const std::pair<const char*, const char*> cases[] = {
@@ -230,7 +246,9 @@ TEST_F(DesignCli, BadAnalyzeInputsNameFileLineAndColumn) {
     std::string head;
     std::stringstream lines(read("d.csv"));
     std::string line;
-    for (int i = 0; i < 11 && std::getline(lines, line); ++i) head += line + "\n";
+    for (int i = 0; i < 11 && std::getline(lines, line); ++i) {
+        head += line + "\n";
+    }
     write("head.csv", head);
     write("eight.csv", "y\n1\n2\n3\n4\n5\n6\n7\n8\n");
     EXPECT_EQ(ipsim("analyze sobol head.csv eight.csv"), 2);

@@ -36,7 +36,9 @@ protected:
     std::size_t finished_parts(const std::string& parts) const {
         std::size_t n = 0;
         std::error_code ec;
-        for (const auto& e : fs::directory_iterator(path(parts), ec)) n += e.path().extension() == ".h5" ? 1 : 0;
+        for (const auto& e : fs::directory_iterator(path(parts), ec)) {
+            n += e.path().extension() == ".h5" ? 1 : 0;
+        }
         return n;
     }
 };
@@ -64,9 +66,10 @@ TEST_F(SweepCli, SweepPrintsThePairedTableAndCompareAgrees) {
 }
 
 TEST_F(SweepCli, KillNineThenResumeGivesTheUninterruptedFile) {
-    write("k.yaml", "base: {scenario: tiny, set: [firms.count=1000, time.quarters=40]}\n"
-                    "parameters: {local.weight_herding: {range: [0.2, 1.0]}}\ndesign: {levels: 10}\nseeds: 4\n"
-                    "outputs: {cost: {metric: fiscal_cost, stat: sum}}\n");
+    write("k.yaml",
+          "base: {scenario: tiny, set: [firms.count=1000, time.quarters=40]}\n"
+          "parameters: {local.weight_herding: {range: [0.2, 1.0]}}\ndesign: {levels: 10}\nseeds: 4\n"
+          "outputs: {cost: {metric: fiscal_cost, stat: sum}}\n");
     ASSERT_EQ(ipsim("sweep k.yaml -o full.h5 --threads 2 --quiet"), 0) << err();
     const pid_t child = fork();
     ASSERT_GE(child, 0);
@@ -127,8 +130,9 @@ TEST_F(SweepCli, CompareSingleRunsPairsBySeedAndRefusesUnlikeRuns) {
     EXPECT_EQ(err(), "ipsim: error: compare: the seeds differ (tiny: 1,2; tiny_policy: 1); runs are paired by seed, so both sides need the same seeds\n");
     ASSERT_EQ(ipsim("run tiny_policy.yaml -q --set firms.count=300 -o big.h5"), 0) << err();
     EXPECT_EQ(ipsim("compare b1.h5 big.h5"), 2);
-    EXPECT_EQ(err(), "ipsim: error: compare: b1.h5 and big.h5 differ in more than policy (firms.count 200 vs 300); "
-                     "only runs of the same scale, sectors, regions, horizon and seeds can be paired\n");
+    EXPECT_EQ(err(),
+              "ipsim: error: compare: b1.h5 and big.h5 differ in more than policy (firms.count 200 vs 300); "
+              "only runs of the same scale, sectors, regions, horizon and seeds can be paired\n");
     ASSERT_EQ(ipsim("run tiny.yaml -q --set time.quarters=12 -o long.h5"), 0) << err();
     EXPECT_EQ(ipsim("compare b1.h5 long.h5"), 2);
     EXPECT_NE(err().find("differ in more than policy (the horizon"), std::string::npos) << err();

@@ -28,7 +28,9 @@ protected:
         } catch (const ipsim::io::InputError& e) {
             std::string m = e.what();
             const std::string prefix = dir_.string() + "/";
-            for (auto at = m.find(prefix); at != std::string::npos; at = m.find(prefix)) m.erase(at, prefix.size());
+            for (auto at = m.find(prefix); at != std::string::npos; at = m.find(prefix)) {
+                m.erase(at, prefix.size());
+            }
             return m;
         }
         return "";
@@ -62,8 +64,9 @@ TEST_F(SweepFile, ValidSweepReadsEveryBlock) {
 }
 
 TEST_F(SweepFile, DefaultsSeedsListsArmsAsOverridesAndShippedBase) {
-    write("s.yaml", "base: {scenario: tiny, set: [firms.count=300]}\nseeds: [4, 9]\narms: {cut: [local.investment_subsidy=0]}\n"
-                    "outputs: {z: {metric: zombie_share, years: 2016, stat: last}}\n");
+    write("s.yaml",
+          "base: {scenario: tiny, set: [firms.count=300]}\nseeds: [4, 9]\narms: {cut: [local.investment_subsidy=0]}\n"
+          "outputs: {z: {metric: zombie_share, years: 2016, stat: last}}\n");
     const SweepSpec spec = load_sweep_file(path("s.yaml"));
     EXPECT_EQ(spec.seeds, (std::vector<std::uint64_t>{4, 9}));
     EXPECT_EQ(spec.arms[1].overrides, (std::vector<std::string>{"firms.count=300", "local.investment_subsidy=0"}));
@@ -156,7 +159,9 @@ TEST_F(SweepFile, OutputAndKeepErrors) {
 
 TEST(ShippedSweeps, AreValid) {
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(IPSIM_SOURCE_DIR) / "scenarios" / "sweeps")) {
-        if (entry.path().extension() != ".yaml") continue;
+        if (entry.path().extension() != ".yaml") {
+            continue;
+        }
         SCOPED_TRACE(entry.path().string());
         const SweepSpec spec = load_sweep_file(entry.path().string());
         EXPECT_FALSE(spec.outputs.empty());

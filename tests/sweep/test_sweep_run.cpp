@@ -108,7 +108,9 @@ TEST_F(SweepRun, WritesTheLayoutAndIsTheSameWithOneOrTwoThreads) {
     for (const auto& per_output : d.summary) {
         for (const auto& values : per_output) {
             ASSERT_EQ(values.size(), 8U);
-            for (const double v : values) EXPECT_TRUE(std::isfinite(v));
+            for (const double v : values) {
+                EXPECT_TRUE(std::isfinite(v));
+            }
         }
     }
     ASSERT_EQ(one.result.comparisons.size(), 2U);
@@ -150,8 +152,9 @@ TEST_F(SweepRun, ResumeRefusesPartsOfAnotherSweep) {
 }
 
 TEST_F(SweepRun, FailedRunIsRecordedAndTheSweepGoesOn) {
-    write("s.yaml", "base: tiny\nparameters:\n  sectors.a.demand.china: {values: [16, 1e308]}\nseeds: 1\n"
-                    "outputs: {cost: {metric: fiscal_cost}}\n");
+    write("s.yaml",
+          "base: tiny\nparameters:\n  sectors.a.demand.china: {values: [16, 1e308]}\nseeds: 1\n"
+          "outputs: {cost: {metric: fiscal_cost}}\n");
     const SweepSpec spec = load_sweep_file(path("s.yaml"));
     const auto outcome = run(spec, "f.h5", 2);
     EXPECT_FALSE(outcome.interrupted);
@@ -174,7 +177,9 @@ TEST_F(SweepRun, WriterKeepsOnlyTheSeriesAsked) {
     writer.keep_only({"sector/world_share", "national/fiscal_cost"});
     ipsim::model::run(loaded.scenario, 1, info, writer);
     std::vector<std::string> paths;
-    for (const auto& s : ipsim::io::read_result_summary(path("only.h5")).series) paths.push_back(s.path);
+    for (const auto& s : ipsim::io::read_result_summary(path("only.h5")).series) {
+        paths.push_back(s.path);
+    }
     EXPECT_EQ(paths, (std::vector<std::string>{"/sector/world_share", "/national/fiscal_cost"}));
     EXPECT_EQ(ipsim::io::read_series(path("only.h5"), "/national/fiscal_cost").size(), 8U);
 }

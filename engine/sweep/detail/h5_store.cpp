@@ -187,7 +187,9 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name, const 
 }
 
 std::string read_attr_text(hid_t obj, const char* name, const std::string& shown) {
-    if (check(H5Aexists(obj, name), "cannot query attribute in", shown) <= 0) return {};
+    if (check(H5Aexists(obj, name), "cannot query attribute in", shown) <= 0) {
+        return {};
+    }
     H5Handle attr = make_handle(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, "cannot open attribute in", shown);
     H5Handle type = string_type(shown);
     char* text = nullptr;
@@ -198,7 +200,9 @@ std::string read_attr_text(hid_t obj, const char* name, const std::string& shown
 }
 
 double read_attr_number(hid_t obj, const char* name, const std::string& shown) {
-    if (check(H5Aexists(obj, name), "cannot query attribute in", shown) <= 0) return std::numeric_limits<double>::quiet_NaN();
+    if (check(H5Aexists(obj, name), "cannot query attribute in", shown) <= 0) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
     H5Handle attr = make_handle(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, "cannot open attribute in", shown);
     double value = 0.0;
     check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value), "cannot read attribute in", shown);

@@ -23,9 +23,9 @@ inline constexpr std::size_t kSobolMaxDegree = 11;
 
 /*! @brief One dimension's primitive polynomial and initial direction numbers. */
 struct SobolDirection {
-    std::uint32_t degree;                               //!< s
-    std::uint32_t coefficients;                         //!< a: bit j is the coefficient of x^(j+1)
-    std::array<std::uint32_t, kSobolMaxDegree> initial; //!< m_1..m_s (odd, m_k < 2^k), rest 0
+    std::uint32_t degree;                                //!< s
+    std::uint32_t coefficients;                          //!< a: bit j is the coefficient of x^(j+1)
+    std::array<std::uint32_t, kSobolMaxDegree> initial;  //!< m_1..m_s (odd, m_k < 2^k), rest 0
 };
 
 /*! @brief Entries for dimensions 2 .. kSobolTableDimensions, in order. */

@@ -47,11 +47,15 @@ void read_distribution(const Node& n, const std::string& field, Parameter& p) {
     if (name == "normal") {
         p.kind = ParamKind::normal;
         p.args = read_args(args, sub, {"mean", "sd"});
-        if (p.args[1] <= 0.0) fail(*args.find("sd"), sub + ".sd must be > 0 (got " + number_text(p.args[1]) + ")");
+        if (p.args[1] <= 0.0) {
+            fail(*args.find("sd"), sub + ".sd must be > 0 (got " + number_text(p.args[1]) + ")");
+        }
     } else if (name == "lognormal") {
         p.kind = ParamKind::lognormal;
         p.args = read_args(args, sub, {"mu", "sigma"});
-        if (p.args[1] <= 0.0) fail(*args.find("sigma"), sub + ".sigma must be > 0 (got " + number_text(p.args[1]) + ")");
+        if (p.args[1] <= 0.0) {
+            fail(*args.find("sigma"), sub + ".sigma must be > 0 (got " + number_text(p.args[1]) + ")");
+        }
     } else if (name == "triangular") {
         p.kind = ParamKind::triangular;
         p.args = read_args(args, sub, {"min", "mode", "max"});
@@ -61,7 +65,9 @@ void read_distribution(const Node& n, const std::string& field, Parameter& p) {
     } else if (name == "uniform") {
         p.kind = ParamKind::uniform;
         p.args = read_args(args, sub, {"min", "max"});
-        if (p.args[0] >= p.args[1]) fail(args, sub + ": min must be below max");
+        if (p.args[0] >= p.args[1]) {
+            fail(args, sub + ": min must be below max");
+        }
     } else {
         throw InputError(args.key_where.describe() + ": " + field + ": unknown distribution '" + name + "'" +
                          did_you_mean(name, kDistributions) + "; use normal, lognormal, triangular or uniform");
@@ -78,15 +84,23 @@ void read_shape(const Node& n, const std::string& field, Parameter& p) {
         fail(n, field + ": give exactly one of range, values or distribution");
     }
     if (const Node* r = n.find("range")) {
-        if (!r->is_list() || r->items.size() != 2) fail(*r, field + ".range must be [min, max]");
+        if (!r->is_list() || r->items.size() != 2) {
+            fail(*r, field + ".range must be [min, max]");
+        }
         p.kind = ParamKind::range;
         p.args = {number_of(r->items[0], field + ".range[0]"), number_of(r->items[1], field + ".range[1]"), 0.0};
-        if (p.args[0] >= p.args[1]) fail(*r, field + ".range: min must be below max");
+        if (p.args[0] >= p.args[1]) {
+            fail(*r, field + ".range: min must be below max");
+        }
     } else if (const Node* v = n.find("values")) {
-        if (!v->is_list() || v->items.empty()) fail(*v, field + ".values must be a non-empty list");
+        if (!v->is_list() || v->items.empty()) {
+            fail(*v, field + ".values must be a non-empty list");
+        }
         p.kind = ParamKind::values;
         for (const Node& item : v->items) {
-            if (!item.is_scalar()) fail(item, field + ".values must be a list of single values");
+            if (!item.is_scalar()) {
+                fail(item, field + ".values must be a list of single values");
+            }
             p.values.push_back(item.scalar);
         }
     } else {
@@ -97,7 +111,9 @@ void read_shape(const Node& n, const std::string& field, Parameter& p) {
 void check_by_loading(const Parameter& p, const Arm& base, const Node& at, const std::string& field) {
     std::vector<std::string> tries;
     if (p.kind == ParamKind::values) {
-        for (const auto& v : p.values) tries.push_back(p.path + "=" + v);
+        for (const auto& v : p.values) {
+            tries.push_back(p.path + "=" + v);
+        }
     } else {
         tries = {parameter_override(p, 0.0), parameter_override(p, 1.0)};
     }
@@ -113,7 +129,9 @@ void check_by_loading(const Parameter& p, const Arm& base, const Node& at, const
 Output read_output(const std::string& name, const Node& n, const model::Scenario& base) {
     const std::string field = "outputs." + name;
     check_name(n, name, field);
-    if (!n.is_map()) fail(n, field + " must be a map {metric: ..., sector: ..., years: [from, to], stat: mean}");
+    if (!n.is_map()) {
+        fail(n, field + " must be a map {metric: ..., sector: ..., years: [from, to], stat: mean}");
+    }
     reject_unknown(n, {"metric", "sector", "region", "years", "stat"}, "in " + field);
     Output o;
     o.name = name;
@@ -121,8 +139,10 @@ Output read_output(const std::string& name, const Node& n, const model::Scenario
     o.metric = text_of(metric, field + ".metric");
     const Node* sector = n.find("sector");
     const Node* region = n.find("region");
-    if (sector != nullptr && region != nullptr) fail(n, field + ": give a sector or a region, not both");
-    o.scope = sector != nullptr ? model::Scope::sector : region != nullptr ? model::Scope::region : model::Scope::national;
+    if (sector != nullptr && region != nullptr) {
+        fail(n, field + ": give a sector or a region, not both");
+    }
+    o.scope = sector != nullptr ? model::Scope::sector : (region != nullptr ? model::Scope::region : model::Scope::national);
     if (model::metric_index(o.scope, o.metric) < 0) {
         for (const auto scope : {model::Scope::sector, model::Scope::region, model::Scope::national}) {
             if (scope != o.scope && model::metric_index(scope, o.metric) >= 0) {
@@ -132,15 +152,26 @@ Output read_output(const std::string& name, const Node& n, const model::Scenario
             }
         }
         std::vector<std::string> known;
-        for (const auto& m : model::metric_catalog()) if (m.scope == o.scope) known.emplace_back(m.name);
+        for (const auto& m : model::metric_catalog()) {
+            if (m.scope == o.scope) {
+                known.emplace_back(m.name);
+            }
+        }
         fail(metric, field + ".metric: unknown " + model::scope_group(o.scope) + " metric '" + o.metric + "'" + did_you_mean(o.metric, known));
     }
     if (sector != nullptr || region != nullptr) {
         const Node& e = sector != nullptr ? *sector : *region;
         o.entity = text_of(e, field + (sector ? ".sector" : ".region"));
         std::vector<std::string> names;
-        if (sector != nullptr) for (const auto& s : base.sectors) names.push_back(s.name);
-        else for (const auto& r : base.regions) names.push_back(r.name);
+        if (sector != nullptr) {
+            for (const auto& s : base.sectors) {
+                names.push_back(s.name);
+            }
+        } else {
+            for (const auto& r : base.regions) {
+                names.push_back(r.name);
+            }
+        }
         const auto it = std::find(names.begin(), names.end(), o.entity);
         if (it == names.end()) {
             fail(e, field + (sector ? ".sector: unknown sector '" : ".region: unknown region '") + o.entity + "'" + did_you_mean(o.entity, names));
@@ -160,7 +191,9 @@ Output read_output(const std::string& name, const Node& n, const model::Scenario
         } else {
             fail(*y, field + ".years must be [from, to] or one year");
         }
-        if (o.year_from > o.year_to) fail(*y, field + ".years: from must not be after to");
+        if (o.year_from > o.year_to) {
+            fail(*y, field + ".years: from must not be after to");
+        }
         if (o.year_from < first || o.year_to > last) {
             fail(*y, field + ".years: [" + number_text(o.year_from) + ", " + number_text(o.year_to) + "] is outside the run (" +
                          number_text(first) + " to " + number_text(last) + ")");
@@ -169,7 +202,9 @@ Output read_output(const std::string& name, const Node& n, const model::Scenario
     if (const Node* s = n.find("stat")) {
         const std::string& st = text_of(*s, field + ".stat");
         const auto it = std::find(kStats.begin(), kStats.end(), st);
-        if (it == kStats.end()) fail(*s, field + ".stat: unknown statistic '" + st + "'" + did_you_mean(st, kStats) + "; use mean, sum, min, max, first or last");
+        if (it == kStats.end()) {
+            fail(*s, field + ".stat: unknown statistic '" + st + "'" + did_you_mean(st, kStats) + "; use mean, sum, min, max, first or last");
+        }
         o.stat = static_cast<Stat>(it - kStats.begin());
     }
     return o;
@@ -206,7 +241,9 @@ DesignSettings read_design(const Node* node, const Node* params_node, const std:
     DesignSettings d;
     const Node empty;
     const Node& n = node != nullptr && !node->is_null() ? *node : empty;
-    if (node != nullptr && !node->is_null() && !node->is_map()) fail(*node, "design must be a map {method: ..., samples: ...}");
+    if (node != nullptr && !node->is_null() && !node->is_map()) {
+        fail(*node, "design must be a map {method: ..., samples: ...}");
+    }
     reject_unknown(n, {"method", "samples", "levels", "seed", "second_order", "morris_levels"}, "in design");
     if (const Node* m = n.find("method")) {
         d.method = text_of(*m, "design.method");
@@ -216,34 +253,54 @@ DesignSettings read_design(const Node* node, const Node* params_node, const std:
     }
     const bool grid = d.method == "grid";
     if (const Node* s = n.find("samples")) {
-        if (grid) fail(*s, "design.samples: a grid has no samples; give levels instead");
+        if (grid) {
+            fail(*s, "design.samples: a grid has no samples; give levels instead");
+        }
         d.samples = static_cast<std::size_t>(whole_of(*s, "design.samples", 1));
     } else if (!grid) {
         fail(node != nullptr ? *node : empty, "design.samples is missing; a " + d.method + " design needs the number of samples");
     }
-    if (!grid && params.empty()) fail(*node, "design: a " + d.method + " design needs at least one parameter");
-    if (const Node* s = n.find("seed")) d.seed = static_cast<std::uint64_t>(whole_of(*s, "design.seed", 0));
+    if (!grid && params.empty()) {
+        fail(*node, "design: a " + d.method + " design needs at least one parameter");
+    }
+    if (const Node* s = n.find("seed")) {
+        d.seed = static_cast<std::uint64_t>(whole_of(*s, "design.seed", 0));
+    }
     if (const Node* s = n.find("second_order")) {
-        if (d.method != "sobol") fail(*s, "design.second_order applies only to sobol designs");
+        if (d.method != "sobol") {
+            fail(*s, "design.second_order applies only to sobol designs");
+        }
         d.second_order = flag_of(*s, "design.second_order");
     }
     if (const Node* s = n.find("morris_levels")) {
-        if (d.method != "morris") fail(*s, "design.morris_levels applies only to morris designs");
+        if (d.method != "morris") {
+            fail(*s, "design.morris_levels applies only to morris designs");
+        }
         d.morris_levels = static_cast<std::size_t>(whole_of(*s, "design.morris_levels", 2));
     }
     std::size_t common = 3;
     const Node* levels = n.find("levels");
-    if (levels != nullptr && !grid) fail(*levels, "design.levels applies only to grid designs");
-    if (levels != nullptr && levels->is_scalar()) common = static_cast<std::size_t>(whole_of(*levels, "design.levels", 1));
+    if (levels != nullptr && !grid) {
+        fail(*levels, "design.levels applies only to grid designs");
+    }
+    if (levels != nullptr && levels->is_scalar()) {
+        common = static_cast<std::size_t>(whole_of(*levels, "design.levels", 1));
+    }
     if (levels != nullptr && levels->is_list() && levels->items.size() != params.size()) {
         fail(*levels, "design.levels: " + std::to_string(levels->items.size()) + " levels for " + std::to_string(params.size()) + " parameters");
     }
-    if (!grid) return d;
+    if (!grid) {
+        return d;
+    }
     for (std::size_t i = 0; i < params.size(); ++i) {
         std::size_t k = params[i].kind == ParamKind::values ? params[i].values.size() : common;
-        if (levels != nullptr && levels->is_list()) k = static_cast<std::size_t>(whole_of(levels->items[i], "design.levels[" + std::to_string(i) + "]", 1));
+        if (levels != nullptr && levels->is_list()) {
+            k = static_cast<std::size_t>(whole_of(levels->items[i], "design.levels[" + std::to_string(i) + "]", 1));
+        }
         const Node* own = params_node != nullptr ? params_node->find(params[i].path)->find("levels") : nullptr;
-        if (own != nullptr) k = static_cast<std::size_t>(whole_of(*own, "parameters." + params[i].path + ".levels", 1));
+        if (own != nullptr) {
+            k = static_cast<std::size_t>(whole_of(*own, "parameters." + params[i].path + ".levels", 1));
+        }
         d.levels.push_back(k);
     }
     return d;
@@ -253,9 +310,13 @@ std::vector<Output> read_outputs(const Node* node, const Node& root, const model
     if (node == nullptr || node->is_null() || (node->is_map() && node->entries.empty())) {
         fail(node != nullptr ? *node : root, "outputs is missing; name at least one output, e.g. outputs: {cost: {metric: fiscal_cost, stat: sum}}");
     }
-    if (!node->is_map()) fail(*node, "outputs must be a map of output name to {metric, sector or region, years, stat}");
+    if (!node->is_map()) {
+        fail(*node, "outputs must be a map of output name to {metric, sector or region, years, stat}");
+    }
     std::vector<Output> outputs;
-    for (const auto& [name, value] : node->entries) outputs.push_back(read_output(name, value, base));
+    for (const auto& [name, value] : node->entries) {
+        outputs.push_back(read_output(name, value, base));
+    }
     return outputs;
 }
 
@@ -267,7 +328,9 @@ void read_keep(const Node* node, SweepSpec& spec) {
     if (node->is_scalar() && node->scalar == "none") {
         return;
     }
-    if (!node->is_list()) fail(*node, "keep_series must be all, none or a list of metrics");
+    if (!node->is_list()) {
+        fail(*node, "keep_series must be all, none or a list of metrics");
+    }
     std::vector<std::string> known;
     for (const auto& m : model::metric_catalog()) {
         known.push_back(std::string(model::scope_group(m.scope)) + "/" + m.name);
@@ -278,17 +341,25 @@ void read_keep(const Node* node, SweepSpec& spec) {
         for (const auto& k : known) {
             if (k == name || k.substr(k.find('/') + 1) == name) {
                 found = true;
-                if (std::find(spec.keep.begin(), spec.keep.end(), k) == spec.keep.end()) spec.keep.push_back(k);
+                if (std::find(spec.keep.begin(), spec.keep.end(), k) == spec.keep.end()) {
+                    spec.keep.push_back(k);
+                }
             }
         }
         if (!found) {
             std::vector<std::string> short_names;
-            for (const auto& m : model::metric_catalog()) short_names.emplace_back(m.name);
+            for (const auto& m : model::metric_catalog()) {
+                short_names.emplace_back(m.name);
+            }
             fail(item, "keep_series: unknown metric '" + name + "'" + did_you_mean(name, short_names));
         }
     }
     std::vector<std::string> ordered;
-    for (const auto& k : known) if (std::find(spec.keep.begin(), spec.keep.end(), k) != spec.keep.end()) ordered.push_back(k);
+    for (const auto& k : known) {
+        if (std::find(spec.keep.begin(), spec.keep.end(), k) != spec.keep.end()) {
+            ordered.push_back(k);
+        }
+    }
     spec.keep = ordered;
 }
 
