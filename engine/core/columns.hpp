@@ -26,8 +26,8 @@
 #include <memory>
 #include <new>
 #include <span>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "core/seatbelts.hpp"

@@ -9,8 +9,8 @@
  * entity indices in range (model/metrics.hpp), and every quarter's accounting residual is within
  * kMaxAccountingResidual (model/simulation.cpp), even where no ResidualCheckedSink is attached
  * (tests, benchmarks, embedders driving Simulation::step themselves). A failed check throws
- * SeatbeltError with a message naming what broke and where: loud, testable, and caught like any
- * other failed run.
+ * SeatbeltError (the residual: AccountingResidualError, as `ipsim run` reports it) with a
+ * message naming what broke and where: loud, testable, and caught like any other failed run.
  *
  * Off (the default, and the release preset), IPSIM_SEATBELT expands to nothing, its message is
  * never built, and code guarded by `if constexpr (core::kSeatbelts)` is discarded: zero cost.

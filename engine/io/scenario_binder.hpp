@@ -6,8 +6,8 @@
  * converts and checks the value (type, finiteness, range, whole numbers), or leaves the field
  * as the struct's default constructor made it when the key is absent (bind_struct starts from a
  * default-constructed struct, so that is the member initializer: the one place a default is
- * written). Keys that no field claimed are reported with the closest
- * known key. Errors name the value's position and the field path, e.g.
+ * written). Keys that no field claimed are reported with the closest known key. Errors name the
+ * value's position and the field path, e.g.
  * `mic2025.yaml:41:7: sectors[3].demand.elasticity must be > 0 (got -1.2)`.
  */
 #pragma once

@@ -6,8 +6,9 @@
  * Steps: parse YAML into a located tree; if it has `extends: BASE`, load the base (a file next
  * to it, or a shipped scenario by name) and merge this file over it; apply overrides; bind the
  * tree to the Scenario structs through their visit() lists (fields the tree does not set keep
- * their member initializers, the defaults), checking types, finiteness, ranges and unknown keys; finally check cross-references (link sectors,
- * region strengths, fund mandates, unique names) and that the population fits in memory.
+ * their member initializers, the defaults), checking types, finiteness, ranges and unknown
+ * keys; finally check cross-references (link sectors, region strengths, fund mandates, unique
+ * names) and that the population fits in memory.
  * Every failure is an InputError naming file, line, column and field.
  */
 #pragma once
