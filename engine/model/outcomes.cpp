@@ -12,7 +12,9 @@
  * sectors combine with value-added weights.
  */
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <iterator>
 
 #include "model/phases.hpp"
 
@@ -222,11 +224,31 @@ SectorSums summarize_sectors(State& st) {
 
 namespace {
 
+/*! The per-sector series sector_outcomes writes, in the order of its values. */
+constexpr const char* kSectorSeries[] = {
+    "capacity", "output", "utilization", "price", "domestic_share", "import_share",
+    "chinese_firm_share", "world_share", "exports", "subsidies", "subsidies_central", "subsidies_local",
+    "firms", "entries", "exits", "zombies", "productivity", "frontier_gap", "chinese_productivity",
+    "hhi", "margin", "price_cost_margin", "normal_utilization", "scrapped", "refinanced", "bailouts",
+    "inputs", "investment", "rd", "fund_equity", "china_demand", "world_demand", "tariff",
+    "export_control", "focus_governments", "priority"};
+constexpr std::size_t kSectorSeriesCount = std::size(kSectorSeries);
+
+/*! Catalog index of each of kSectorSeries, looked up once per process instead of per sector and quarter. */
+const std::array<std::size_t, kSectorSeriesCount>& sector_series_index() {
+    static const auto index = [] {
+        std::array<std::size_t, kSectorSeriesCount> out{};
+        for (std::size_t m = 0; m < kSectorSeriesCount; ++m) {
+            out[m] = static_cast<std::size_t>(metric_index(Scope::sector, kSectorSeries[m]));
+        }
+        return out;
+    }();
+    return index;
+}
+
 void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sec = st.sectors;
-    auto put = [&](const char* name, std::size_t s, double value) {
-        r.at_sector(static_cast<std::size_t>(metric_index(Scope::sector, name)), s) = value;
-    };
+    const auto& index = sector_series_index();
     std::vector<double> focus(st.n_sectors(), 0.0);
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
         for (std::size_t s = 0; s < st.n_sectors(); ++s) {
@@ -236,42 +258,46 @@ void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         const auto& a = sums[s];
         const double productivity = ratio(a[productivity_weighted], a[out_local]);
-        put("capacity", s, a[usable_local]);
-        put("output", s, a[out_local]);
-        put("utilization", s, ratio(a[out_local], a[usable_local]));
-        put("price", s, ratio(ratio(a[price_weighted_local], a[out_local]), sec.price_local0[s], 1.0));
-        put("domestic_share", s, sec.domestic_share[s]);
-        put("import_share", s, 1.0 - sec.domestic_share[s]);
-        put("chinese_firm_share", s, ratio(a[sales_china_chinese], a[sales_china_all]));
-        put("world_share", s, sec.world_share[s]);
-        put("exports", s, a[exports_value]);
-        put("subsidies", s, a[subsidy_central] + a[subsidy_local_sum]);
-        put("subsidies_central", s, a[subsidy_central]);
-        put("subsidies_local", s, a[subsidy_local_sum]);
-        put("firms", s, a[firms_local]);
-        put("entries", s, sec.entries[s]);
-        put("exits", s, sec.exits[s]);
-        put("zombies", s, a[zombies_local]);
-        put("productivity", s, productivity);
-        put("frontier_gap", s, 1.0 - productivity);
-        put("chinese_productivity", s, ratio(a[productivity_chinese_weighted], a[out_chinese]));
-        put("hhi", s, ratio(a[out_sq_local], a[out_local] * a[out_local]));
-        put("margin", s, sec.margin[s]);
-        put("price_cost_margin", s, ratio(a[markup_weighted], a[out_local], 1.0) - 1.0);
-        put("normal_utilization", s, sec.normal_utilisation[s]);
-        put("scrapped", s, a[scrapped_local]);
-        put("refinanced", s, sec.refinanced[s]);
-        put("bailouts", s, sec.bailouts[s]);
-        put("inputs", s, a[inputs_local]);
-        put("investment", s, a[investment_local]);
-        put("rd", s, a[rd_local]);
-        put("fund_equity", s, sec.fund_equity_flow[s]);
-        put("china_demand", s, sec.demand_china[s]);
-        put("world_demand", s, sec.demand_world[s]);
-        put("tariff", s, st.now[s].tariff);
-        put("export_control", s, st.now[s].export_control);
-        put("focus_governments", s, focus[s]);
-        put("priority", s, sec.priority[s]);
+        const double values[] = {a[usable_local],
+                                 a[out_local],
+                                 ratio(a[out_local], a[usable_local]),
+                                 ratio(ratio(a[price_weighted_local], a[out_local]), sec.price_local0[s], 1.0),
+                                 sec.domestic_share[s],
+                                 1.0 - sec.domestic_share[s],
+                                 ratio(a[sales_china_chinese], a[sales_china_all]),
+                                 sec.world_share[s],
+                                 a[exports_value],
+                                 a[subsidy_central] + a[subsidy_local_sum],
+                                 a[subsidy_central],
+                                 a[subsidy_local_sum],
+                                 a[firms_local],
+                                 sec.entries[s],
+                                 sec.exits[s],
+                                 a[zombies_local],
+                                 productivity,
+                                 1.0 - productivity,
+                                 ratio(a[productivity_chinese_weighted], a[out_chinese]),
+                                 ratio(a[out_sq_local], a[out_local] * a[out_local]),
+                                 sec.margin[s],
+                                 ratio(a[markup_weighted], a[out_local], 1.0) - 1.0,
+                                 sec.normal_utilisation[s],
+                                 a[scrapped_local],
+                                 sec.refinanced[s],
+                                 sec.bailouts[s],
+                                 a[inputs_local],
+                                 a[investment_local],
+                                 a[rd_local],
+                                 sec.fund_equity_flow[s],
+                                 sec.demand_china[s],
+                                 sec.demand_world[s],
+                                 st.now[s].tariff,
+                                 st.now[s].export_control,
+                                 focus[s],
+                                 sec.priority[s]};
+        static_assert(std::size(values) == kSectorSeriesCount);
+        for (std::size_t m = 0; m < kSectorSeriesCount; ++m) {
+            r.at_sector(index[m], s) = values[m];
+        }
     }
 }
 
