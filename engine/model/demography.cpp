@@ -20,22 +20,18 @@
 namespace ipsim::model {
 namespace {
 
-enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2 };
 constexpr double kCoverageCap = 5.0;  // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
 
-void update_zombies(State& st) {
+enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2, kExited = 3 };
+
+/*! Year-end zombie test of live firm i (in the fourth quarter). */
+void update_zombie(State& st, std::size_t i, std::int32_t years) {
     auto& f = st.firms;
-    const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
-        f.bad_years[i] = short_year ? f.bad_years[i] + 1 : 0;
-        f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
-        f.year_operating_profit[i] = 0.0;
-        f.year_interest[i] = 0.0;
-    });
+    const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
+    f.bad_years[i] = short_year ? f.bad_years[i] + 1 : 0;
+    f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
+    f.year_operating_profit[i] = 0.0;
+    f.year_interest[i] = 0.0;
 }
 
 double bailout_probability(const State& st, std::size_t i) {
@@ -117,6 +113,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
     const bool rescued = rng.uniform() < bailout_probability(st, i);
     if (!rescued) {
         f.alive[i] = 0;
+        outcome = kExited;
         lenders[0] += f.cash[i] - f.debt[i];
         return;
     }
@@ -134,13 +131,20 @@ void resolve_firm(State& st, std::size_t i, std::array<double, 2>& lenders, std:
     lenders[0] -= write_down;
 }
 
-/*! Resolves every live firm's solvency; returns true if any firm exited. */
-bool resolve_insolvency(State& st) {
+/*! Ages every firm (clearing last quarter's entry flags), runs the year-end zombie test if
+ *  `zombie_test`, and resolves every live firm's solvency, in one pass; returns true if any firm
+ *  exited. */
+bool resolve_insolvency(State& st, bool zombie_test) {
     auto& f = st.firms;
-    const std::vector<std::uint8_t> was_alive(f.alive.begin(), f.alive.end());
+    const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto totals = core::deterministic_sums<2>(f.size(), [&](std::size_t i, std::array<double, 2>& acc) {
+        f.entered[i] = 0;
+        f.age[i] += f.alive[i];
         if (f.alive[i] != 0) {
+            if (zombie_test) {
+                update_zombie(st, i, years);
+            }
             resolve_firm(st, i, acc, outcome[i]);
         } else {
             f.bailout[i] = 0.0;
@@ -157,14 +161,19 @@ bool resolve_insolvency(State& st) {
     }
     bool exited = false;
     for (std::size_t i = 0; i < f.size(); ++i) {
+        if (outcome[i] == kUntouched) {
+            continue;
+        }
         const auto s = static_cast<std::size_t>(f.sector[i]);
-        if (was_alive[i] != 0 && f.alive[i] == 0) {
+        if (outcome[i] == kExited) {
             st.sectors.exits[s] += 1.0;
             st.funds_write_offs += f.fund_equity[i];
             exited = true;
+        } else if (outcome[i] == kRefinanced) {
+            st.sectors.refinanced[s] += 1.0;
+        } else {
+            st.sectors.bailouts[s] += 1.0;
         }
-        st.sectors.refinanced[s] += outcome[i] == kRefinanced ? 1.0 : 0.0;
-        st.sectors.bailouts[s] += outcome[i] == kBailedOut ? 1.0 : 0.0;
     }
     return exited;
 }
@@ -373,15 +382,8 @@ void update_population(State& st) {
     std::fill(st.sectors.exits.begin(), st.sectors.exits.end(), 0.0);
     std::fill(st.sectors.refinanced.begin(), st.sectors.refinanced.end(), 0.0);
     std::fill(st.sectors.bailouts.begin(), st.sectors.bailouts.end(), 0.0);
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        f.entered[i] = 0;
-        f.age[i] += f.alive[i];
-    });
-    if (st.is_last_quarter()) {
-        update_zombies(st);
-    }
     // The group indexes change only with the population: exits, new plants, entrants, compaction.
-    bool changed = resolve_insolvency(st);
+    bool changed = resolve_insolvency(st, st.is_last_quarter());
     const std::size_t before = f.size();
     if (st.is_first_quarter()) {
         localize(st);
