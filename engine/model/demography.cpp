@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "core/random.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -61,7 +62,7 @@ double refinance_probability(const State& st, std::size_t i) {
     if (f.fund_stake[i] > 0.0) {
         score += fin.refinance_fund_bonus;
     }
-    score += fin.refinance_local_bonus * local_support_weight(st, i);
+    score += fin.refinance_local_bonus * detail::local_support_weight(st, i);
     return 1.0 / (1.0 + std::exp(-score));
 }
 

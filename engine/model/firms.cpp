@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/detail/firm_costs.hpp"
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
@@ -76,19 +77,19 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const auto& now = st.now[s];
     const bool local = f.localized[i] != 0;
-    const double cost = unit_cost(st, i);
-    const double support = local_support_weight(st, i);
+    const double cost = detail::unit_cost(st, i);
+    const double support = detail::local_support_weight(st, i);
     const double china_revenue = f.price[i] * f.sales_china[i];
     const double world_revenue = f.price[i] * f.sales_world[i];
     f.revenue[i] = china_revenue + world_revenue;
     f.variable_cost[i] = cost * f.output[i];
     f.inputs[i] = local ? now.input_cost_share * f.variable_cost[i] : 0.0;
-    const double subsidy_rate = output_subsidy_rate(st, i, support);
+    const double subsidy_rate = detail::output_subsidy_rate(st, i, support);
     const double central_rate = std::min(subsidy_rate, local && !st.is_foreign(i) ? now.output_subsidy : 0.0);
     f.subsidy_central[i] = central_rate * cost * f.output[i];
     f.subsidy_local[i] = (subsidy_rate - central_rate) * cost * f.output[i];
     const double credit = local ? now.rd_tax_credit : 0.0;
-    f.rd[i] = rd_share(st, i) * f.revenue[i];
+    f.rd[i] = detail::rd_share(st, i) * f.revenue[i];
     const double depreciation = sc.finance.depreciation * f.capital[i];
     const double subsidies = f.subsidy_central[i] + f.subsidy_local[i];
     // Operating grants count in operating profit (Chinese accounting standard CAS 16, 2017).

@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include "core/random.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
@@ -188,51 +189,24 @@ void update_conditions(State& st) {
     }
 }
 
-double local_support_weight(const State& st, std::size_t i) noexcept {
-    const auto& f = st.firms;
-    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
-        return 0.0;
-    }
-    const auto g = static_cast<std::size_t>(f.government[i]);
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    if (st.governments.focus[g * st.n_sectors() + s] == 0) {
-        return 0.0;
-    }
-    return st.local_scale * st.governments.support_multiplier[g];
-}
+double local_support_weight(const State& st, std::size_t i) noexcept { return detail::local_support_weight(st, i); }
 
-/*! Variable unit cost: sector base cost over absolute productivity, times the index of input prices. */
-double unit_cost(const State& st, std::size_t i) noexcept {
-    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double inputs = st.firms.localized[i] != 0 ? st.now[s].input_cost_factor : 1.0;
-    return st.sectors.base_cost[s] * inputs / (st.firms.productivity[i] * st.sectors.frontier[s]);
-}
+double unit_cost(const State& st, std::size_t i) noexcept { return detail::unit_cost(st, i); }
 
-double rd_share(const State& st, std::size_t i) noexcept {
-    const auto& k = st.factors[static_cast<std::size_t>(st.firms.sector[i])];
-    return st.firms.localized[i] != 0 ? k.rd_share_local : k.rd_share_abroad;
-}
+double rd_share(const State& st, std::size_t i) noexcept { return detail::rd_share(st, i); }
 
-double full_unit_cost(const State& st, std::size_t i) noexcept {
-    const auto& sc = *st.scenario;
-    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double capital_cost = (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * st.capital_per_unit(i) / st.sectors.normal_utilisation[s];
-    return unit_cost(st, i) + capital_cost;
-}
+double full_unit_cost(const State& st, std::size_t i) noexcept { return detail::full_unit_cost(st, i); }
 
-/*! Full unit cost net of the passed-on output subsidy: what a firm's price covers. */
-double cost_basis(const State& st, std::size_t i, double subsidy_rate) noexcept {
-    const double pass = st.scenario->markets.subsidy_pass_through;
-    return full_unit_cost(st, i) - pass * subsidy_rate * unit_cost(st, i);
-}
+namespace {
 
-double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
+/*! list_price, inline for set_prices. */
+inline double list_price_of(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
     // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
     // Rivals tie prices together: a firm prices on a geometric mean of its own cost and the mean
     // cost of its group (China-located or abroad), so high-cost firms earn thinner margins.
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
     const double rd = st.scenario->sectors[s].technology.rd_intensity;
-    const double own = cost_basis(st, i, subsidy_rate);
+    const double own = detail::cost_basis(st, i, subsidy_rate);
     const double reference = st.firms.localized[i] != 0 ? st.sectors.reference_cost_china[s] : st.sectors.reference_cost_abroad[s];
     const double pi = st.scenario->markets.price_convergence;
     const double reference_pow = st.factors[s].reference_pow[st.firms.localized[i] != 0 ? 0 : 1];
@@ -240,15 +214,13 @@ double list_price(const State& st, std::size_t i, double markup, double subsidy_
     return (1.0 + markup) * basis / (1.0 - rd);
 }
 
-void update_reference_costs(State& st) {
-    const auto& f = st.firms;
-    std::vector<std::array<double, 4>> sums;
-    core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
-        const double weight = std::max(f.output[i], 0.0);
-        const std::size_t group = f.localized[i] != 0 ? 0 : 2;
-        acc[group] += weight * cost_basis(st, i, output_subsidy_rate(st, i));
-        acc[group + 1] += weight;
-    });
+}  // namespace
+
+double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
+    return list_price_of(st, i, markup, subsidy_rate);
+}
+
+void set_reference_costs(State& st, const std::vector<std::array<double, 4>>& sums) {
     const double pi = st.scenario->markets.price_convergence;
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         st.sectors.reference_cost_china[s] = sums[s][1] > 0.0 ? sums[s][0] / sums[s][1] : 0.0;
@@ -261,27 +233,23 @@ void update_reference_costs(State& st) {
     }
 }
 
-double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
+void update_reference_costs(State& st) {
+    std::vector<std::array<double, 4>> sums;
     const auto& f = st.firms;
-    if (f.localized[i] == 0) {
-        return 0.0;
-    }
-    // Central output subsidies go to Chinese-owned firms, like investment subsidies and loans.
-    if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
-        return 0.0;
-    }
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double local = st.scenario->local.output_subsidy * support_weight;
-    return std::min(0.9, st.now[s].output_subsidy + local);
+    core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
+        const double weight = std::max(f.output[i], 0.0);
+        const std::size_t group = f.localized[i] != 0 ? 0 : 2;
+        acc[group] += weight * detail::cost_basis(st, i, detail::output_subsidy_rate(st, i));
+        acc[group + 1] += weight;
+    });
+    set_reference_costs(st, sums);
 }
 
-double output_subsidy_rate(const State& st, std::size_t i) noexcept {
-    const auto& f = st.firms;
-    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
-        return 0.0;
-    }
-    return output_subsidy_rate(st, i, local_support_weight(st, i));
+double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
+    return detail::output_subsidy_rate(st, i, support_weight);
 }
+
+double output_subsidy_rate(const State& st, std::size_t i) noexcept { return detail::output_subsidy_rate(st, i); }
 
 void set_prices(State& st) {
     const auto& sc = *st.scenario;
@@ -302,7 +270,7 @@ void set_prices(State& st) {
         const double slack = std::max(0.0, normal_u - utilisation);
         const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / normal_u);
         f.markup[i] = normal * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - 1.0 / n)) * war;
-        f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
+        f.price[i] = list_price_of(st, i, f.markup[i], detail::output_subsidy_rate(st, i));
     });
 }
 
@@ -328,7 +296,7 @@ Competitiveness policy_terms(const State& st, std::size_t i) {
     const bool local = f.localized[i] != 0;
     Competitiveness t{0.0, 0.0};
     if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-        const double local_pref = sc.local.procurement_preference * local_support_weight(st, i);
+        const double local_pref = sc.local.procurement_preference * detail::local_support_weight(st, i);
         // Buyers can only favour domestic suppliers as far as these can deliver: the bonus scales
         // with the firm's productivity relative to the frontier.
         const double capability = std::min(1.0, f.productivity[i]);
