@@ -74,23 +74,39 @@ public:
     /*! @brief Groups indices i in [0, n) with key(i) in [0, groups); key < 0 means "skip". */
     template <class Key>
     void build(std::size_t n, std::size_t groups, const Key& key) {
-        offsets_.assign(groups + 1, 0);
+        reset(groups);
         for (std::size_t i = 0; i < n; ++i) {
-            const auto k = key(i);
-            if (k >= 0) {
-                ++offsets_[static_cast<std::size_t>(k) + 1];
-            }
+            count(key(i));
         }
+        start_placing();
+        for (std::size_t i = 0; i < n; ++i) {
+            place(key(i), i);
+        }
+    }
+
+    /*! @brief The steps of build, for a caller that builds several indexes in one pass over the
+     *  agents: reset(groups), count(key) for every agent, start_placing(), then place(key, i) for
+     *  every agent in index order with the same keys. */
+    void reset(std::size_t groups) { offsets_.assign(groups + 1, 0); }
+    /*! @brief Counts one agent of group k (k < 0: skipped). */
+    void count(std::int64_t k) noexcept {
+        if (k >= 0) {
+            ++offsets_[static_cast<std::size_t>(k) + 1];
+        }
+    }
+    /*! @brief Ends counting: sizes the groups. */
+    void start_placing() {
+        const std::size_t groups = offsets_.size() - 1;
         for (std::size_t g = 0; g < groups; ++g) {
             offsets_[g + 1] += offsets_[g];
         }
         members_.resize(offsets_[groups]);
-        std::vector<std::size_t> cursor(offsets_.begin(), offsets_.end() - 1);
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto k = key(i);
-            if (k >= 0) {
-                members_[cursor[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
-            }
+        cursor_.assign(offsets_.begin(), offsets_.end() - 1);
+    }
+    /*! @brief Places agent i in group k (k < 0: skipped); agents must come in index order. */
+    void place(std::int64_t k, std::size_t i) noexcept {
+        if (k >= 0) {
+            members_[cursor_[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
         }
     }
 
@@ -104,6 +120,7 @@ public:
 private:
     std::vector<std::size_t> offsets_;
     std::vector<std::uint32_t> members_;
+    std::vector<std::size_t> cursor_;  // next free slot per group while placing
 };
 
 /*! @brief out[g][k] = sum over members i of group g of term(i, acc); groups in parallel. */
