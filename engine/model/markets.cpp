@@ -371,23 +371,15 @@ void move_shares(State& st, std::size_t i, const Competitiveness& e) {
     f.share_world[i] = f.share_world[i] * std::exp(dw);
 }
 
-/*! Renormalises each sector's shares to one per segment, floored at min_share. */
-void normalise_shares(State& st) {
-    auto& f = st.firms;
-    const auto& m = st.scenario->markets;
+/*! Totals of each sector's shares per segment, the divisors of the renormalisation. */
+std::vector<std::array<double, 2>> share_totals(const State& st) {
+    const auto& f = st.firms;
     std::vector<std::array<double, 2>> totals;
     core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) {
         acc[0] += f.share_china[i];
         acc[1] += f.share_world[i];
     });
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        const auto& t = totals[static_cast<std::size_t>(f.sector[i])];
-        f.share_china[i] = std::max(m.min_share, f.share_china[i] / t[0]);
-        f.share_world[i] = std::max(m.min_share, f.share_world[i] / t[1]);
-    });
+    return totals;
 }
 
 }  // namespace
@@ -400,13 +392,18 @@ Eigen::VectorXd input_spending(const State& st) {
 
 namespace {
 
-void compute_demand(State& st) {
+/*! Renormalises each sector's shares to one per segment (floored at min_share) and, in the same
+ *  pass over each sector's live firms, takes the segment price indexes and demand. */
+void compute_demand(State& st, const std::vector<std::array<double, 2>>& totals) {
     const auto& sc = *st.scenario;
     auto& f = st.firms;
     auto& sec = st.sectors;
+    const double min_share = sc.markets.min_share;
     std::vector<std::array<double, 2>> price;
     core::group_sums<2>(st.by_sector, price, [&](std::size_t i, std::array<double, 2>& acc) {
         const auto s = static_cast<std::size_t>(f.sector[i]);
+        f.share_china[i] = std::max(min_share, f.share_china[i] / totals[s][0]);
+        f.share_world[i] = std::max(min_share, f.share_world[i] / totals[s][1]);
         acc[0] += f.share_china[i] * f.price[i];
         acc[1] += f.share_world[i] * f.price[i] * (f.localized[i] != 0 ? 1.0 + st.now[s].tariff : 1.0);
     });
@@ -514,8 +511,9 @@ void clear_markets(State& st) {
         }
         move_shares(st, i, competitiveness(st, i));
     });
-    normalise_shares(st);
-    compute_demand(st);
+    // The sector index holds exactly the live firms (it is rebuilt whenever the population
+    // changes), so renormalising inside compute_demand's pass over it covers every live firm.
+    compute_demand(st, share_totals(st));
     produce(st);
 }
 
