@@ -287,7 +287,7 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
 }
 
 /*! Policy and trade terms of a firm's competitiveness in the two segments. */
-Competitiveness policy_terms(const State& st, std::size_t i) {
+[[gnu::always_inline]] inline Competitiveness policy_terms(const State& st, std::size_t i) {
     const auto& sc = *st.scenario;
     const auto& m = sc.markets;
     const auto& f = st.firms;
@@ -313,7 +313,7 @@ Competitiveness policy_terms(const State& st, std::size_t i) {
     return t;
 }
 
-Competitiveness competitiveness(const State& st, std::size_t i) {
+[[gnu::always_inline]] inline Competitiveness competitiveness(const State& st, std::size_t i) {
     const auto& f = st.firms;
     const double base = base_competitiveness(st.scenario->markets, f.price[i], f.productivity[i], f.unfilled[i]);
     const auto t = policy_terms(st, i);
@@ -362,7 +362,7 @@ void calibrate_appeal(State& st) {
 namespace {
 
 /*! Logit-replicator step of firm i before renormalisation: log f' = log f + chi (E - log f). */
-void move_shares(State& st, std::size_t i, const Competitiveness& e) {
+[[gnu::always_inline]] inline void move_shares(State& st, std::size_t i, const Competitiveness& e) {
     auto& f = st.firms;
     const auto& m = st.scenario->markets;
     const double dc = std::clamp(m.selection_intensity * (e.china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
@@ -480,7 +480,7 @@ std::vector<std::array<double, 2>> reputation_sums(const State& st) {
 }
 
 /*! Moves the world appeal of live firm i toward its target (reputation_sums). */
-void build_reputation(State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
+[[gnu::always_inline]] inline void build_reputation(State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
     const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
     if (f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
