@@ -289,8 +289,9 @@ void add_entrant(State& st, std::size_t g, std::size_t s, const SectorTotals& to
 }
 
 /*! Entrants take their market shares from China-located incumbents of their sector (business
- *  stealing), so entry changes who supplies the domestic industry's share, not the share itself. */
-void make_room_for_entrants(State& st, std::size_t first_entrant) {
+ *  stealing), so entry changes who supplies the domestic industry's share, not the share itself.
+ *  `sums` are the live China-located incumbents' shares per sector (China, world). */
+void make_room_for_entrants(State& st, std::size_t first_entrant, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
     const std::size_t ns = st.n_sectors();
     std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0), local_china(ns, 0.0), local_world(ns, 0.0);
@@ -298,13 +299,6 @@ void make_room_for_entrants(State& st, std::size_t first_entrant) {
         entrant_china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
         entrant_world[static_cast<std::size_t>(f.sector[i])] += f.share_world[i];
     }
-    std::vector<std::array<double, 2>> sums;
-    core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& a) {
-        if (f.localized[i] != 0 && f.alive[i] != 0) {
-            a[0] += f.share_china[i];
-            a[1] += f.share_world[i];
-        }
-    });
     std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0), log_keep_china(ns, 0.0), log_keep_world(ns, 0.0);
     for (std::size_t s = 0; s < ns; ++s) {
         keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
@@ -346,17 +340,25 @@ void enter(State& st) {
     const std::size_t ns = st.n_sectors();
     const std::size_t ng = st.governments.size();
     const auto& f = st.firms;
-    std::vector<std::array<double, 3>> sums;
-    core::group_sums<3>(st.by_sector, sums, [&](std::size_t i, std::array<double, 3>& acc) {
+    // One pass over the incumbents for the entrants' size and shares (all China-located firms in
+    // the index) and for the shares entrants take (live ones; entrants only write their own rows).
+    std::vector<std::array<double, 5>> sums;
+    core::group_sums<5>(st.by_sector, sums, [&](std::size_t i, std::array<double, 5>& acc) {
         if (f.localized[i] != 0) {
             acc[0] += f.capacity[i];
             acc[1] += 1.0;
             acc[2] += f.share_world[i];
+            if (f.alive[i] != 0) {
+                acc[3] += f.share_china[i];
+                acc[4] += f.share_world[i];
+            }
         }
     });
     std::vector<SectorTotals> totals(ns);
+    std::vector<std::array<double, 2>> incumbents(ns);
     for (std::size_t s = 0; s < ns; ++s) {
         totals[s] = {sums[s][0], sums[s][1], sums[s][2]};
+        incumbents[s] = {sums[s][3], sums[s][4]};
     }
     std::vector<std::uint32_t> arrivals(ng * ns, 0);
     core::parallel_for(ng * ns, [&](std::size_t key) {
@@ -372,7 +374,7 @@ void enter(State& st) {
             add_entrant(st, key / ns, key % ns, totals[key % ns]);
         }
     }
-    make_room_for_entrants(st, first_entrant);
+    make_room_for_entrants(st, first_entrant, incumbents);
 }
 
 }  // namespace
