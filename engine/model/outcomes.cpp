@@ -405,7 +405,9 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sc = *st.scenario;
     const auto& f = st.firms;
     auto put = [&](const char* name, double value) { r.at_national(static_cast<std::size_t>(metric_index(Scope::national, name))) = value; };
-    const auto flows = core::deterministic_sums<3>(f.size(), [&](std::size_t i, std::array<double, 3>& a) {
+    // a[3] is the firms' part of money_total (the same terms in the same chunks and order).
+    const auto flows = core::deterministic_sums<4>(f.size(), [&](std::size_t i, std::array<double, 4>& a) {
+        a[3] += f.alive[i] != 0 ? f.cash[i] - f.debt[i] : 0.0;
         if (f.alive[i] == 0 && f.bailout[i] == 0.0) {
             return;
         }
@@ -465,7 +467,7 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     put("funds_portfolio_value", flows[2]);
     put("funds_write_offs", st.funds_write_offs);
     put("firms", flows[1]);
-    put("accounting_residual", st.money_total() - st.ledger.initial_total);
+    put("accounting_residual", st.money_total(flows[3]) - st.ledger.initial_total);
 }
 
 }  // namespace

@@ -87,10 +87,13 @@ std::int32_t State::pick_government(const std::vector<double>& cdf, double u) no
 }
 
 double State::money_total() const {
-    const auto firm_sum = core::deterministic_sum(firms.size(), [&](std::size_t i) {
+    return money_total(core::deterministic_sum(firms.size(), [&](std::size_t i) {
         return firms.alive[i] != 0 ? firms.cash[i] - firms.debt[i] : 0.0;
-    });
-    double total = firm_sum;
+    }));
+}
+
+double State::money_total(double firm_balance) const {
+    double total = firm_balance;
     for (const double d : governments.debt) {
         total -= d;
     }

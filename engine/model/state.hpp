@@ -323,6 +323,9 @@ struct State {
     void rebuild_indexes();
     /*! @brief Sum of all money balances (firms' cash - debt, governments' -debt, funds' cash, ledger). */
     [[nodiscard]] double money_total() const;
+    /*! @brief money_total given the firms' part, sum over live firms of cash - debt taken as
+     *  core::deterministic_sum over all rows does (a caller that sums it in a pass of its own). */
+    [[nodiscard]] double money_total(double firm_balance) const;
 };
 
 
