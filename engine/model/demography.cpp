@@ -386,20 +386,24 @@ void update_population(State& st) {
     std::fill(st.sectors.refinanced.begin(), st.sectors.refinanced.end(), 0.0);
     std::fill(st.sectors.bailouts.begin(), st.sectors.bailouts.end(), 0.0);
     // The group indexes change only with the population: exits, new plants, entrants, compaction.
-    bool changed = resolve_insolvency(st, st.is_last_quarter());
+    // Without a compaction that removed rows they are updated (the dead dropped, the new appended).
+    const bool exited = resolve_insolvency(st, st.is_last_quarter());
     const std::size_t before = f.size();
     if (st.is_first_quarter()) {
         localize(st);
     }
     enter(st);
-    changed = changed || f.size() != before;
+    const bool appended = f.size() != before;
+    bool compacted = false;
     if (st.is_last_quarter()) {
         const std::size_t before_compaction = f.size();
         f.compact();
-        changed = changed || f.size() != before_compaction;
+        compacted = f.size() != before_compaction;
     }
-    if (changed) {
+    if (compacted) {
         st.rebuild_indexes();
+    } else if (exited || appended) {
+        st.update_indexes(before);
     }
 }
 

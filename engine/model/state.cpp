@@ -60,6 +60,21 @@ void State::rebuild_indexes() {
     });
 }
 
+void State::update_indexes(std::size_t first_new) {
+    const std::size_t n = firms.size();
+    const auto ns = static_cast<std::int64_t>(n_sectors());
+    const auto alive = [&](std::size_t i) { return firms.alive[i] != 0; };
+    const auto government = [&](std::size_t i) -> std::int64_t {
+        return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
+    };
+    by_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t { return firms.alive[i] != 0 ? firms.sector[i] : -1; });
+    by_government.update(first_new, n, alive, government);
+    by_government_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t {
+        const std::int64_t g = government(i);
+        return g >= 0 ? g * ns + firms.sector[i] : -1;
+    });
+}
+
 double State::leverage_limit(std::size_t i) const noexcept {
     const auto& fin = scenario->finance;
     switch (static_cast<Ownership>(firms.ownership[i])) {
