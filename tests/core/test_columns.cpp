@@ -120,3 +120,19 @@ TEST(Columns, StaggeredOffset) {
     EXPECT_EQ(ColumnArena::staggered(8192 + 200, 3), 3 * 4096U + 192U);
     EXPECT_EQ(ColumnArena::staggered(0, 64), 0U);  // the stagger wraps after a page of lines
 }
+
+TEST(Columns, KeepMovesLongRunsIntact) {
+    auto t = filled(1000);
+    std::vector<std::uint32_t> rows;
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        if (i < 100 || (i >= 150 && i < 400) || i > 400) {
+            rows.push_back(i);  // runs [0, 100), [150, 400), [401, 1000)
+        }
+    }
+    t.keep(rows);
+    ASSERT_EQ(t.arena.size(), rows.size());
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+        EXPECT_EQ(t.id[j], rows[j]);
+        EXPECT_EQ(t.value[j], 0.5 * static_cast<double>(rows[j]));
+    }
+}
