@@ -29,6 +29,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "core/seatbelts.hpp"
 
@@ -162,12 +163,31 @@ public:
         return size_++;
     }
 
-    /*! @brief Keeps the rows listed (strictly increasing), in that order, and drops the others. */
+    /*! @brief Keeps the rows listed (strictly increasing), in that order, and drops the others.
+     *
+     *  The kept rows form runs of consecutive rows (a compaction usually drops few); each column
+     *  moves run by run with memmove. Run r lands at or below where it starts and ends before
+     *  run r + 1 starts, so moving runs in order never overwrites a row still to be moved. */
     template <class ForEach>
     void keep(std::span<const std::uint32_t> rows, const ForEach& for_each) {
+        struct Run {
+            std::size_t from, to, length;
+        };
+        std::vector<Run> runs;
+        for (std::size_t j = 0; j < rows.size();) {
+            std::size_t length = 1;
+            while (j + length < rows.size() && rows[j + length] == rows[j] + length) {
+                ++length;
+            }
+            if (rows[j] != j) {
+                runs.push_back({rows[j], j, length});
+            }
+            j += length;
+        }
         for_each([&](auto& column) {
-            for (std::size_t j = 0; j < rows.size(); ++j) {
-                column.data_[j] = column.data_[rows[j]];
+            using T = typename std::remove_reference_t<decltype(column)>::value_type;
+            for (const auto& run : runs) {
+                std::memmove(column.data_ + run.to, column.data_ + run.from, run.length * sizeof(T));
             }
             column.size_ = rows.size();
         });

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <numeric>
 #include <vector>
 
 namespace ipsim::core {
@@ -74,23 +75,81 @@ public:
     /*! @brief Groups indices i in [0, n) with key(i) in [0, groups); key < 0 means "skip". */
     template <class Key>
     void build(std::size_t n, std::size_t groups, const Key& key) {
-        offsets_.assign(groups + 1, 0);
+        reset(groups);
         for (std::size_t i = 0; i < n; ++i) {
-            const auto k = key(i);
-            if (k >= 0) {
-                ++offsets_[static_cast<std::size_t>(k) + 1];
-            }
+            count(key(i));
         }
+        start_placing();
+        for (std::size_t i = 0; i < n; ++i) {
+            place(key(i), i);
+        }
+    }
+
+    /*! @brief The steps of build, for a caller that builds several indexes in one pass over the
+     *  agents: reset(groups), count(key) for every agent, start_placing(), then place(key, i) for
+     *  every agent in index order with the same keys. */
+    void reset(std::size_t groups) { offsets_.assign(groups + 1, 0); }
+    /*! @brief Counts one agent of group k (k < 0: skipped). */
+    void count(std::int64_t k) noexcept {
+        if (k >= 0) {
+            ++offsets_[static_cast<std::size_t>(k) + 1];
+        }
+    }
+    /*! @brief Ends counting: sizes the groups. */
+    void start_placing() {
+        const std::size_t groups = offsets_.size() - 1;
         for (std::size_t g = 0; g < groups; ++g) {
             offsets_[g + 1] += offsets_[g];
         }
         members_.resize(offsets_[groups]);
-        std::vector<std::size_t> cursor(offsets_.begin(), offsets_.end() - 1);
-        for (std::size_t i = 0; i < n; ++i) {
+        cursor_.assign(offsets_.begin(), offsets_.end() - 1);
+    }
+    /*! @brief Places agent i in group k (k < 0: skipped); agents must come in index order. */
+    void place(std::int64_t k, std::size_t i) noexcept {
+        if (k >= 0) {
+            members_[cursor_[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
+        }
+    }
+
+    /*! @brief Updates the index after agents left and agents were appended: drops the members for
+     *  which keep(i) is false and adds agents i in [first_new, n) with key(i) >= 0 at the end of their
+     *  groups. Equals build(n, groups(), key) when the index was built over [0, first_new) and no
+     *  agent below first_new changed group except by leaving (keep(i) false exactly for those). */
+    template <class Keep, class Key>
+    void update(std::size_t first_new, std::size_t n, const Keep& keep, const Key& key) {
+        const std::size_t groups = this->groups();
+        std::vector<std::size_t> sizes(groups, 0);
+        std::size_t w = 0;
+        for (std::size_t g = 0; g < groups; ++g) {
+            const std::size_t start = w;
+            for (std::size_t r = offsets_[g]; r < offsets_[g + 1]; ++r) {
+                const std::uint32_t m = members_[r];
+                if (keep(static_cast<std::size_t>(m))) {
+                    members_[w++] = m;  // w <= r: compacting in place never overwrites a member still to read
+                }
+            }
+            sizes[g] = w - start;
+        }
+        std::vector<std::size_t> added(groups, 0);
+        for (std::size_t i = first_new; i < n; ++i) {
             const auto k = key(i);
             if (k >= 0) {
-                members_[cursor[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
+                ++added[static_cast<std::size_t>(k)];
             }
+        }
+        std::vector<std::uint32_t> members(w + std::accumulate(added.begin(), added.end(), std::size_t{0}));
+        std::size_t from = 0;
+        offsets_[0] = 0;
+        cursor_.resize(groups);
+        for (std::size_t g = 0; g < groups; ++g) {
+            std::copy_n(members_.begin() + static_cast<std::ptrdiff_t>(from), sizes[g], members.begin() + static_cast<std::ptrdiff_t>(offsets_[g]));
+            from += sizes[g];
+            cursor_[g] = offsets_[g] + sizes[g];
+            offsets_[g + 1] = cursor_[g] + added[g];
+        }
+        members_.swap(members);
+        for (std::size_t i = first_new; i < n; ++i) {
+            place(key(i), i);
         }
     }
 
@@ -104,6 +163,7 @@ public:
 private:
     std::vector<std::size_t> offsets_;
     std::vector<std::uint32_t> members_;
+    std::vector<std::size_t> cursor_;  // next free slot per group while placing
 };
 
 /*! @brief out[g][k] = sum over members i of group g of term(i, acc); groups in parallel. */

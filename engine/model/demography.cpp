@@ -17,29 +17,26 @@
 #include <cmath>
 
 #include "core/random.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
 namespace {
 
-enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2, kSoldAssets = 3 };
-/*! Counterparts of a firm's distress resolution: banks in China, lenders abroad, buyers of its assets. */
-enum DistressCounterpart : std::size_t { kBanks, kLendersAbroad, kAssetBuyers, kDistressCounterparts };
 constexpr double kCoverageCap = 5.0;  // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
 
-void update_zombies(State& st) {
+enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2, kExited = 3, kSoldAssets = 4 };
+/*! Counterparts of a firm's distress resolution: banks in China, lenders abroad, buyers of its assets. */
+enum DistressCounterpart : std::size_t { kBanks, kLendersAbroad, kAssetBuyers, kDistressCounterparts };
+
+/*! Year-end zombie test of live firm i (in the fourth quarter). */
+void update_zombie(State& st, std::size_t i, std::int32_t years) {
     auto& f = st.firms;
-    const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
-        f.bad_years[i] = short_year ? f.bad_years[i] + 1 : 0;
-        f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
-        f.year_operating_profit[i] = 0.0;
-        f.year_interest[i] = 0.0;
-    });
+    const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
+    f.bad_years[i] = short_year ? f.bad_years[i] + 1 : 0;
+    f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
+    f.year_operating_profit[i] = 0.0;
+    f.year_interest[i] = 0.0;
 }
 
 double bailout_probability(const State& st, std::size_t i) {
@@ -69,7 +66,7 @@ double refinance_probability(const State& st, std::size_t i) {
     if (f.fund_stake[i] > 0.0) {
         score += fin.refinance_fund_bonus;
     }
-    score += fin.refinance_local_bonus * local_support_weight(st, i);
+    score += fin.refinance_local_bonus * detail::local_support_weight(st, i);
     return 1.0 / (1.0 + std::exp(-score));
 }
 
@@ -148,6 +145,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
     const bool rescued = rng.uniform() < bailout_probability(st, i);
     if (!rescued) {
         f.alive[i] = 0;
+        outcome = kExited;
         lenders[kBanks] += f.cash[i] - f.debt[i];
         return;
     }
@@ -165,13 +163,20 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
     lenders[kBanks] -= write_down;
 }
 
-/*! Resolves every live firm's solvency; returns true if any firm exited. */
-bool resolve_insolvency(State& st) {
+/*! Ages every firm (clearing last quarter's entry flags), runs the year-end zombie test if
+ *  `zombie_test`, and resolves every live firm's solvency, in one pass; returns true if any firm
+ *  exited. */
+bool resolve_insolvency(State& st, bool zombie_test) {
     auto& f = st.firms;
-    const std::vector<std::uint8_t> was_alive(f.alive.begin(), f.alive.end());
+    const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
+        f.entered[i] = 0;
+        f.age[i] += f.alive[i];
         if (f.alive[i] != 0) {
+            if (zombie_test) {
+                update_zombie(st, i, years);
+            }
             resolve_firm(st, i, acc, outcome[i]);
         } else {
             f.bailout[i] = 0.0;
@@ -189,15 +194,21 @@ bool resolve_insolvency(State& st) {
     }
     bool exited = false;
     for (std::size_t i = 0; i < f.size(); ++i) {
+        if (outcome[i] == kUntouched) {
+            continue;
+        }
         const auto s = static_cast<std::size_t>(f.sector[i]);
-        if (was_alive[i] != 0 && f.alive[i] == 0) {
+        if (outcome[i] == kExited) {
             st.sectors.exits[s] += 1.0;
             st.funds_write_offs += f.fund_equity[i];
             exited = true;
+        } else if (outcome[i] == kRefinanced) {
+            st.sectors.refinanced[s] += 1.0;
+        } else if (outcome[i] == kSoldAssets) {
+            st.sectors.distress_sales[s] += 1.0;
+        } else {
+            st.sectors.bailouts[s] += 1.0;
         }
-        st.sectors.refinanced[s] += outcome[i] == kRefinanced ? 1.0 : 0.0;
-        st.sectors.bailouts[s] += outcome[i] == kBailedOut ? 1.0 : 0.0;
-        st.sectors.distress_sales[s] += outcome[i] == kSoldAssets ? 1.0 : 0.0;
     }
     return exited;
 }
@@ -313,8 +324,9 @@ void add_entrant(State& st, std::size_t g, std::size_t s, const SectorTotals& to
 }
 
 /*! Entrants take their market shares from China-located incumbents of their sector (business
- *  stealing), so entry changes who supplies the domestic industry's share, not the share itself. */
-void make_room_for_entrants(State& st, std::size_t first_entrant) {
+ *  stealing), so entry changes who supplies the domestic industry's share, not the share itself.
+ *  `sums` are the live China-located incumbents' shares per sector (China, world). */
+void make_room_for_entrants(State& st, std::size_t first_entrant, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
     const std::size_t ns = st.n_sectors();
     std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0), local_china(ns, 0.0), local_world(ns, 0.0);
@@ -322,13 +334,6 @@ void make_room_for_entrants(State& st, std::size_t first_entrant) {
         entrant_china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
         entrant_world[static_cast<std::size_t>(f.sector[i])] += f.share_world[i];
     }
-    std::vector<std::array<double, 2>> sums;
-    core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& a) {
-        if (f.localized[i] != 0 && f.alive[i] != 0) {
-            a[0] += f.share_china[i];
-            a[1] += f.share_world[i];
-        }
-    });
     std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0), log_keep_china(ns, 0.0), log_keep_world(ns, 0.0);
     for (std::size_t s = 0; s < ns; ++s) {
         keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
@@ -370,17 +375,25 @@ void enter(State& st) {
     const std::size_t ns = st.n_sectors();
     const std::size_t ng = st.governments.size();
     const auto& f = st.firms;
-    std::vector<std::array<double, 3>> sums;
-    core::group_sums<3>(st.by_sector, sums, [&](std::size_t i, std::array<double, 3>& acc) {
+    // One pass over the incumbents for the entrants' size and shares (all China-located firms in
+    // the index) and for the shares entrants take (live ones; entrants only write their own rows).
+    std::vector<std::array<double, 5>> sums;
+    core::group_sums<5>(st.by_sector, sums, [&](std::size_t i, std::array<double, 5>& acc) {
         if (f.localized[i] != 0) {
             acc[0] += f.capacity[i];
             acc[1] += 1.0;
             acc[2] += f.share_world[i];
+            if (f.alive[i] != 0) {
+                acc[3] += f.share_china[i];
+                acc[4] += f.share_world[i];
+            }
         }
     });
     std::vector<SectorTotals> totals(ns);
+    std::vector<std::array<double, 2>> incumbents(ns);
     for (std::size_t s = 0; s < ns; ++s) {
         totals[s] = {sums[s][0], sums[s][1], sums[s][2]};
+        incumbents[s] = {sums[s][3], sums[s][4]};
     }
     std::vector<std::uint32_t> arrivals(ng * ns, 0);
     core::parallel_for(ng * ns, [&](std::size_t key) {
@@ -396,7 +409,7 @@ void enter(State& st) {
             add_entrant(st, key / ns, key % ns, totals[key % ns]);
         }
     }
-    make_room_for_entrants(st, first_entrant);
+    make_room_for_entrants(st, first_entrant, incumbents);
 }
 
 }  // namespace
@@ -408,28 +421,25 @@ void update_population(State& st) {
     std::fill(st.sectors.refinanced.begin(), st.sectors.refinanced.end(), 0.0);
     std::fill(st.sectors.distress_sales.begin(), st.sectors.distress_sales.end(), 0.0);
     std::fill(st.sectors.bailouts.begin(), st.sectors.bailouts.end(), 0.0);
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        f.entered[i] = 0;
-        f.age[i] += f.alive[i];
-    });
-    if (st.is_last_quarter()) {
-        update_zombies(st);
-    }
     // The group indexes change only with the population: exits, new plants, entrants, compaction.
-    bool changed = resolve_insolvency(st);
+    // Without a compaction that removed rows they are updated (the dead dropped, the new appended).
+    const bool exited = resolve_insolvency(st, st.is_last_quarter());
     const std::size_t before = f.size();
     if (st.is_first_quarter()) {
         localize(st);
     }
     enter(st);
-    changed = changed || f.size() != before;
+    const bool appended = f.size() != before;
+    bool compacted = false;
     if (st.is_last_quarter()) {
         const std::size_t before_compaction = f.size();
         f.compact();
-        changed = changed || f.size() != before_compaction;
+        compacted = f.size() != before_compaction;
     }
-    if (changed) {
+    if (compacted) {
         st.rebuild_indexes();
+    } else if (exited || appended) {
+        st.update_indexes(before);
     }
 }
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/detail/firm_costs.hpp"
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
@@ -76,61 +77,78 @@ double investment_subsidy_rate(const State& st, std::size_t i, double support_we
 enum Counterpart : std::size_t { economy, rest_of_world, banks, central, kCounterparts };
 
 void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& to) {
+    // Inputs are read into locals and results stored once: a store to one column could alias
+    // another as far as the compiler knows, which made it reload every value it had just written.
     const auto& sc = *st.scenario;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const auto& now = st.now[s];
     const bool local = f.localized[i] != 0;
-    const double cost = unit_cost(st, i);
-    const double support = local_support_weight(st, i);
+    const bool foreign = st.is_foreign(i);
+    const double cost = detail::unit_cost(st, i);
+    const double support = detail::local_support_weight(st, i);
+    const double output = f.output[i];
     const double china_revenue = f.price[i] * f.sales_china[i];
     const double world_revenue = f.price[i] * f.sales_world[i];
-    f.revenue[i] = china_revenue + world_revenue;
-    f.variable_cost[i] = cost * f.output[i];
-    f.inputs[i] = local ? now.input_cost_share * f.variable_cost[i] : 0.0;
-    const double subsidy_rate = output_subsidy_rate(st, i, support);
-    const double central_rate = std::min(subsidy_rate, local && !st.is_foreign(i) ? now.output_subsidy : 0.0);
-    f.subsidy_central[i] = central_rate * cost * f.output[i];
-    f.subsidy_local[i] = (subsidy_rate - central_rate) * cost * f.output[i];
+    const double revenue = china_revenue + world_revenue;
+    const double variable_cost = cost * output;
+    const double inputs = local ? now.input_cost_share * variable_cost : 0.0;
+    const double subsidy_rate = detail::output_subsidy_rate(st, i, support);
+    const double central_rate = std::min(subsidy_rate, local && !foreign ? now.output_subsidy : 0.0);
+    const double subsidy_central = central_rate * cost * output;
+    const double subsidy_local = (subsidy_rate - central_rate) * cost * output;
     const double credit = local ? now.rd_tax_credit : 0.0;
-    f.rd[i] = rd_share(st, i) * f.revenue[i];
+    const double rd = detail::rd_share(st, i) * revenue;
     const double depreciation = sc.finance.depreciation * (f.capital[i] - f.capital_in_progress[i]);
-    const double subsidies = f.subsidy_central[i] + f.subsidy_local[i];
+    const double subsidies = subsidy_central + subsidy_local;
     // Operating grants count in operating profit (Chinese accounting standard CAS 16, 2017).
-    f.operating_profit[i] = f.revenue[i] + subsidies - f.variable_cost[i] - f.rd[i] - depreciation;
+    const double operating_profit = revenue + subsidies - variable_cost - rd - depreciation;
     const auto discounts = rate_discounts(st, i);
-    f.interest[i] = loan_rate(st, i, discounts) / 4.0 * f.debt[i];
-    f.interest_subsidy[i] = discounts.preferential / 4.0 * f.debt[i];
-    const double pretax = f.operating_profit[i] - f.interest[i];
-    const double rebate = local ? std::min(1.0, now.tax_rebate + (st.is_foreign(i) ? 0.0 : sc.local.tax_rebate * support)) : 0.0;
+    const double interest = loan_rate(st, i, discounts) / 4.0 * f.debt[i];
+    const double interest_subsidy = discounts.preferential / 4.0 * f.debt[i];
+    const double pretax = operating_profit - interest;
+    const double rebate = local ? std::min(1.0, now.tax_rebate + (foreign ? 0.0 : sc.local.tax_rebate * support)) : 0.0;
     const double full_tax = sc.finance.corporate_tax * std::max(0.0, pretax);
-    const double tax = sc.finance.corporate_tax * std::max(0.0, pretax - credit * f.rd[i]) * (1.0 - rebate);
+    const double tax = sc.finance.corporate_tax * std::max(0.0, pretax - credit * rd) * (1.0 - rebate);
+    const double tax_local = local ? tax * sc.finance.local_tax_share : 0.0;
+    const double tax_central = local ? tax - tax_local : 0.0;
+    const double net_profit = pretax - tax;
+    const double dividends = f.cash[i] > 0.0 ? sc.markets.payout_ratio * std::max(0.0, net_profit) * (1.0 - f.fund_stake[i]) : 0.0;
+    f.revenue[i] = revenue;
+    f.variable_cost[i] = variable_cost;
+    f.inputs[i] = inputs;
+    f.subsidy_central[i] = subsidy_central;
+    f.subsidy_local[i] = subsidy_local;
+    f.rd[i] = rd;
+    f.operating_profit[i] = operating_profit;
+    f.interest[i] = interest;
+    f.interest_subsidy[i] = interest_subsidy;
     f.tax_expenditure[i] = full_tax - tax;
-    f.tax_local[i] = local ? tax * sc.finance.local_tax_share : 0.0;
-    f.tax_central[i] = local ? tax - f.tax_local[i] : 0.0;
-    f.net_profit[i] = pretax - tax;
-    f.dividends[i] = f.cash[i] > 0.0 ? sc.markets.payout_ratio * std::max(0.0, f.net_profit[i]) * (1.0 - f.fund_stake[i]) : 0.0;
-    f.cash[i] += f.revenue[i] - f.variable_cost[i] - f.rd[i] + subsidies - f.interest[i] - tax - f.dividends[i];
+    f.tax_local[i] = tax_local;
+    f.tax_central[i] = tax_central;
+    f.net_profit[i] = net_profit;
+    f.dividends[i] = dividends;
+    f.cash[i] += revenue - variable_cost - rd + subsidies - interest - tax - dividends;
     f.capital[i] -= depreciation;
     st.update_capacity(i);
-    f.smoothed_profit[i] = (1.0 - kLenderMemory) * f.smoothed_profit[i] + kLenderMemory * f.operating_profit[i];
-    f.smoothed_interest[i] = (1.0 - kLenderMemory) * f.smoothed_interest[i] + kLenderMemory * f.interest[i];
-    f.year_operating_profit[i] += f.operating_profit[i];
-    f.year_interest[i] += f.interest[i];
-    f.cumulative_output[i] += f.output[i];
+    f.smoothed_profit[i] = (1.0 - kLenderMemory) * f.smoothed_profit[i] + kLenderMemory * operating_profit;
+    f.smoothed_interest[i] = (1.0 - kLenderMemory) * f.smoothed_interest[i] + kLenderMemory * interest;
+    f.year_operating_profit[i] += operating_profit;
+    f.year_interest[i] += interest;
+    f.cumulative_output[i] += output;
 
     // Sales in China are paid by final buyers (the economy) and, for their inputs, by the
     // China-located firms of the using sectors: the economy pays China sales less input bills.
     to[economy] -= china_revenue;
     to[rest_of_world] -= world_revenue;
     if (local) {
-        to[economy] += f.inputs[i];  // this firm pays its suppliers, not final buyers
-        to[economy] += f.variable_cost[i] - f.inputs[i] + f.rd[i];
-        to[st.is_foreign(i) ? rest_of_world : economy] += f.dividends[i];
-        to[banks] += f.interest[i];
-        to[central] += f.tax_central[i] - f.subsidy_central[i];
+        to[economy] += inputs;  // this firm pays its suppliers, not final buyers
+        to[economy] += variable_cost - inputs + rd;
+        to[foreign ? rest_of_world : economy] += dividends;
+        to[banks] += interest;
+        to[central] += tax_central - subsidy_central;
     } else {
-        to[rest_of_world] += f.variable_cost[i] + f.rd[i] + f.interest[i] + tax + f.dividends[i];
+        to[rest_of_world] += variable_cost + rd + interest + tax + dividends;
     }
 }
 

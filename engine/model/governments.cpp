@@ -22,6 +22,7 @@
 #include <numeric>
 
 #include "core/random.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -357,21 +358,22 @@ void plan_local_support(State& st) {
 
 namespace {
 
-/*! Local corporate tax paid this quarter by firms that received local support (focus sectors with
- *  support in force), per government: what the supported firms give back. */
-std::vector<double> supported_tax(const State& st) {
+/*! Per government, in one pass over its China-located firms: [0] the local corporate tax paid this
+ *  quarter by firms that received local support (focus sectors with support in force), what the
+ *  supported firms give back; [1] this quarter's output in priority sectors (Chinese-owned firms),
+ *  for next year's tournament. */
+std::vector<std::array<double, 2>> government_firm_sums(const State& st) {
     const auto& f = st.firms;
-    std::vector<std::array<double, 1>> sums;
-    core::group_sums<1>(st.by_government, sums, [&](std::size_t i, std::array<double, 1>& acc) {
-        if (local_support_weight(st, i) > 0.0) {
+    std::vector<std::array<double, 2>> sums;
+    core::group_sums<2>(st.by_government, sums, [&](std::size_t i, std::array<double, 2>& acc) {
+        if (detail::local_support_weight(st, i) > 0.0) {
             acc[0] += f.tax_local[i];
         }
+        if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
+            acc[1] += st.sectors.priority[static_cast<std::size_t>(f.sector[i])] * f.output[i];
+        }
     });
-    std::vector<double> out(sums.size());
-    for (std::size_t k = 0; k < sums.size(); ++k) {
-        out[k] = sums[k][0];
-    }
-    return out;
+    return sums;
 }
 
 /*! Sizes the columns of the fiscal reaction rule (setup leaves them empty). */
@@ -400,7 +402,8 @@ void settle_governments(State& st) {
     const double land_factor = land_trend * local.land_revenue_multiplier.at(year);
     const double base_factor = std::pow(1.0 + local.tax_base_growth, t);
     const double quarter_rate = local.debt_rate / 4.0;
-    const auto returned = supported_tax(st);
+    // Neither sum reads what the loop below writes (government columns and the ledger).
+    const auto firm_sums = government_firm_sums(st);
     for (std::size_t k = 0; k < g.size(); ++k) {
         const double tax_base = g.tax_base[k] * base_factor;
         g.land_revenue[k] = g.land_revenue_base[k] * land_factor;
@@ -421,22 +424,15 @@ void settle_governments(State& st) {
         g.revenue[k] = revenue;
         // Attribution (not part of the books): support outlays and the structural gap, each with interest.
         g.support_gross_debt[k] += quarter_rate * g.support_gross_debt[k] + g.support_spent[k];
-        g.support_debt[k] += quarter_rate * g.support_debt[k] + g.support_spent[k] - returned[k];
+        g.support_debt[k] += quarter_rate * g.support_debt[k] + g.support_spent[k] - firm_sums[k][0];
         g.gap_debt[k] += quarter_rate * g.gap_debt[k] + (local.other_spending_share - 1.0) * base;
         st.ledger.economy += g.spending[k] - own;
         st.ledger.banks += interest;
         st.ledger.central -= g.transfers[k];
     }
     // Output in priority sectors, accumulated for next year's tournament.
-    const auto& f = st.firms;
-    std::vector<std::array<double, 1>> sums;
-    core::group_sums<1>(st.by_government, sums, [&](std::size_t i, std::array<double, 1>& acc) {
-        if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-            acc[0] += st.sectors.priority[static_cast<std::size_t>(f.sector[i])] * f.output[i];
-        }
-    });
     for (std::size_t k = 0; k < g.size(); ++k) {
-        g.priority_output[k] += sums[k][0];
+        g.priority_output[k] += firm_sums[k][1];
     }
 }
 

@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include "core/random.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
@@ -184,51 +185,24 @@ void update_conditions(State& st) {
     }
 }
 
-double local_support_weight(const State& st, std::size_t i) noexcept {
-    const auto& f = st.firms;
-    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
-        return 0.0;
-    }
-    const auto g = static_cast<std::size_t>(f.government[i]);
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    if (st.governments.focus[g * st.n_sectors() + s] == 0) {
-        return 0.0;
-    }
-    return st.local_scale * st.governments.support_multiplier[g];
-}
+double local_support_weight(const State& st, std::size_t i) noexcept { return detail::local_support_weight(st, i); }
 
-/*! Variable unit cost: sector base cost over absolute productivity, times the index of input prices. */
-double unit_cost(const State& st, std::size_t i) noexcept {
-    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double inputs = st.firms.localized[i] != 0 ? st.now[s].input_cost_factor : 1.0;
-    return st.sectors.base_cost[s] * inputs / (st.firms.productivity[i] * st.sectors.frontier[s]);
-}
+double unit_cost(const State& st, std::size_t i) noexcept { return detail::unit_cost(st, i); }
 
-double rd_share(const State& st, std::size_t i) noexcept {
-    const auto& k = st.factors[static_cast<std::size_t>(st.firms.sector[i])];
-    return st.firms.localized[i] != 0 ? k.rd_share_local : k.rd_share_abroad;
-}
+double rd_share(const State& st, std::size_t i) noexcept { return detail::rd_share(st, i); }
 
-double full_unit_cost(const State& st, std::size_t i) noexcept {
-    const auto& sc = *st.scenario;
-    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double capital_cost = (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * st.capital_per_unit(i) / st.sectors.normal_utilisation[s];
-    return unit_cost(st, i) + capital_cost;
-}
+double full_unit_cost(const State& st, std::size_t i) noexcept { return detail::full_unit_cost(st, i); }
 
-/*! Full unit cost net of the passed-on output subsidy: what a firm's price covers. */
-double cost_basis(const State& st, std::size_t i, double subsidy_rate) noexcept {
-    const double pass = st.scenario->markets.subsidy_pass_through;
-    return full_unit_cost(st, i) - pass * subsidy_rate * unit_cost(st, i);
-}
+namespace {
 
-double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
+/*! list_price, inline for set_prices. */
+inline double list_price_of(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
     // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
     // Rivals tie prices together: a firm prices on a geometric mean of its own cost and the mean
     // cost of its group (China-located or abroad), so high-cost firms earn thinner margins.
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
     const double rd = st.scenario->sectors[s].technology.rd_intensity;
-    const double own = cost_basis(st, i, subsidy_rate);
+    const double own = detail::cost_basis(st, i, subsidy_rate);
     const double reference = st.firms.localized[i] != 0 ? st.sectors.reference_cost_china[s] : st.sectors.reference_cost_abroad[s];
     const double pi = st.scenario->markets.price_convergence;
     const double reference_pow = st.factors[s].reference_pow[st.firms.localized[i] != 0 ? 0 : 1];
@@ -236,15 +210,13 @@ double list_price(const State& st, std::size_t i, double markup, double subsidy_
     return (1.0 + markup) * basis / (1.0 - rd);
 }
 
-void update_reference_costs(State& st) {
-    const auto& f = st.firms;
-    std::vector<std::array<double, 4>> sums;
-    core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
-        const double weight = std::max(f.output[i], 0.0);
-        const std::size_t group = f.localized[i] != 0 ? 0 : 2;
-        acc[group] += weight * cost_basis(st, i, output_subsidy_rate(st, i));
-        acc[group + 1] += weight;
-    });
+}  // namespace
+
+double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
+    return list_price_of(st, i, markup, subsidy_rate);
+}
+
+void set_reference_costs(State& st, const std::vector<std::array<double, 4>>& sums) {
     const double pi = st.scenario->markets.price_convergence;
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         st.sectors.reference_cost_china[s] = sums[s][1] > 0.0 ? sums[s][0] / sums[s][1] : 0.0;
@@ -257,27 +229,23 @@ void update_reference_costs(State& st) {
     }
 }
 
-double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
+void update_reference_costs(State& st) {
+    std::vector<std::array<double, 4>> sums;
     const auto& f = st.firms;
-    if (f.localized[i] == 0) {
-        return 0.0;
-    }
-    // Central output subsidies go to Chinese-owned firms, like investment subsidies and loans.
-    if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
-        return 0.0;
-    }
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double local = st.scenario->local.output_subsidy * support_weight;
-    return std::min(0.9, st.now[s].output_subsidy + local);
+    core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
+        const double weight = std::max(f.output[i], 0.0);
+        const std::size_t group = f.localized[i] != 0 ? 0 : 2;
+        acc[group] += weight * detail::cost_basis(st, i, detail::output_subsidy_rate(st, i));
+        acc[group + 1] += weight;
+    });
+    set_reference_costs(st, sums);
 }
 
-double output_subsidy_rate(const State& st, std::size_t i) noexcept {
-    const auto& f = st.firms;
-    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
-        return 0.0;
-    }
-    return output_subsidy_rate(st, i, local_support_weight(st, i));
+double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
+    return detail::output_subsidy_rate(st, i, support_weight);
 }
+
+double output_subsidy_rate(const State& st, std::size_t i) noexcept { return detail::output_subsidy_rate(st, i); }
 
 void set_prices(State& st) {
     const auto& sc = *st.scenario;
@@ -298,7 +266,7 @@ void set_prices(State& st) {
         const double slack = std::max(0.0, normal_u - utilisation);
         const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / normal_u);
         f.markup[i] = normal * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - 1.0 / n)) * war;
-        f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
+        f.price[i] = list_price_of(st, i, f.markup[i], detail::output_subsidy_rate(st, i));
     });
 }
 
@@ -315,7 +283,7 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
 }
 
 /*! Policy and trade terms of a firm's competitiveness in the two segments. */
-Competitiveness policy_terms(const State& st, std::size_t i) {
+[[gnu::always_inline]] inline Competitiveness policy_terms(const State& st, std::size_t i) {
     const auto& sc = *st.scenario;
     const auto& m = sc.markets;
     const auto& f = st.firms;
@@ -324,7 +292,7 @@ Competitiveness policy_terms(const State& st, std::size_t i) {
     const bool local = f.localized[i] != 0;
     Competitiveness t{0.0, 0.0};
     if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-        const double local_pref = sc.local.procurement_preference * local_support_weight(st, i);
+        const double local_pref = sc.local.procurement_preference * detail::local_support_weight(st, i);
         // Buyers can only favour domestic suppliers as far as these can deliver: the bonus scales
         // with the firm's productivity relative to the frontier.
         const double capability = std::min(1.0, f.productivity[i]);
@@ -341,7 +309,7 @@ Competitiveness policy_terms(const State& st, std::size_t i) {
     return t;
 }
 
-Competitiveness competitiveness(const State& st, std::size_t i) {
+[[gnu::always_inline]] inline Competitiveness competitiveness(const State& st, std::size_t i) {
     const auto& f = st.firms;
     const double base = base_competitiveness(st.scenario->markets, f.price[i], f.productivity[i], f.unfilled[i]);
     const auto t = policy_terms(st, i);
@@ -390,7 +358,7 @@ void calibrate_appeal(State& st) {
 namespace {
 
 /*! Logit-replicator step of firm i before renormalisation: log f' = log f + chi (E - log f). */
-void move_shares(State& st, std::size_t i, const Competitiveness& e) {
+[[gnu::always_inline]] inline void move_shares(State& st, std::size_t i, const Competitiveness& e) {
     auto& f = st.firms;
     const auto& m = st.scenario->markets;
     const double dc = std::clamp(m.selection_intensity * (e.china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
@@ -399,23 +367,15 @@ void move_shares(State& st, std::size_t i, const Competitiveness& e) {
     f.share_world[i] = f.share_world[i] * std::exp(dw);
 }
 
-/*! Renormalises each sector's shares to one per segment, floored at min_share. */
-void normalise_shares(State& st) {
-    auto& f = st.firms;
-    const auto& m = st.scenario->markets;
+/*! Totals of each sector's shares per segment, the divisors of the renormalisation. */
+std::vector<std::array<double, 2>> share_totals(const State& st) {
+    const auto& f = st.firms;
     std::vector<std::array<double, 2>> totals;
     core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) {
         acc[0] += f.share_china[i];
         acc[1] += f.share_world[i];
     });
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        const auto& t = totals[static_cast<std::size_t>(f.sector[i])];
-        f.share_china[i] = std::max(m.min_share, f.share_china[i] / t[0]);
-        f.share_world[i] = std::max(m.min_share, f.share_world[i] / t[1]);
-    });
+    return totals;
 }
 
 }  // namespace
@@ -428,13 +388,18 @@ Eigen::VectorXd input_spending(const State& st) {
 
 namespace {
 
-void compute_demand(State& st) {
+/*! Renormalises each sector's shares to one per segment (floored at min_share) and, in the same
+ *  pass over each sector's live firms, takes the segment price indexes and demand. */
+void compute_demand(State& st, const std::vector<std::array<double, 2>>& totals) {
     const auto& sc = *st.scenario;
     auto& f = st.firms;
     auto& sec = st.sectors;
+    const double min_share = sc.markets.min_share;
     std::vector<std::array<double, 2>> price;
     core::group_sums<2>(st.by_sector, price, [&](std::size_t i, std::array<double, 2>& acc) {
         const auto s = static_cast<std::size_t>(f.sector[i]);
+        f.share_china[i] = std::max(min_share, f.share_china[i] / totals[s][0]);
+        f.share_world[i] = std::max(min_share, f.share_world[i] / totals[s][1]);
         acc[0] += f.share_china[i] * f.price[i];
         acc[1] += f.share_world[i] * f.price[i] * (f.localized[i] != 0 ? 1.0 + st.now[s].tariff : 1.0);
     });
@@ -511,7 +476,7 @@ std::vector<std::array<double, 2>> reputation_sums(const State& st) {
 }
 
 /*! Moves the world appeal of live firm i toward its target (reputation_sums). */
-void build_reputation(State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
+[[gnu::always_inline]] inline void build_reputation(State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
     const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
     if (f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
@@ -542,8 +507,9 @@ void clear_markets(State& st) {
         }
         move_shares(st, i, competitiveness(st, i));
     });
-    normalise_shares(st);
-    compute_demand(st);
+    // The sector index holds exactly the live firms (it is rebuilt whenever the population
+    // changes), so renormalising inside compute_demand's pass over it covers every live firm.
+    compute_demand(st, share_totals(st));
     produce(st);
 }
 

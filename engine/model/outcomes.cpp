@@ -12,8 +12,10 @@
  * sectors combine with value-added weights.
  */
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -39,57 +41,79 @@ bool counted_in_misallocation(const Firms& f, std::size_t i) {
     return f.localized[i] != 0 && f.output[i] > 0.0 && f.revenue[i] > 0.0 && f.capital[i] > 0.0;
 }
 
-SectorSums sector_sums(const State& st) {
+/*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its full unit cost. */
+inline void add_sector_terms(const State& st, std::size_t i, double full_cost, double* a) {
     const auto& f = st.firms;
-    SectorSums sums;
-    core::group_sums<kSectorSums>(st.by_sector, sums, [&](std::size_t i, std::array<double, kSectorSums>& a) {
-        a[out_all] += f.output[i];
-        a[sales_china_all] += f.sales_china[i];
-        a[china_value_all] += f.price[i] * f.sales_china[i];
-        if (f.localized[i] == 0) {
-            return;
-        }
-        a[cap_local] += f.capacity[i];
-        a[usable_local] += f.usable_capacity[i];
-        a[out_local] += f.output[i];
-        a[out_sq_local] += f.output[i] * f.output[i];
-        a[sales_china_local] += f.sales_china[i];
-        a[revenue_local] += f.revenue[i];
-        a[op_profit_local] += f.operating_profit[i];
-        a[firms_local] += 1.0;
-        a[exports_value] += f.price[i] * f.sales_world[i];
-        a[productivity_weighted] += f.productivity[i] * f.output[i];
-        a[zombies_local] += f.zombie[i];
-        a[capital_local] += f.capital[i];
-        a[zombie_capital] += f.zombie[i] != 0 ? f.capital[i] : 0.0;
-        a[investment_local] += f.investment[i];
-        a[rd_local] += f.rd[i];
-        a[subsidy_central] += f.subsidy_central[i];
-        a[subsidy_local_sum] += f.subsidy_local[i];
-        a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? f.revenue[i] : 0.0;
-        a[revenue_chinese] += st.is_foreign(i) ? 0.0 : f.revenue[i];
-        a[price_weighted_local] += f.price[i] * f.output[i];
-        a[varcost_local] += f.variable_cost[i];
-        a[inputs_local] += f.inputs[i];
-        a[variance_local] += f.demand_variance[i];
-        a[scrapped_local] += f.scrapped[i];
-        a[building_local] += f.capital_in_progress[i] > 0.0 ? f.capital_in_progress[i] / st.capital_per_unit(i) : 0.0;
-        a[markup_weighted] += f.output[i] * f.price[i] * (1.0 - st.scenario->sectors[static_cast<std::size_t>(f.sector[i])].technology.rd_intensity) / full_unit_cost(st, i);
-        if (!st.is_foreign(i)) {
-            a[sales_china_chinese] += f.sales_china[i];
-            a[firms_chinese] += 1.0;
-            a[productivity_chinese] += f.productivity[i];
-            a[capital_chinese] += f.capital[i];
-            a[fund_equity_chinese] += f.fund_equity[i];
-            a[productivity_chinese_weighted] += f.productivity[i] * f.output[i];
-            a[out_chinese] += f.output[i];
-        }
-        if (counted_in_misallocation(f, i)) {
-            a[counted_revenue] += f.revenue[i];
-            a[counted_capital] += f.capital[i];
-            a[counted_varcost] += f.variable_cost[i];
-        }
+    a[out_all] += f.output[i];
+    a[sales_china_all] += f.sales_china[i];
+    a[china_value_all] += f.price[i] * f.sales_china[i];
+    if (f.localized[i] == 0) {
+        return;
+    }
+    a[cap_local] += f.capacity[i];
+    a[usable_local] += f.usable_capacity[i];
+    a[out_local] += f.output[i];
+    a[out_sq_local] += f.output[i] * f.output[i];
+    a[sales_china_local] += f.sales_china[i];
+    a[revenue_local] += f.revenue[i];
+    a[op_profit_local] += f.operating_profit[i];
+    a[firms_local] += 1.0;
+    a[exports_value] += f.price[i] * f.sales_world[i];
+    a[productivity_weighted] += f.productivity[i] * f.output[i];
+    a[zombies_local] += f.zombie[i];
+    a[capital_local] += f.capital[i];
+    a[zombie_capital] += f.zombie[i] != 0 ? f.capital[i] : 0.0;
+    a[investment_local] += f.investment[i];
+    a[rd_local] += f.rd[i];
+    a[subsidy_central] += f.subsidy_central[i];
+    a[subsidy_local_sum] += f.subsidy_local[i];
+    a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? f.revenue[i] : 0.0;
+    a[revenue_chinese] += st.is_foreign(i) ? 0.0 : f.revenue[i];
+    a[price_weighted_local] += f.price[i] * f.output[i];
+    a[varcost_local] += f.variable_cost[i];
+    a[inputs_local] += f.inputs[i];
+    a[variance_local] += f.demand_variance[i];
+    a[scrapped_local] += f.scrapped[i];
+    a[building_local] += f.capital_in_progress[i] > 0.0 ? f.capital_in_progress[i] / st.capital_per_unit(i) : 0.0;
+    a[markup_weighted] += f.output[i] * f.price[i] * (1.0 - st.scenario->sectors[static_cast<std::size_t>(f.sector[i])].technology.rd_intensity) / full_cost;
+    if (!st.is_foreign(i)) {
+        a[sales_china_chinese] += f.sales_china[i];
+        a[firms_chinese] += 1.0;
+        a[productivity_chinese] += f.productivity[i];
+        a[capital_chinese] += f.capital[i];
+        a[fund_equity_chinese] += f.fund_equity[i];
+        a[productivity_chinese_weighted] += f.productivity[i] * f.output[i];
+        a[out_chinese] += f.output[i];
+    }
+    if (counted_in_misallocation(f, i)) {
+        a[counted_revenue] += f.revenue[i];
+        a[counted_capital] += f.capital[i];
+        a[counted_varcost] += f.variable_cost[i];
+    }
+}
+
+/*! The sector sums and, in the same pass over each sector's firms, the sums behind the reference
+ *  costs (each sum adds the same terms in the same order as two separate passes would). */
+SectorSums sector_sums_with_reference_costs(const State& st, std::vector<std::array<double, 4>>& reference) {
+    constexpr std::size_t kAll = kSectorSums + 4;
+    std::vector<std::array<double, kAll>> all;
+    const auto& f = st.firms;
+    core::group_sums<kAll>(st.by_sector, all, [&](std::size_t i, std::array<double, kAll>& a) {
+        // The terms of add_reference_cost_terms, sharing the firm's unit and full unit cost.
+        const double unit = detail::unit_cost(st, i);
+        const double full = unit + detail::capital_unit_cost(st, i);
+        const double weight = std::max(f.output[i], 0.0);
+        const std::size_t group = kSectorSums + (f.localized[i] != 0 ? 0 : 2);
+        a[group] += weight * detail::cost_basis(st, detail::output_subsidy_rate(st, i), unit, full);
+        a[group + 1] += weight;
+        add_sector_terms(st, i, full, a.data());
     });
+    SectorSums sums(all.size());
+    reference.resize(all.size());
+    for (std::size_t s = 0; s < all.size(); ++s) {
+        std::copy_n(all[s].begin(), kSectorSums, sums[s].begin());
+        std::copy_n(all[s].begin() + kSectorSums, 4, reference[s].begin());
+    }
     return sums;
 }
 
@@ -175,8 +199,9 @@ void chain_self_sufficiency(State& st, const SectorSums& sums, const std::vector
 }  // namespace
 
 SectorSums summarize_sectors(State& st) {
-    update_reference_costs(st);
-    auto sums = sector_sums(st);
+    std::vector<std::array<double, 4>> reference;
+    auto sums = sector_sums_with_reference_costs(st, reference);
+    set_reference_costs(st, reference);
     const auto previous_share = st.sectors.domestic_share;
     auto& sec = st.sectors;
     const std::size_t ns = st.n_sectors();
@@ -356,7 +381,9 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sc = *st.scenario;
     const auto& f = st.firms;
     auto put = [&](NationalMetric m, double value) { r.at(m) = value; };
-    const auto flows = core::deterministic_sums<3>(f.size(), [&](std::size_t i, std::array<double, 3>& a) {
+    // a[3] is the firms' part of money_total (the same terms in the same chunks and order).
+    const auto flows = core::deterministic_sums<4>(f.size(), [&](std::size_t i, std::array<double, 4>& a) {
+        a[3] += f.alive[i] != 0 ? f.cash[i] - f.debt[i] : 0.0;
         if (f.alive[i] == 0 && f.bailout[i] == 0.0) {
             return;
         }
@@ -416,12 +443,15 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     put(NationalMetric::funds_portfolio_value, flows[2]);
     put(NationalMetric::funds_write_offs, st.funds_write_offs);
     put(NationalMetric::firms, flows[1]);
-    put(NationalMetric::accounting_residual, st.money_total() - st.ledger.initial_total);
+    put(NationalMetric::accounting_residual, st.money_total(flows[3]) - st.ledger.initial_total);
 }
 
 }  // namespace
 
-void compute_outcomes(const State& st, StepRecord& record) { compute_outcomes(st, sector_sums(st), record); }
+void compute_outcomes(const State& st, StepRecord& record) {
+    std::vector<std::array<double, 4>> reference;
+    compute_outcomes(st, sector_sums_with_reference_costs(st, reference), record);
+}
 
 void compute_outcomes(const State& st, const SectorSums& sums, StepRecord& record) {
     record.resize(st.n_sectors(), st.n_regions());

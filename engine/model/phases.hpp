@@ -122,6 +122,11 @@ inline constexpr double kGrowthExpectationWeight = 0.25;
  *  firms and of firms abroad, per sector: the rival cost that prices converge to. */
 void update_reference_costs(State& state);
 
+/*! @brief Sets the reference costs from per-sector sums {weighted cost basis, weight} of China-located
+ *  firms and of firms abroad (the second half of update_reference_costs, for a caller that takes the
+ *  sums in its own pass over each sector's firms, in index order). */
+void set_reference_costs(State& state, const std::vector<std::array<double, 4>>& sums);
+
 /*! @brief Output subsidy of firm i as a share of unit cost (central plus local). */
 [[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm) noexcept;
 

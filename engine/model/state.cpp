@@ -28,19 +28,50 @@ void Firms::compact() {
 }
 
 void State::rebuild_indexes() {
+    // The three indexes in one counting and one placing pass: by sector (live firms), by local
+    // government and by (government, sector) (live China-located firms).
     const std::size_t n = firms.size();
-    const auto sectors_n = n_sectors();
-    by_sector.build(n, sectors_n, [&](std::size_t i) {
-        return firms.alive[i] != 0 ? firms.sector[i] : -1;
-    });
-    by_government.build(n, governments.size(), [&](std::size_t i) {
-        return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
-    });
-    by_government_sector.build(n, governments.size() * sectors_n, [&](std::size_t i) {
-        if (firms.alive[i] == 0 || firms.localized[i] == 0) {
-            return std::int64_t{-1};
+    const auto ns = static_cast<std::int64_t>(n_sectors());
+    by_sector.reset(n_sectors());
+    by_government.reset(governments.size());
+    by_government_sector.reset(governments.size() * n_sectors());
+    const auto visit = [&](auto&& add) {
+        for (std::size_t i = 0; i < n; ++i) {
+            if (firms.alive[i] == 0) {
+                continue;
+            }
+            const std::int64_t s = firms.sector[i];
+            const std::int64_t g = firms.localized[i] != 0 ? firms.government[i] : -1;
+            add(i, s, g, g >= 0 ? g * ns + s : -1);
         }
-        return static_cast<std::int64_t>(firms.government[i]) * static_cast<std::int64_t>(sectors_n) + firms.sector[i];
+    };
+    visit([&](std::size_t, std::int64_t s, std::int64_t g, std::int64_t gs) {
+        by_sector.count(s);
+        by_government.count(g);
+        by_government_sector.count(gs);
+    });
+    by_sector.start_placing();
+    by_government.start_placing();
+    by_government_sector.start_placing();
+    visit([&](std::size_t i, std::int64_t s, std::int64_t g, std::int64_t gs) {
+        by_sector.place(s, i);
+        by_government.place(g, i);
+        by_government_sector.place(gs, i);
+    });
+}
+
+void State::update_indexes(std::size_t first_new) {
+    const std::size_t n = firms.size();
+    const auto ns = static_cast<std::int64_t>(n_sectors());
+    const auto alive = [&](std::size_t i) { return firms.alive[i] != 0; };
+    const auto government = [&](std::size_t i) -> std::int64_t {
+        return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
+    };
+    by_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t { return firms.alive[i] != 0 ? firms.sector[i] : -1; });
+    by_government.update(first_new, n, alive, government);
+    by_government_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t {
+        const std::int64_t g = government(i);
+        return g >= 0 ? g * ns + firms.sector[i] : -1;
     });
 }
 
@@ -71,10 +102,13 @@ std::int32_t State::pick_government(const std::vector<double>& cdf, double u) no
 }
 
 double State::money_total() const {
-    const auto firm_sum = core::deterministic_sum(firms.size(), [&](std::size_t i) {
+    return money_total(core::deterministic_sum(firms.size(), [&](std::size_t i) {
         return firms.alive[i] != 0 ? firms.cash[i] - firms.debt[i] : 0.0;
-    });
-    double total = firm_sum;
+    }));
+}
+
+double State::money_total(double firm_balance) const {
+    double total = firm_balance;
     for (const double d : governments.debt) {
         total -= d;
     }

@@ -344,8 +344,14 @@ struct State {
     [[nodiscard]] static std::int32_t pick_government(const std::vector<double>& cdf, double u) noexcept;
     /*! @brief Rebuilds the group indexes after entry and exit. */
     void rebuild_indexes();
+    /*! @brief The same result after firms only died or were appended (rows from first_new on) since
+     *  the last rebuild, without a compaction: drops the dead, appends the new. */
+    void update_indexes(std::size_t first_new);
     /*! @brief Sum of all money balances (firms' cash - debt, governments' -debt, funds' cash, ledger). */
     [[nodiscard]] double money_total() const;
+    /*! @brief money_total given the firms' part, sum over live firms of cash - debt taken as
+     *  core::deterministic_sum over all rows does (a caller that sums it in a pass of its own). */
+    [[nodiscard]] double money_total(double firm_balance) const;
 };
 
 

@@ -151,20 +151,21 @@ void advance_technology(State& st) {
     for (std::size_t s = 0; s < ns; ++s) {
         terms[s] = {technology_access(st, s), std::log(st.now[s].frontier_step)};
     }
-    auto& f = st.firms;
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] != 0 && f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-            advance_firm(st, i, best, cluster, terms);
-        }
-    });
+    // advance_firm does not read the frontier, so it moves first and each firm's capacity follows
+    // its new productivity in the same pass.
     for (std::size_t s = 0; s < st.n_sectors(); ++s) {
         st.sectors.frontier[s] *= st.now[s].frontier_step;
         st.sectors.best_productivity[s] = best[s];
     }
+    auto& f = st.firms;
     core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] != 0) {
-            st.update_capacity(i);
+        if (f.alive[i] == 0) {
+            return;
         }
+        if (f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
+            advance_firm(st, i, best, cluster, terms);
+        }
+        st.update_capacity(i);
     });
 }
 

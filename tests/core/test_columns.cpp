@@ -137,3 +137,19 @@ TEST(Columns, LengthCheckNamesTheColumnOfAnotherLength) {
         EXPECT_STREQ(e.what(), "seatbelt: table.group has 0 rows, not the population's 5, after the swap");
     }
 }
+
+TEST(Columns, KeepMovesLongRunsIntact) {
+    auto t = filled(1000);
+    std::vector<std::uint32_t> rows;
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        if (i < 100 || (i >= 150 && i < 400) || i > 400) {
+            rows.push_back(i);  // runs [0, 100), [150, 400), [401, 1000)
+        }
+    }
+    t.keep(rows);
+    ASSERT_EQ(t.arena.size(), rows.size());
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+        EXPECT_EQ(t.id[j], rows[j]);
+        EXPECT_EQ(t.value[j], 0.5 * static_cast<double>(rows[j]));
+    }
+}

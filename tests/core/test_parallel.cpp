@@ -70,3 +70,31 @@ TEST(GroupIndex, GroupSumsMatchSequential) {
         EXPECT_EQ(sums[g][0], expected);
     }
 }
+
+TEST(GroupIndex, UpdateAfterLeaversAndNewcomersEqualsRebuild) {
+    // 1,000 agents in 7 groups (some skipped); then every 9th leaves and 150 are appended.
+    std::vector<int> key(1000);
+    std::vector<bool> alive(1150, true);
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        key[i] = i % 11 == 0 ? -1 : static_cast<int>((i * 7919) % 7);
+    }
+    GroupIndex updated;
+    updated.build(key.size(), 7, [&](std::size_t i) { return key[i]; });
+    for (std::size_t i = 0; i < key.size(); i += 9) {
+        alive[i] = false;
+    }
+    for (std::size_t i = 1000; i < 1150; ++i) {
+        key.push_back(i % 5 == 0 ? -1 : static_cast<int>(i % 7));
+    }
+    const auto current = [&](std::size_t i) { return alive[i] ? key[i] : -1; };
+    updated.update(1000, key.size(), [&](std::size_t i) { return static_cast<bool>(alive[i]); }, current);
+    GroupIndex rebuilt;
+    rebuilt.build(key.size(), 7, current);
+    ASSERT_EQ(updated.groups(), rebuilt.groups());
+    for (std::size_t g = 0; g < 7; ++g) {
+        ASSERT_EQ(updated.size(g), rebuilt.size(g)) << "group " << g;
+        for (std::size_t j = 0; j < rebuilt.size(g); ++j) {
+            EXPECT_EQ(updated.member(g, j), rebuilt.member(g, j)) << "group " << g << ", member " << j;
+        }
+    }
+}

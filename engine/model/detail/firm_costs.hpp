@@ -1,0 +1,96 @@
+/*!
+ * @file firm_costs.hpp
+ * @brief Inline definitions of the per-firm cost and support terms that several phases evaluate
+ *        for every firm each quarter (unit cost, full unit cost, cost basis, local support weight,
+ *        output subsidy rate, R&D share).
+ *
+ * The public functions of the same names (phases.hpp, defined in markets.cpp) forward to these.
+ * Phases in other files call these directly so the compiler can inline them and share the loads and
+ * arithmetic they have in common; every expression is evaluated in the same order as the public
+ * function, so results are the same bit for bit.
+ */
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "model/state.hpp"
+
+namespace ipsim::model::detail {
+
+/*! @brief local_support_weight (phases.hpp). */
+[[nodiscard]] inline double local_support_weight(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
+    const auto g = static_cast<std::size_t>(f.government[i]);
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    if (st.governments.focus[g * st.n_sectors() + s] == 0) {
+        return 0.0;
+    }
+    return st.local_scale * st.governments.support_multiplier[g];
+}
+
+/*! @brief Variable unit cost: sector base cost over absolute productivity, times the index of input prices. */
+[[nodiscard]] inline double unit_cost(const State& st, std::size_t i) noexcept {
+    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
+    const double inputs = st.firms.localized[i] != 0 ? st.now[s].input_cost_factor : 1.0;
+    return st.sectors.base_cost[s] * inputs / (st.firms.productivity[i] * st.sectors.frontier[s]);
+}
+
+/*! @brief Capital cost per unit at normal utilisation: the part of full_unit_cost above unit_cost. */
+[[nodiscard]] inline double capital_unit_cost(const State& st, std::size_t i) noexcept {
+    const auto& sc = *st.scenario;
+    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
+    return (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * st.capital_per_unit(i) / st.sectors.normal_utilisation[s];
+}
+
+/*! @brief full_unit_cost (phases.hpp). */
+[[nodiscard]] inline double full_unit_cost(const State& st, std::size_t i) noexcept {
+    return unit_cost(st, i) + capital_unit_cost(st, i);
+}
+
+/*! @brief Full unit cost net of the passed-on output subsidy, from the firm's unit and full unit cost. */
+[[nodiscard]] inline double cost_basis(const State& st, double subsidy_rate, double unit, double full) noexcept {
+    return full - st.scenario->markets.subsidy_pass_through * subsidy_rate * unit;
+}
+
+/*! @brief Full unit cost net of the passed-on output subsidy: what a firm's price covers. */
+[[nodiscard]] inline double cost_basis(const State& st, std::size_t i, double subsidy_rate) noexcept {
+    const double unit = unit_cost(st, i);
+    return cost_basis(st, subsidy_rate, unit, unit + capital_unit_cost(st, i));
+}
+
+/*! @brief output_subsidy_rate given the firm's local support weight (phases.hpp). */
+[[nodiscard]] inline double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0) {
+        return 0.0;
+    }
+    // Central output subsidies go to Chinese-owned firms, like investment subsidies and loans.
+    if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const double local = st.scenario->local.output_subsidy * support_weight;
+    return std::min(0.9, st.now[s].output_subsidy + local);
+}
+
+/*! @brief output_subsidy_rate (phases.hpp). */
+[[nodiscard]] inline double output_subsidy_rate(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
+    return output_subsidy_rate(st, i, local_support_weight(st, i));
+}
+
+/*! @brief rd_share (phases.hpp). */
+[[nodiscard]] inline double rd_share(const State& st, std::size_t i) noexcept {
+    const auto& k = st.factors[static_cast<std::size_t>(st.firms.sector[i])];
+    return st.firms.localized[i] != 0 ? k.rd_share_local : k.rd_share_abroad;
+}
+
+}  // namespace ipsim::model::detail
