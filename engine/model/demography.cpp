@@ -134,7 +134,12 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
         return;
     }
     if (!insolvent && f.cash[i] < due && sell_capital(st, i, due - f.cash[i], lenders)) {
+        // The sale raised exactly what the cash lacked: all of it goes to the lenders (set to 0
+        // rather than computed, which could leave the firm an ulp short and send it into default).
+        f.debt[i] -= due;
+        f.cash[i] = 0.0;
         outcome = kSoldAssets;
+        return;
     }
     if (!insolvent && f.cash[i] >= due) {
         f.cash[i] -= due;
