@@ -11,9 +11,9 @@ using ipsim::core::ColumnArena;
 
 namespace {
 
-#define TABLE_COLUMNS(X)   \
-    X(std::uint64_t, id)   \
-    X(std::uint8_t, flag)  \
+#define TABLE_COLUMNS(X) \
+    X(std::uint64_t, id) \
+    X(std::uint8_t, flag) \
     X(std::int32_t, group) \
     X(double, value)
 
