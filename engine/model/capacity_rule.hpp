@@ -26,10 +26,10 @@ namespace ipsim::model::capacity_rule {
 
 /*! @brief The parameters of the ordering rule. */
 struct Rule {
-    double adjustment = 0.25;        //!< a: share of the capacity gap closed per quarter
-    double depreciation = 0.025;     //!< delta: per quarter
-    double build_quarters = 0.0;     //!< T: mean quarters from order to use beyond the ordering quarter
-    double supply_line_weight = 1.0; //!< beta: weight of the capacity on order relative to capacity in place
+    double adjustment = 0.25;         //!< a: share of the capacity gap closed per quarter
+    double depreciation = 0.025;      //!< delta: per quarter
+    double build_quarters = 0.0;      //!< T: mean quarters from order to use beyond the ordering quarter
+    double supply_line_weight = 1.0;  //!< beta: weight of the capacity on order relative to capacity in place
 };
 
 /*! @brief Share of capacity under construction (including this quarter's orders) finished each quarter. */

@@ -12,7 +12,6 @@
 
 namespace ipsim::model {
 
-
 DemandHistory replay_demand_history(const Scenario& sc, const TimePath& path, const capacity_rule::Rule& rule) {
     const double start = sc.time.start_year;
     const double w = sc.markets.expectation_weight;
@@ -25,8 +24,8 @@ DemandHistory replay_demand_history(const Scenario& sc, const TimePath& path, co
     double growth = path.at(quarters > 0 ? first : start);
     const double q0 = planning_growth_factor(growth);
     double demand = 1.0;
-    double expected = demand / q0;  // last quarter's view
-    double capacity = demand;       // at rest: capacity in place serves demand at normal utilisation
+    double expected = demand / q0;                                       // last quarter's view
+    double capacity = demand;                                            // at rest: capacity in place serves demand at normal utilisation
     double pipeline = capacity_rule::steady_pipeline(rule, q0, demand);  // and the steady path is under construction
     std::array<double, 4> ring{};
     for (int j = 0; j < 4; ++j) {

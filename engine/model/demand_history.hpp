@@ -23,12 +23,12 @@ namespace ipsim::model {
 
 /*! @brief What a segment's history leaves in the first quarter, relative to the first quarter's demand. */
 struct DemandHistory {
-    double capacity_factor = 1.0;     //!< capacity in place over capacity at rest (1 without history)
-    double pipeline_factor = 0.0;     //!< capacity under construction over capacity at rest
-    double expected_growth = 0.0;     //!< yearly growth firms expect
-    double expectation_factor = 1.0;  //!< firms' expected demand (last quarter's view) over demand
-    std::array<double, 4> year_ago{}; //!< demand four quarters before quarters 0..3, over demand
-    int quarters = 0;                 //!< quarters replayed
+    double capacity_factor = 1.0;      //!< capacity in place over capacity at rest (1 without history)
+    double pipeline_factor = 0.0;      //!< capacity under construction over capacity at rest
+    double expected_growth = 0.0;      //!< yearly growth firms expect
+    double expectation_factor = 1.0;   //!< firms' expected demand (last quarter's view) over demand
+    std::array<double, 4> year_ago{};  //!< demand four quarters before quarters 0..3, over demand
+    int quarters = 0;                  //!< quarters replayed
 };
 
 /*! @brief Replays a segment's growth path from its first year to the quarter before the start. */

@@ -25,9 +25,20 @@ namespace {
 
 constexpr double kCoverageCap = 5.0;  // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
 
-enum DistressOutcome : std::uint8_t { kUntouched = 0, kRefinanced = 1, kBailedOut = 2, kExited = 3, kSoldAssets = 4 };
+enum DistressOutcome : std::uint8_t {
+    kUntouched = 0,
+    kRefinanced = 1,
+    kBailedOut = 2,
+    kExited = 3,
+    kSoldAssets = 4
+};
 /*! Counterparts of a firm's distress resolution: banks in China, lenders abroad, buyers of its assets. */
-enum DistressCounterpart : std::size_t { kBanks, kLendersAbroad, kAssetBuyers, kDistressCounterparts };
+enum DistressCounterpart : std::size_t {
+    kBanks,
+    kLendersAbroad,
+    kAssetBuyers,
+    kDistressCounterparts
+};
 
 /*! Year-end zombie test of live firm i (in the fourth quarter). */
 void update_zombie(State& st, std::size_t i, std::int32_t years) {

@@ -20,12 +20,12 @@ namespace ipsim::model {
 
 namespace {
 
-constexpr double kLenderMemory = 0.25;  // weight of the latest quarter in lenders' view of coverage (about a year)
-constexpr double kMinLoanRate = 0.005;   // floor of any firm's loan rate per year, whatever its discounts (assumption)
-constexpr double kMaxSpreadLeverage = 3.0;  // leverage above 3 adds no further spread: the SOE borrowing limit (assumption)
+constexpr double kLenderMemory = 0.25;         // weight of the latest quarter in lenders' view of coverage (about a year)
+constexpr double kMinLoanRate = 0.005;         // floor of any firm's loan rate per year, whatever its discounts (assumption)
+constexpr double kMaxSpreadLeverage = 3.0;     // leverage above 3 adds no further spread: the SOE borrowing limit (assumption)
 constexpr double kMaxInvestmentSubsidy = 0.9;  // central plus local subsidies cover at most 90% of capex (assumption)
-constexpr double kCashBuffer = 0.02;     // cash a firm keeps, per unit of capital, before spending on capex (assumption)
-constexpr double kCashCeiling = 0.2;     // cash above this share of capital repays debt (assumption)
+constexpr double kCashBuffer = 0.02;           // cash a firm keeps, per unit of capital, before spending on capex (assumption)
+constexpr double kCashCeiling = 0.2;           // cash above this share of capital repays debt (assumption)
 
 /*! Interest-rate discounts (per year) a firm enjoys: SOE, fund backing, preferential loans. */
 struct Discounts {
@@ -74,7 +74,13 @@ double investment_subsidy_rate(const State& st, std::size_t i, double support_we
 }
 
 /*! Counterpart flows of one firm, summed per sector of the economy. */
-enum Counterpart : std::size_t { economy, rest_of_world, banks, central, kCounterparts };
+enum Counterpart : std::size_t {
+    economy,
+    rest_of_world,
+    banks,
+    central,
+    kCounterparts
+};
 
 void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& to) {
     // Inputs are read into locals and results stored once: a store to one column could alias

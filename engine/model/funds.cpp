@@ -139,7 +139,8 @@ void invest_funds(State& st) {
     call_capital(st);
     const auto& settings = st.scenario->funds;
     std::vector<std::vector<std::uint32_t>> picks(st.funds.size());
-    core::parallel_for(st.funds.size(), [&](std::size_t k) { picks[k] = select_firms(st, k); }, 1);
+    core::parallel_for(
+        st.funds.size(), [&](std::size_t k) { picks[k] = select_firms(st, k); }, 1);
     for (std::size_t k = 0; k < st.funds.size(); ++k) {
         for (std::size_t j = 0; j < picks[k].size(); ++j) {
             const auto i = picks[k][j];

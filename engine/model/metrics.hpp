@@ -24,7 +24,12 @@
 namespace ipsim::model {
 
 /*! @brief Which axis a series has besides time. */
-enum class Scope { sector, region, national, region_sector };
+enum class Scope {
+    sector,
+    region,
+    national,
+    region_sector
+};
 
 /*! @brief One recorded series. */
 struct MetricInfo {
@@ -127,10 +132,18 @@ inline constexpr const char* kUnitReal = "bn CNY (initial prices) per quarter";
 
 #define IPSIM_METRIC_ID(name, units, doc) name,
 /*! @brief Typed ids of the series of each scope: the position within the scope's catalog. */
-enum class SectorMetric : std::size_t { IPSIM_SECTOR_METRICS(IPSIM_METRIC_ID) count };
-enum class RegionMetric : std::size_t { IPSIM_REGION_METRICS(IPSIM_METRIC_ID) count };
-enum class RegionSectorMetric : std::size_t { IPSIM_REGION_SECTOR_METRICS(IPSIM_METRIC_ID) count };
-enum class NationalMetric : std::size_t { IPSIM_NATIONAL_METRICS(IPSIM_METRIC_ID) count };
+enum class SectorMetric : std::size_t {
+    IPSIM_SECTOR_METRICS(IPSIM_METRIC_ID) count
+};
+enum class RegionMetric : std::size_t {
+    IPSIM_REGION_METRICS(IPSIM_METRIC_ID) count
+};
+enum class RegionSectorMetric : std::size_t {
+    IPSIM_REGION_SECTOR_METRICS(IPSIM_METRIC_ID) count
+};
+enum class NationalMetric : std::size_t {
+    IPSIM_NATIONAL_METRICS(IPSIM_METRIC_ID) count
+};
 #undef IPSIM_METRIC_ID
 
 /*! @brief Every recorded series, grouped by scope, in output order. */

@@ -24,6 +24,7 @@ namespace {
 constexpr double kSigma = 3.0;  // Hsieh and Klenow (2009); y^sigma is written y * y * y and l^(1-sigma) 1 / (l * l) below
 static_assert(kSigma == 3.0, "misallocation_by_sector writes the powers of sigma = 3 out");
 
+// clang-format off
 enum SectorSum : std::size_t {
     cap_local, out_local, out_all, sales_china_local, sales_china_all, revenue_local, op_profit_local,
     firms_local, firms_chinese, productivity_chinese, capital_chinese, fund_equity_chinese, subsidies_local,
@@ -34,6 +35,7 @@ enum SectorSum : std::size_t {
     building_local,
     kSectorSums
 };
+// clang-format on
 static_assert(kSectorSums == kSectorSumCount);
 
 /*! A firm counts in the misallocation measure if it produces in China with positive output, revenue and capital. */

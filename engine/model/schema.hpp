@@ -52,9 +52,9 @@ struct Range {
 /*! @brief What a visitor needs to know about one numeric field (its default is the member
  *  initializer, see the file comment). */
 struct FieldSpec {
-    const char* unit = "1";       //!< unit of the value ("1" for dimensionless)
-    Range range{};                //!< valid values
-    const char* doc = "";         //!< one-line meaning
+    const char* unit = "1";             //!< unit of the value ("1" for dimensionless)
+    Range range{};                      //!< valid values
+    const char* doc = "";               //!< one-line meaning
     const char* source = "assumption";  //!< where the default comes from
 };
 

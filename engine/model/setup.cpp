@@ -10,8 +10,8 @@
  * the firm's id, so the initial population is identical across counterfactuals that share
  * the same structure.
  */
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 
@@ -24,11 +24,11 @@ namespace {
 
 constexpr std::uint64_t kGovernmentStreamBase = 1ULL << 40U;
 constexpr double kInitialExperienceQuarters = 20.0;  // past production at the start: about five years (assumption)
-constexpr double kMaxInputShare = 0.9;  // inputs from the modelled sectors never exceed 90% of variable cost
+constexpr double kMaxInputShare = 0.9;               // inputs from the modelled sectors never exceed 90% of variable cost
 constexpr double kGovernmentWeightDispersion = 0.6;  // log-sd of the weights of a region's governments (assumption: counties differ a lot in size)
-constexpr double kFundStartSpread = 5.0;  // local funds start in one of the first 5 years (guidance funds spread over 2015-2019, assumption)
-constexpr double kMaxSegmentShare = 0.95;  // initial China-located output takes at most 95% of either market (assumption)
-constexpr double kMinFinalDemandShare = 0.2;  // final demand is at least 20% of China's demand for a sector (assumption)
+constexpr double kFundStartSpread = 5.0;             // local funds start in one of the first 5 years (guidance funds spread over 2015-2019, assumption)
+constexpr double kMaxSegmentShare = 0.95;            // initial China-located output takes at most 95% of either market (assumption)
+constexpr double kMinFinalDemandShare = 0.2;         // final demand is at least 20% of China's demand for a sector (assumption)
 
 void build_io_matrix(State& st) {
     const auto& sc = *st.scenario;

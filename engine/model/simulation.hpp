@@ -57,8 +57,8 @@ private:
 /*! @brief Hooks for a long run: progress reports and cooperative cancellation. */
 struct RunHooks {
     std::function<void(std::int64_t done, std::int64_t total)> on_step;  //!< after each quarter
-    const std::atomic<bool>* cancel = nullptr;  //!< when set to true, run() throws RunCancelled
-    PhaseProfile* profile = nullptr;            //!< when set, calls and time per phase (quarter.hpp)
+    const std::atomic<bool>* cancel = nullptr;                           //!< when set to true, run() throws RunCancelled
+    PhaseProfile* profile = nullptr;                                     //!< when set, calls and time per phase (quarter.hpp)
 };
 
 /*! @brief Thrown by run() when RunHooks::cancel becomes true. */

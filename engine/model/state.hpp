@@ -27,10 +27,15 @@
 namespace ipsim::model {
 
 /*! @brief Ownership of a firm. */
-enum class Ownership : std::uint8_t { private_firm = 0, soe = 1, foreign = 2 };
+enum class Ownership : std::uint8_t {
+    private_firm = 0,
+    soe = 1,
+    foreign = 2
+};
 
 /*! @brief The columns of Firms, X(type, name) one per line, in storage order: the one list that
  *  declares the members of Firms and that appending, compaction and copying rows walk. */
+// clang-format off
 #define IPSIM_FIRM_COLUMNS(X) \
     /* identity */                                                                                            \
     X(std::uint64_t, id)                   /* unique, never reused: keys the random streams */                \
@@ -91,6 +96,7 @@ enum class Ownership : std::uint8_t { private_firm = 0, soe = 1, foreign = 2 };
     X(double, year_operating_profit)                                                                          \
     X(double, year_interest)                                                                                  \
     X(std::int32_t, bad_years)
+// clang-format on
 
 /*! @brief All firms, one column per variable (IPSIM_FIRM_COLUMNS), stored in one ColumnArena.
  *  Money in bn CNY, quantities in bn CNY at initial prices. */
@@ -120,7 +126,8 @@ struct Firms {
     /*! @brief Seatbelt check: throws core::SeatbeltError naming the column, and `where`, unless
      *  every column has size() rows. */
     void check_column_lengths(const char* where) const {
-        core::check_column_lengths(size(), [this](const auto& visit) { for_each_named_column(visit); }, "firms", where);
+        core::check_column_lengths(
+            size(), [this](const auto& visit) { for_each_named_column(visit); }, "firms", where);
     }
 
 private:
@@ -130,32 +137,33 @@ private:
 /*! @brief Local governments, one column per variable. */
 struct Governments {
     std::vector<std::int32_t> region;
-    std::vector<double> weight;            //!< share of the region's industrial base
+    std::vector<double> weight;  //!< share of the region's industrial base
     std::vector<double> debt;
-    std::vector<double> tax_base;          //!< bn CNY per quarter
-    std::vector<double> land_revenue_base; //!< bn CNY per quarter at the start
-    std::vector<double> revenue;           //!< last quarter
-    std::vector<double> support_spent;     //!< last quarter's support (subsidies, fund pledges, bail-outs)
+    std::vector<double> tax_base;           //!< bn CNY per quarter
+    std::vector<double> land_revenue_base;  //!< bn CNY per quarter at the start
+    std::vector<double> revenue;            //!< last quarter
+    std::vector<double> support_spent;      //!< last quarter's support (subsidies, fund pledges, bail-outs)
     std::vector<double> support_multiplier;
-    std::vector<double> transfers;         //!< this quarter
-    std::vector<double> land_revenue;      //!< this quarter
-    std::vector<double> bailouts;          //!< this quarter
+    std::vector<double> transfers;     //!< this quarter
+    std::vector<double> land_revenue;  //!< this quarter
+    std::vector<double> bailouts;      //!< this quarter
     std::vector<double> tournament_score;
-    std::vector<double> priority_output;   //!< output in priority sectors, last year
+    std::vector<double> priority_output;  //!< output in priority sectors, last year
     std::vector<double> priority_output_prev;
-    std::vector<std::uint8_t> focus;       //!< [government * sectors + sector]
-    std::vector<double> strength;          //!< comparative advantage [government * sectors + sector]
+    std::vector<std::uint8_t> focus;  //!< [government * sectors + sector]
+    std::vector<double> strength;     //!< comparative advantage [government * sectors + sector]
     // fiscal reaction rule (governments.cpp sizes these on the first quarter)
-    std::vector<double> revenue_index;     //!< smoothed own revenue relative to its trend (1 = on trend)
-    std::vector<double> spending;          //!< non-industrial spending this quarter
-    std::vector<double> support_debt;      //!< cumulative support outlays net of supported firms' local tax, with interest
-    std::vector<double> support_gross_debt;//!< cumulative support outlays with interest
-    std::vector<double> gap_debt;          //!< cumulative structural-gap spending with interest
+    std::vector<double> revenue_index;       //!< smoothed own revenue relative to its trend (1 = on trend)
+    std::vector<double> spending;            //!< non-industrial spending this quarter
+    std::vector<double> support_debt;        //!< cumulative support outlays net of supported firms' local tax, with interest
+    std::vector<double> support_gross_debt;  //!< cumulative support outlays with interest
+    std::vector<double> gap_debt;            //!< cumulative structural-gap spending with interest
 
     [[nodiscard]] std::size_t size() const noexcept { return region.size(); }
 };
 
 /*! @brief The columns of Funds, X(type, name), in storage order (see IPSIM_FIRM_COLUMNS). */
+// clang-format off
 #define IPSIM_FUND_COLUMNS(X)                                                                   \
     X(std::int32_t, government)             /* owner, -1 for national funds */                  \
     X(std::uint8_t, national)                                                                   \
@@ -168,6 +176,7 @@ struct Governments {
     X(double, investment_years)                                                                 \
     X(double, paid_in_share)                                                                    \
     X(std::uint32_t, mandate)               /* bit mask over sectors (up to 32 sectors); 0 = all */
+// clang-format on
 
 /*! @brief State-backed funds (national and local guidance funds), one column per variable
  *  (IPSIM_FUND_COLUMNS) in one ColumnArena. */
@@ -189,7 +198,8 @@ struct Funds {
     }
     /*! @brief Seatbelt check: as Firms::check_column_lengths. */
     void check_column_lengths(const char* where) const {
-        core::check_column_lengths(size(), [this](const auto& visit) { for_each_named_column(visit); }, "funds", where);
+        core::check_column_lengths(
+            size(), [this](const auto& visit) { for_each_named_column(visit); }, "funds", where);
     }
 
 private:
@@ -198,50 +208,50 @@ private:
 
 /*! @brief Per-sector quantities of the current quarter (small arrays, one entry per sector). */
 struct SectorState {
-    std::vector<double> frontier;          //!< world frontier productivity index (start = 1)
-    std::vector<double> base_cost;         //!< unit cost at frontier productivity, initial prices
-    std::vector<double> demand_china;      //!< quantity demanded in China this quarter
+    std::vector<double> frontier;      //!< world frontier productivity index (start = 1)
+    std::vector<double> base_cost;     //!< unit cost at frontier productivity, initial prices
+    std::vector<double> demand_china;  //!< quantity demanded in China this quarter
     std::vector<double> demand_world;
-    std::vector<double> final_china0;      //!< initial final demand in China
-    std::vector<double> world_experience;  //!< cumulative world output of the sector (learning curve), quantity
-    std::vector<double> world_experience_prev; //!< the same a quarter earlier
-    std::vector<double> variable_cost_china; //!< variable cost of China-located firms, last quarter (drives input demand)
-    std::vector<double> price_index;       //!< sales-weighted, start = 1
-    std::vector<double> price_index_china; //!< price index of the China segment
+    std::vector<double> final_china0;           //!< initial final demand in China
+    std::vector<double> world_experience;       //!< cumulative world output of the sector (learning curve), quantity
+    std::vector<double> world_experience_prev;  //!< the same a quarter earlier
+    std::vector<double> variable_cost_china;    //!< variable cost of China-located firms, last quarter (drives input demand)
+    std::vector<double> price_index;            //!< sales-weighted, start = 1
+    std::vector<double> price_index_china;      //!< price index of the China segment
     std::vector<double> price_index_world;
-    std::vector<double> utilisation;       //!< China-located, last quarter
-    std::vector<double> normal_utilisation; //!< expected utilisation of firms' capacity choice without policy
-    std::vector<double> reference_capacity; //!< newsvendor capacity factor of the no-policy firm at the planning floor
-    std::vector<double> demand_variance;   //!< mean demand_variance of China-located firms, last quarter
-    std::vector<double> domestic_share;    //!< last quarter
-    std::vector<double> world_share;       //!< last quarter
-    std::vector<double> reference_cost_china;  //!< mean cost basis of China-located firms (price convergence)
-    std::vector<double> reference_cost_abroad; //!< mean cost basis of firms producing abroad
-    std::vector<double> margin;            //!< last quarter, China-located
-    std::vector<double> normal_margin;     //!< margin of the first quarter (entry responds to excess)
-    std::vector<double> subsidy_rate;      //!< subsidies / sales of China-located firms, last year
-    std::vector<double> output_china;      //!< China-located output last quarter (drives IO demand)
-    std::vector<double> mean_capacity;     //!< mean capacity of China-located firms
-    std::vector<double> mean_productivity; //!< mean productivity of Chinese-owned firms
-    std::vector<double> best_productivity; //!< 90th-percentile-like best practice among China-located firms
-    std::vector<double> priority;          //!< central priority in force
-    std::vector<double> tariff;            //!< in force
+    std::vector<double> utilisation;            //!< China-located, last quarter
+    std::vector<double> normal_utilisation;     //!< expected utilisation of firms' capacity choice without policy
+    std::vector<double> reference_capacity;     //!< newsvendor capacity factor of the no-policy firm at the planning floor
+    std::vector<double> demand_variance;        //!< mean demand_variance of China-located firms, last quarter
+    std::vector<double> domestic_share;         //!< last quarter
+    std::vector<double> world_share;            //!< last quarter
+    std::vector<double> reference_cost_china;   //!< mean cost basis of China-located firms (price convergence)
+    std::vector<double> reference_cost_abroad;  //!< mean cost basis of firms producing abroad
+    std::vector<double> margin;                 //!< last quarter, China-located
+    std::vector<double> normal_margin;          //!< margin of the first quarter (entry responds to excess)
+    std::vector<double> subsidy_rate;           //!< subsidies / sales of China-located firms, last year
+    std::vector<double> output_china;           //!< China-located output last quarter (drives IO demand)
+    std::vector<double> mean_capacity;          //!< mean capacity of China-located firms
+    std::vector<double> mean_productivity;      //!< mean productivity of Chinese-owned firms
+    std::vector<double> best_productivity;      //!< 90th-percentile-like best practice among China-located firms
+    std::vector<double> priority;               //!< central priority in force
+    std::vector<double> tariff;                 //!< in force
     std::vector<std::uint8_t> trigger_fired;
-    std::vector<double> fund_presence;     //!< fund equity / capital of Chinese firms
-    std::vector<double> price_china0;      //!< initial segment price levels (index bases)
+    std::vector<double> fund_presence;  //!< fund equity / capital of Chinese firms
+    std::vector<double> price_china0;   //!< initial segment price levels (index bases)
     std::vector<double> price_world0;
-    std::vector<double> price_local0;      //!< initial sales-weighted price of China-located firms
-    std::vector<double> demand_growth_expected; //!< expected yearly growth of demand [segment * sectors + sector], segment 0 China, 1 world
-    std::vector<double> demand_year_ago;   //!< demand four quarters back, ring of 4 [(slot * 2 + segment) * sectors + sector]
+    std::vector<double> price_local0;            //!< initial sales-weighted price of China-located firms
+    std::vector<double> demand_growth_expected;  //!< expected yearly growth of demand [segment * sectors + sector], segment 0 China, 1 world
+    std::vector<double> demand_year_ago;         //!< demand four quarters back, ring of 4 [(slot * 2 + segment) * sectors + sector]
     std::vector<double> entries;
     std::vector<double> exits;
-    std::vector<double> refinanced;        //!< firms in distress refinanced by lenders this quarter
-    std::vector<double> distress_sales;    //!< refused firms that sold capital to repay this quarter
-    std::vector<double> bailouts;          //!< firms bailed out this quarter
+    std::vector<double> refinanced;      //!< firms in distress refinanced by lenders this quarter
+    std::vector<double> distress_sales;  //!< refused firms that sold capital to repay this quarter
+    std::vector<double> bailouts;        //!< firms bailed out this quarter
     std::vector<double> fund_equity_flow;
-    std::vector<double> subsidy_sales_year;   //!< accumulators for the trigger rule
+    std::vector<double> subsidy_sales_year;  //!< accumulators for the trigger rule
     std::vector<double> sales_year;
-    std::vector<double> output_year;          //!< China-located output this year (tournament)
+    std::vector<double> output_year;  //!< China-located output this year (tournament)
 };
 
 /*! @brief Instruments and exogenous conditions of one sector in force this quarter. */
@@ -249,21 +259,21 @@ struct SectorConditions {
     double output_subsidy = 0.0;      //!< central, share of unit cost
     double investment_subsidy = 0.0;  //!< central, share of capex
     double rd_tax_credit = 0.0;
-    double tax_rebate = 0.0;          //!< central
-    double loan_discount = 0.0;       //!< per year
+    double tax_rebate = 0.0;     //!< central
+    double loan_discount = 0.0;  //!< per year
     double procurement_share = 0.0;
     double localization = 0.0;
     double market_access = 0.0;
     double cluster_support = 0.0;
-    double tariff = 0.0;              //!< foreign tariff on Chinese exports
-    double export_control = 0.0;      //!< share of foreign components cut off
-    double component_cut = 0.0;       //!< share of China-located capacity unusable for lack of components
-    double china_growth_factor = 1.0; //!< trend demand level relative to the start
+    double tariff = 0.0;               //!< foreign tariff on Chinese exports
+    double export_control = 0.0;       //!< share of foreign components cut off
+    double component_cut = 0.0;        //!< share of China-located capacity unusable for lack of components
+    double china_growth_factor = 1.0;  //!< trend demand level relative to the start
     double world_growth_factor = 1.0;
-    double trend_price_factor = 1.0;  //!< price level the demand trends assume, relative to the start
-    double frontier_step = 1.0;       //!< quarterly growth factor of the world frontier (trend and learning)
-    double input_cost_share = 0.0;    //!< purchases from the modelled sectors per unit of variable cost
-    double input_cost_factor = 1.0;   //!< unit-cost index from the prices of those inputs (start = 1)
+    double trend_price_factor = 1.0;                //!< price level the demand trends assume, relative to the start
+    double frontier_step = 1.0;                     //!< quarterly growth factor of the world frontier (trend and learning)
+    double input_cost_share = 0.0;                  //!< purchases from the modelled sectors per unit of variable cost
+    double input_cost_factor = 1.0;                 //!< unit-cost index from the prices of those inputs (start = 1)
     std::array<double, 2> growth_factor{1.0, 1.0};  //!< expected quarterly demand growth factor, China and world segments
 };
 
@@ -271,36 +281,36 @@ struct SectorConditions {
  *  The run constants are set when set_instruments first sizes the array; the others by the phase
  *  that changes their inputs (set_instruments, update_reference_costs). */
 struct SectorFactors {
-    double frontier_trend = 1.0;     //!< (1 + frontier_growth)^(1/4), run constant
-    double learning_exponent = 0.0;  //!< -log2(1 - learning_per_doubling) (0 without learning), run constant
-    double tariff_log1p = 0.0;       //!< log1p(tariff in force) (set_instruments)
-    double rd_share_local = 0.0;     //!< R&D share of revenue of China-located firms (set_instruments)
-    double rd_share_abroad = 0.0;    //!< the same abroad (no R&D credit)
+    double frontier_trend = 1.0;                    //!< (1 + frontier_growth)^(1/4), run constant
+    double learning_exponent = 0.0;                 //!< -log2(1 - learning_per_doubling) (0 without learning), run constant
+    double tariff_log1p = 0.0;                      //!< log1p(tariff in force) (set_instruments)
+    double rd_share_local = 0.0;                    //!< R&D share of revenue of China-located firms (set_instruments)
+    double rd_share_abroad = 0.0;                   //!< the same abroad (no R&D credit)
     std::array<double, 2> reference_pow{0.0, 0.0};  //!< reference cost^price_convergence, China-located and abroad (update_reference_costs)
 };
 
 /*! @brief Money balances of the non-firm sectors (bn CNY). Their sum with firms' cash - debt is conserved. */
 struct Ledger {
-    double central = 0.0;       //!< central government
-    double banks = 0.0;         //!< banks' net position (interest in, losses out)
-    double economy = 0.0;       //!< domestic households and suppliers
+    double central = 0.0;  //!< central government
+    double banks = 0.0;    //!< banks' net position (interest in, losses out)
+    double economy = 0.0;  //!< domestic households and suppliers
     double rest_of_world = 0.0;
-    double initial_total = 0.0; //!< total at the start
+    double initial_total = 0.0;  //!< total at the start
 };
 
 /*! @brief Everything that changes during a run. */
 struct State {
     const Scenario* scenario = nullptr;
     std::uint64_t seed = 0;
-    std::int64_t step = 0;         //!< index of the quarter being simulated
+    std::int64_t step = 0;  //!< index of the quarter being simulated
     std::uint64_t next_firm_id = 0;
     Firms firms;
     Governments governments;
     Funds funds;
     SectorState sectors;
-    std::vector<SectorConditions> now;  //!< per sector, set by the exogenous phase
-    std::vector<SectorFactors> factors; //!< per sector, hoisted out of per-firm loops
-    double local_scale = 1.0;           //!< policy_scale.local in force this quarter
+    std::vector<SectorConditions> now;   //!< per sector, set by the exogenous phase
+    std::vector<SectorFactors> factors;  //!< per sector, hoisted out of per-firm loops
+    double local_scale = 1.0;            //!< policy_scale.local in force this quarter
     Ledger ledger;
     Eigen::MatrixXd io;            //!< io(from, to): input of `from` per CNY of `to` output (initial prices)
     Eigen::MatrixXd input_shares;  //!< input_shares(from, to): share of `to`'s variable cost spent on `from`
@@ -312,9 +322,9 @@ struct State {
     // cumulative fund totals (for outcomes)
     double funds_write_offs = 0.0;
     // national self-sufficiency indexes (value weights over sectors' domestic shares)
-    double self_sufficiency_chained = 0.0;  //!< chained: each quarter's change at last quarter's value weights
-    std::vector<double> china_market_value;  //!< value of China's market per sector, last quarter (chain weights)
-    std::vector<double> china_market_value0; //!< the same at the start (fixed weights)
+    double self_sufficiency_chained = 0.0;    //!< chained: each quarter's change at last quarter's value weights
+    std::vector<double> china_market_value;   //!< value of China's market per sector, last quarter (chain weights)
+    std::vector<double> china_market_value0;  //!< the same at the start (fixed weights)
 
     [[nodiscard]] std::size_t n_sectors() const noexcept { return scenario->sectors.size(); }
     [[nodiscard]] std::size_t n_regions() const noexcept { return scenario->regions.size(); }
@@ -353,6 +363,5 @@ struct State {
      *  core::deterministic_sum over all rows does (a caller that sums it in a pass of its own). */
     [[nodiscard]] double money_total(double firm_balance) const;
 };
-
 
 }  // namespace ipsim::model

@@ -61,7 +61,7 @@ struct ClusterInfo {
 
 /*! What every Chinese firm of a sector shares this quarter. */
 struct SectorTerms {
-    double access = 1.0;           // technology_access
+    double access = 1.0;  // technology_access
     double log_frontier_step = 0.0;
 };
 
