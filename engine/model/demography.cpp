@@ -23,7 +23,8 @@
 namespace ipsim::model {
 namespace {
 
-constexpr double kCoverageCap = 5.0;  // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
+constexpr double kRescueEquity = 0.05;  // a rescue leaves the firm net worth and cash of 5% of its capital (assumption)
+constexpr double kCoverageCap = 5.0;    // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
 
 enum DistressOutcome : std::uint8_t {
     kUntouched = 0,
@@ -116,7 +117,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
         if (shortfall <= 0.0) {
             return;
         }
-        const double write_down = std::min(f.debt[i], shortfall + 0.05 * f.capital[i]);
+        const double write_down = std::min(f.debt[i], shortfall + kRescueEquity * f.capital[i]);
         f.debt[i] -= write_down;
         lenders[kLendersAbroad] -= write_down;
         if (f.cash[i] < 0.0) {
@@ -165,7 +166,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
         lenders[kBanks] += f.cash[i] - f.debt[i];
         return;
     }
-    const double need = std::max(-net_worth, -f.cash[i]) + 0.05 * f.capital[i];
+    const double need = std::max(-net_worth, -f.cash[i]) + kRescueEquity * f.capital[i];
     const double government_part = st.scenario->finance.bailout_cost_share * need;
     const double write_down = std::min(f.debt[i], need - government_part);
     f.bailout[i] = government_part;

@@ -63,6 +63,9 @@ namespace ipsim::model::detail {
     return cost_basis(st, subsidy_rate, unit, unit + capital_unit_cost(st, i));
 }
 
+/*! @brief Central plus local output subsidies cover at most 90% of unit cost (assumption). */
+inline constexpr double kMaxOutputSubsidy = 0.9;
+
 /*! @brief output_subsidy_rate given the firm's local support weight (phases.hpp). */
 [[nodiscard]] inline double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
     const auto& f = st.firms;
@@ -75,7 +78,7 @@ namespace ipsim::model::detail {
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const double local = st.scenario->local.output_subsidy * support_weight;
-    return std::min(0.9, st.now[s].output_subsidy + local);
+    return std::min(kMaxOutputSubsidy, st.now[s].output_subsidy + local);
 }
 
 /*! @brief output_subsidy_rate (phases.hpp). */
