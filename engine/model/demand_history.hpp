@@ -32,6 +32,6 @@ struct DemandHistory {
 };
 
 /*! @brief Replays a segment's growth path from its first year to the quarter before the start. */
-[[nodiscard]] DemandHistory replay_demand_history(const Scenario& scenario, const TimePath& growth, const capacity_rule::Rule& rule);
+[[nodiscard]] DemandHistory replay_demand_history(const Scenario& sc, const TimePath& path, const capacity_rule::Rule& rule);
 
 }  // namespace ipsim::model

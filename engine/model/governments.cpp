@@ -199,7 +199,9 @@ std::vector<std::size_t> apportion(std::size_t slots, const std::vector<double>&
         }
         // Largest remainders first; ties to the higher weight, then the lower index.
         std::stable_sort(remainder.begin(), remainder.end(), [&](const auto& a, const auto& b) {
-            if (a.first != b.first) return a.first < b.first;
+            if (a.first != b.first) {
+                return a.first < b.first;
+            }
             return weight[a.second] > weight[b.second];
         });
         for (std::size_t j = 0; given < left && j < remainder.size(); ++j, ++given) {
@@ -262,7 +264,9 @@ void coordinated_choice(State& st, const std::vector<double>& lq) {
     std::vector<std::size_t> pairs(ng * ns);
     std::iota(pairs.begin(), pairs.end(), 0);
     std::stable_sort(pairs.begin(), pairs.end(), [&](std::size_t a, std::size_t b) {
-        if (lq[a] != lq[b]) return lq[a] > lq[b];
+        if (lq[a] != lq[b]) {
+            return lq[a] > lq[b];
+        }
         return priority[a % ns] > priority[b % ns];
     });
     std::vector<std::size_t> free_slots(ng, picks);
@@ -281,11 +285,17 @@ void coordinated_choice(State& st, const std::vector<double>& lq) {
             double best = -std::numeric_limits<double>::infinity();
             std::size_t best_h = ng, best_s = ns, best_t = ns;
             for (std::size_t s = 0; s < ns; ++s) {
-                if (quota[s] == 0) continue;
+                if (quota[s] == 0) {
+                    continue;
+                }
                 for (std::size_t h = 0; h < ng; ++h) {
-                    if (h == g || focus[h * ns + s] != 0) continue;
+                    if (h == g || focus[h * ns + s] != 0) {
+                        continue;
+                    }
                     for (std::size_t t = 0; t < ns; ++t) {
-                        if (focus[h * ns + t] == 0 || focus[g * ns + t] != 0) continue;
+                        if (focus[h * ns + t] == 0 || focus[g * ns + t] != 0) {
+                            continue;
+                        }
                         const double gain = lq[g * ns + t] + lq[h * ns + s] - lq[h * ns + t];
                         if (gain > best) {
                             best = gain;

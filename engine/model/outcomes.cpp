@@ -367,9 +367,13 @@ void government_outcomes(const State& st, StepRecord& r) {
         }
     }
     double all = 0.0;
-    for (const double x : slots) all += x;
+    for (const double x : slots) {
+        all += x;
+    }
     double hhi = 0.0;
-    for (const double x : slots) hhi += all > 0.0 ? (x / all) * (x / all) : 0.0;
+    for (const double x : slots) {
+        hhi += all > 0.0 ? (x / all) * (x / all) : 0.0;
+    }
     auto put = [&](NationalMetric m, double value) { r.at(m) = value; };
     put(NationalMetric::support_debt, totals[0]);
     put(NationalMetric::support_outlays_debt, totals[1]);

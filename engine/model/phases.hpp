@@ -77,17 +77,17 @@ void compute_outcomes(const State& state, const SectorSums& sums, StepRecord& re
 SectorSums summarize_sectors(State& state);
 
 /*! @brief Unit cost of firm i at initial prices: sector base cost over absolute productivity. */
-[[nodiscard]] double unit_cost(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double unit_cost(const State& st, std::size_t i) noexcept;
 
 /*! @brief R&D spending of firm i as a share of revenue (raised by R&D tax credits). */
-[[nodiscard]] double rd_share(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double rd_share(const State& st, std::size_t i) noexcept;
 
 /*! @brief Variable unit cost plus the normal capital cost per unit at target utilisation. */
-[[nodiscard]] double full_unit_cost(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double full_unit_cost(const State& st, std::size_t i) noexcept;
 
 /*! @brief Price at a markup over a blend of the firm's cost basis (full cost - passed-on subsidy) and
  *  its rivals' (price_convergence), over (1 - R&D intensity). */
-[[nodiscard]] double list_price(const State& state, std::size_t firm, double markup, double subsidy_rate) noexcept;
+[[nodiscard]] double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept;
 
 /*! @brief Lenders' view and zombie history of the initial firms: the quarters before the start are
  *  taken to look like the first (the state is at rest), so a firm whose operating profit does not
@@ -101,15 +101,15 @@ inline constexpr double kGrowthExpectationWeight = 0.25;
 [[nodiscard]] double planning_growth_factor(double expected_yearly_growth) noexcept;
 
 /*! @brief Quarterly demand growth factor firm i expects: the segments' expected growth weighted by its demand in each. */
-[[nodiscard]] double firm_growth_factor(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double firm_growth_factor(const State& st, std::size_t i) noexcept;
 
 /*! @brief Log-standard deviation of demand firm i plans its capacity for (sector floor plus what it has seen). */
-[[nodiscard]] double planning_uncertainty(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double planning_uncertainty(const State& st, std::size_t i) noexcept;
 
 /*! @brief Capacity firm i would hold now at normal utilisation of the demand it expects: the
  *  newsvendor choice at its own cost of capacity and margin, times the local capacity push in
  *  focus sectors. Orders follow from it by the rule in capacity_rule.hpp. */
-[[nodiscard]] double target_capacity(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double target_capacity(const State& st, std::size_t i) noexcept;
 
 /*! @brief The capacity ordering rule of sector s (adjustment, depreciation, time to build, supply-line weight). */
 [[nodiscard]] capacity_rule::Rule ordering_rule(const Scenario& scenario, std::size_t sector) noexcept;
@@ -128,13 +128,13 @@ void update_reference_costs(State& state);
 void set_reference_costs(State& state, const std::vector<std::array<double, 4>>& sums);
 
 /*! @brief Output subsidy of firm i as a share of unit cost (central plus local). */
-[[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double output_subsidy_rate(const State& st, std::size_t i) noexcept;
 
 /*! @brief The same, given the firm's local_support_weight (for callers that already have it). */
-[[nodiscard]] double output_subsidy_rate(const State& state, std::size_t firm, double support_weight) noexcept;
+[[nodiscard]] double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept;
 
 /*! @brief Sets firm i's appeal so that its current shares are at rest without policy. */
-void set_appeal(State& state, std::size_t firm);
+void set_appeal(State& st, std::size_t i);
 
 /*! @brief Appeal of every initial firm and the price-index bases (called once by setup). */
 void calibrate_appeal(State& state);
@@ -148,6 +148,6 @@ void calibrate_appeal(State& state);
 void calibrate_input_output(State& state);
 
 /*! @brief Effective local support rate of firm i's local government in its sector (0 if none). */
-[[nodiscard]] double local_support_weight(const State& state, std::size_t firm) noexcept;
+[[nodiscard]] double local_support_weight(const State& st, std::size_t i) noexcept;
 
 }  // namespace ipsim::model

@@ -244,10 +244,18 @@ void build_firms(State& st) {
         const auto counts = split_sector(sc, sector, n);
         const auto cdf = st.location_cdf(s);
         const std::size_t first = st.firms.size();
-        for (std::size_t k = 0; k < counts.exporters; ++k) create_firm(st, s, Ownership::foreign, false, cdf);
-        for (std::size_t k = 0; k < counts.localized; ++k) create_firm(st, s, Ownership::foreign, true, cdf);
-        for (std::size_t k = 0; k < counts.soe; ++k) create_firm(st, s, Ownership::soe, true, cdf);
-        for (std::size_t k = 0; k < counts.privately_owned; ++k) create_firm(st, s, Ownership::private_firm, true, cdf);
+        for (std::size_t k = 0; k < counts.exporters; ++k) {
+            create_firm(st, s, Ownership::foreign, false, cdf);
+        }
+        for (std::size_t k = 0; k < counts.localized; ++k) {
+            create_firm(st, s, Ownership::foreign, true, cdf);
+        }
+        for (std::size_t k = 0; k < counts.soe; ++k) {
+            create_firm(st, s, Ownership::soe, true, cdf);
+        }
+        for (std::size_t k = 0; k < counts.privately_owned; ++k) {
+            create_firm(st, s, Ownership::private_firm, true, cdf);
+        }
         size_sector(st, s, first, st.firms.size());
     }
 }
@@ -293,7 +301,7 @@ void init_sectors(State& st) {
         zeros(*v);
     }
     sec.demand_growth_expected.assign(2 * ns, 0.0);
-    sec.demand_year_ago.assign(4 * 2 * ns, 0.0);
+    sec.demand_year_ago.assign(std::size_t{4} * 2 * ns, 0.0);
     for (std::size_t s = 0; s < ns; ++s) {
         const auto& sector = sc.sectors[s];
         sec.base_cost[s] = 1.0 / (1.0 + sector.supply.markup);

@@ -25,16 +25,22 @@ void check_finite(const StepRecord& r, const Scenario& sc) {
         switch (m.scope) {
             case Scope::sector:
                 for (std::size_t s = 0; s < r.n_sectors; ++s) {
-                    if (!std::isfinite(r.sector_value(k, s))) fail(m, sc.sectors[s].name);
+                    if (!std::isfinite(r.sector_value(k, s))) {
+                        fail(m, sc.sectors[s].name);
+                    }
                 }
                 break;
             case Scope::region:
                 for (std::size_t g = 0; g < r.n_regions; ++g) {
-                    if (!std::isfinite(r.region_value(k, g))) fail(m, sc.regions[g].name);
+                    if (!std::isfinite(r.region_value(k, g))) {
+                        fail(m, sc.regions[g].name);
+                    }
                 }
                 break;
             case Scope::national:
-                if (!std::isfinite(r.national_value(k))) fail(m, "");
+                if (!std::isfinite(r.national_value(k))) {
+                    fail(m, "");
+                }
                 break;
             case Scope::region_sector:
                 break;
