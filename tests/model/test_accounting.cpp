@@ -143,6 +143,17 @@ model::Scenario textbook_scenario(double growth_from_2015, double growth_from_20
     return sc;
 }
 
+/*! Largest gap between the single sector's utilisation and the target over the first `quarters` steps. */
+double largest_utilisation_gap(model::Simulation& sim, const model::Scenario& sc, std::int64_t quarters) {
+    const auto util = static_cast<std::size_t>(model::metric_index(Scope::sector, "utilization"));
+    double worst = 0.0;
+    while (sim.steps_done() < quarters) {
+        sim.step();
+        worst = std::max(worst, std::abs(sim.record().sector_value(util, 0) - sc.markets.target_utilisation));
+    }
+    return worst;
+}
+
 /*! After a demand boom that leaves capacity away from its normal level, the market settles at
  *  price = full unit cost x (1 + normal markup) and utilisation at the normal utilisation, which
  *  without shocks is the target. */
@@ -177,12 +188,7 @@ TEST(TextbookLimit, SteadyGrowthRunsAtTargetUtilisation) {
     auto sc = textbook_scenario(0.3, 0.3);
     sc.finance.private_credit_rationing = 1.0;  // growth this fast needs loans: test planning, not rationing
     model::Simulation sim(sc, 1);
-    const auto util = static_cast<std::size_t>(model::metric_index(Scope::sector, "utilization"));
-    double worst = 0.0;
-    while (sim.steps_done() < 40) {
-        sim.step();
-        worst = std::max(worst, std::abs(sim.record().sector_value(util, 0) - sc.markets.target_utilisation));
-    }
+    const double worst = largest_utilisation_gap(sim, sc, 40);
     // Tolerance 0.005: the ordering rule and a forecast that carries the trend make the
     // steady-growth path exact up to the first quarter's rounding.
     EXPECT_LT(worst, 0.005) << "largest gap to target utilisation under steady 30% growth";
@@ -199,13 +205,8 @@ TEST(TextbookLimit, SteadyGrowthWithTimeToBuildRunsAtTargetUtilisation) {
     sc.sectors.front().supply.build_quarters = 8.0;
     sc.markets.supply_line_weight = 0.35;
     model::Simulation sim(sc, 1);
-    const auto util = static_cast<std::size_t>(model::metric_index(Scope::sector, "utilization"));
+    const double worst = largest_utilisation_gap(sim, sc, 40);
     const auto building = static_cast<std::size_t>(model::metric_index(Scope::sector, "capacity_under_construction"));
-    double worst = 0.0;
-    while (sim.steps_done() < 40) {
-        sim.step();
-        worst = std::max(worst, std::abs(sim.record().sector_value(util, 0) - sc.markets.target_utilisation));
-    }
     EXPECT_LT(worst, 0.005) << "largest gap to target utilisation under steady 30% growth, 8 quarters to build";
     EXPECT_GT(sim.record().sector_value(building, 0), 0.0);
 }
