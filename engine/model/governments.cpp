@@ -140,8 +140,9 @@ void free_choice(State& st, const std::vector<double>& lq) {
         std::vector<std::pair<double, std::size_t>> score(ns);
         for (std::size_t s = 0; s < ns; ++s) {
             const double advantage = lq[g * ns + s] / (1.0 + lq[g * ns + s]);
+            const double prospects = st.sectors.demand_growth_expected[s];  // segment 0: China
             const double value = local.weight_priority * st.sectors.priority[s] + local.weight_advantage * advantage +
-                                 local.weight_herding * herd[s] + local.focus_noise * rng.normal();
+                                 local.weight_herding * herd[s] + local.weight_prospects * prospects + local.focus_noise * rng.normal();
             score[s] = {-value, s};
         }
         std::partial_sort(score.begin(), score.begin() + static_cast<std::ptrdiff_t>(picks), score.end());

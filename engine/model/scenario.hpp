@@ -235,6 +235,7 @@ struct LocalSettings {
     double weight_priority = 1.0;
     double weight_advantage = 1.5;
     double weight_herding = 0.6;
+    double weight_prospects = 0.0;
     double focus_noise = 0.5;
     double support_share = 0.25;
     double output_subsidy = 0.05;
@@ -262,6 +263,7 @@ struct LocalSettings {
         v.number("weight_priority", weight_priority, {"1", non_negative(), "weight of central priority in the focus score", "assumption"});
         v.number("weight_advantage", weight_advantage, {"1", non_negative(), "weight of local comparative advantage (location quotient) in the focus score", "assumption"});
         v.number("weight_herding", weight_herding, {"1", non_negative(), "weight of the share of peers already focusing on a sector (herding)", "assumption; seed 003 (IC focus in about half of provinces)"});
+        v.number("weight_prospects", weight_prospects, {"1 per unit of yearly growth", non_negative(), "weight of the sector's prospects in the focus score: the yearly growth of China's demand that firms expect (the tidal wave: governments, judged on output growth, crowd into the sectors every forecast says will boom; 0: prospects ignored; mic2025: 1)", "assumption; Lin, Wu and Xing (2010) on tidal-wave overcapacity"});
         v.number("focus_noise", focus_noise, {"1", non_negative(), "standard deviation of the noise in the focus score", "assumption"});
         v.number("support_share", support_share, {"1", unit_interval(), "share of local revenue a government is willing to spend on industrial support", "assumption"});
         v.number("output_subsidy", output_subsidy, {"share of unit cost", unit_interval(), "local output subsidy in focus sectors", "assumption"});
@@ -367,6 +369,7 @@ struct SectorSupply {
     double china_world_share = 0.2;
     double initial_domestic_share = 0.5;
     double build_quarters = 0.0;
+    double central_soe_share = 0.0;
 
     template <class V>
     void visit(V& v) {
@@ -381,6 +384,7 @@ struct SectorSupply {
         v.number("china_world_share", china_world_share, {"1", Range{0.0, 1.0, true, true}, "initial share of China-located firms in world output", "assumption"});
         v.number("initial_domestic_share", initial_domestic_share, {"1", Range{0.0, 1.0, true, true}, "initial share of China's market supplied by China-located firms (the rest of China-located output is exported)", "assumption"});
         v.number("build_quarters", build_quarters, {"quarter", between(0, 40), "mean time to build capacity, in quarters beyond the quarter it is ordered: each quarter 1 / (1 + build_quarters) of the capacity under construction is finished (0: ordered capacity serves next quarter)", "assumption (0: the textbook partial-adjustment rule)"});
+        v.number("central_soe_share", central_soe_share, {"1", unit_interval(), "share of the sector's initial SOEs that are central SOEs (supervised by SASAC): local support, local capacity push and local backing in refinancing do not reach them; entrants are never central", "assumption (mic2025: from the central groups that dominate each sector)"});
     }
 };
 

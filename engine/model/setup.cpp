@@ -250,8 +250,10 @@ void build_firms(State& st) {
         for (std::size_t k = 0; k < counts.localized; ++k) {
             create_firm(st, s, Ownership::foreign, true, cdf);
         }
+        const auto central = static_cast<std::size_t>(std::llround(static_cast<double>(counts.soe) * sector.supply.central_soe_share));
         for (std::size_t k = 0; k < counts.soe; ++k) {
             create_firm(st, s, Ownership::soe, true, cdf);
+            st.firms.central[st.firms.size() - 1] = k < central ? 1 : 0;
         }
         for (std::size_t k = 0; k < counts.privately_owned; ++k) {
             create_firm(st, s, Ownership::private_firm, true, cdf);

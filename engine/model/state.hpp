@@ -42,6 +42,7 @@ enum class Ownership : std::uint8_t {
     X(std::int32_t, sector)                                                                                   \
     X(std::int32_t, government)            /* local government (its region follows) */                        \
     X(std::uint8_t, ownership)             /* Ownership */                                                    \
+    X(std::uint8_t, central)               /* 1 for a central SOE: local support does not reach it */         \
     X(std::uint8_t, localized)             /* 1 if it produces in China (all Chinese firms) */                \
     X(std::uint8_t, alive)                                                                                    \
     X(std::uint8_t, zombie)                                                                                   \

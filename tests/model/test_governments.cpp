@@ -325,6 +325,63 @@ TEST(Herding, NoHerdingScenarioChangesOnlyTheHerdingWeight) {
 }
 
 // =============================================================================================
+// Prospects (the tidal wave)
+
+namespace {
+
+/*! Sector metric averaged over quarters [from, size) and seeds. */
+double sector_mean(const std::vector<Records>& runs, const char* name, std::size_t s, std::size_t from) {
+    const auto m = metric(Scope::sector, name);
+    return over_seeds(runs, [&](const Records& r) {
+        double sum = 0.0;
+        for (std::size_t t = from; t < r.size(); ++t) {
+            sum += r[t].sector_value(m, s);
+        }
+        return sum / static_cast<double>(r.size() - from);
+    });
+}
+
+}  // namespace
+
+// Economics (Lin, Wu and Xing 2010): governments judged on output growth crowd into the sector
+// whose demand everyone expects to boom. The booming sector gets more focus governments, more
+// local support and more entrants, and runs further below its normal utilisation.
+TEST(Prospects, DrawGovernmentsIntoTheBoomingSectorAndItsOvercapacity) {
+    constexpr std::size_t kCars = 1;
+    auto calm = many_governments(40, 1);
+    calm.sectors[kCars].demand.china_growth = TimePath{0.3};
+    calm.local.weight_prospects = 0.0;
+    auto wave = calm;
+    wave.local.weight_prospects = 3.0;
+    const auto c = simulate(calm);
+    const auto w = simulate(wave);
+    expect_increase("prospects: governments focusing on the booming sector (cars)", sector_mean(c, "focus_governments", kCars, 4),
+                    sector_mean(w, "focus_governments", kCars, 4), 0.2);
+    expect_increase("prospects: local subsidies to cars", sector_mean(c, "subsidies_local", kCars, 4),
+                    sector_mean(w, "subsidies_local", kCars, 4), 0.2);
+    expect_increase("prospects: entries into cars", sector_mean(c, "entries", kCars, 4), sector_mean(w, "entries", kCars, 4));
+    const auto gap = [&](const std::vector<Records>& runs) {
+        return sector_mean(runs, "normal_utilization", kCars, 8) - sector_mean(runs, "utilization", kCars, 8);
+    };
+    expect_increase("prospects: cars' utilisation gap below normal", gap(c), gap(w));
+}
+
+// Channel control: prospects only reorder the sectors; when every government has a slot for every
+// sector there is nothing to reorder, and runs with and without them are identical.
+TEST(Prospects, NoEffectWhenEveryGovernmentFocusesOnEverySector) {
+    auto calm = many_governments(12, 3);
+    calm.sectors[1].demand.china_growth = TimePath{0.3};
+    auto wave = calm;
+    wave.local.weight_prospects = 3.0;
+    const auto a = test::run_records(calm, 2);
+    const auto b = test::run_records(wave, 2);
+    const auto debt = metric(Scope::national, "local_debt");
+    for (std::size_t t = 0; t < a.size(); ++t) {
+        ASSERT_EQ(a[t].national_value(debt), b[t].national_value(debt)) << "quarter " << t;
+    }
+}
+
+// =============================================================================================
 // Fiscal reaction rule
 
 namespace {

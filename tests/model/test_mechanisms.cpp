@@ -553,6 +553,36 @@ TEST(LocalGovernments, LocalSupportGoesToFocusSectorsOnly) {
     expect_increase("local focus on chips vs steel: entries (chips)", sector_total(s, "entries", kChips), sector_total(c, "entries", kChips), 0.2);
 }
 
+// Central SOEs answer to SASAC, not to the local government where they produce: local subsidies,
+// the local capacity push and local backing in refinancing do not reach them, so a sector made of
+// central SOEs builds less capacity under local support than the same sector of local SOEs.
+TEST(LocalGovernments, CentralSoesAreOutOfLocalReach) {
+    auto local = all_focus_baseline();
+    local.sectors[kSteel].supply.soe_share = 0.95;
+    auto central = local;
+    central.sectors[kSteel].supply.central_soe_share = 1.0;
+    const auto l = simulate(local);
+    const auto c = simulate(central);
+    expect_decrease("central SOEs: local subsidies to steel", sector_total(l, "subsidies_local", kSteel),
+                    sector_total(c, "subsidies_local", kSteel), 0.5);
+    expect_increase("central SOEs: steel utilisation", sector_late(l, "utilization", kSteel), sector_late(c, "utilization", kSteel));
+    expect_decrease("central SOEs: steel capacity", sector_late(l, "capacity", kSteel), sector_late(c, "capacity", kSteel));
+}
+
+// Channel control: without local support (no focus sectors) the central flag changes nothing.
+TEST(LocalGovernments, CentralSoesChangeNothingWithoutLocalSupport) {
+    auto local = quiet_baseline();
+    local.sectors[kSteel].supply.soe_share = 0.95;
+    auto central = local;
+    central.sectors[kSteel].supply.central_soe_share = 1.0;
+    const auto a = test::run_records(local, 2);
+    const auto b = test::run_records(central, 2);
+    const auto capacity = metric(Scope::sector, "capacity");
+    for (std::size_t t = 0; t < a.size(); ++t) {
+        ASSERT_EQ(a[t].sector_value(capacity, kSteel), b[t].sector_value(capacity, kSteel)) << "quarter " << t;
+    }
+}
+
 // Economics (yardstick competition): faster growth in priority sectors earns larger central transfers.
 TEST(CentralGovernment, TournamentTransfersRewardGrowth) {
     auto sc = test::small_scenario(1000, 24);

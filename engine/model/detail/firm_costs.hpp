@@ -22,7 +22,8 @@ namespace ipsim::model::detail {
 /*! @brief local_support_weight (phases.hpp). */
 [[nodiscard]] inline double local_support_weight(const State& st, std::size_t i) noexcept {
     const auto& f = st.firms;
-    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+    // Foreign firms and central SOEs answer to others than the local government.
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign) || f.central[i] != 0) {
         return 0.0;
     }
     const auto g = static_cast<std::size_t>(f.government[i]);
