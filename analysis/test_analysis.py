@@ -317,8 +317,30 @@ class BadInputTest(AnalysisTestCase):
         self.assertNotIn("Traceback", proc.stderr)
 
     def test_help_has_examples(self):
-        for script in ["ipsim_results.py", "plot_run.py", "compare.py", "plot_sweep.py"]:
+        for script in ["ipsim_results.py", "plot_run.py", "compare.py", "plot_sweep.py", "calibration_table.py"]:
             self.assertIn("examples:", self.ok(script, "--help").stdout)
+
+
+class CalibrationTableTest(unittest.TestCase):
+    """Needs only the standard library: docs/calibration.md lists every value mic2025 sets."""
+
+    def test_calibration_doc_lists_every_value_of_mic2025(self):
+        import calibration_table
+        expected = calibration_table.table(os.path.join(HERE, "..", "scenarios", "mic2025.yaml"))
+        with open(os.path.join(HERE, "..", "docs", "calibration.md"), encoding="utf-8") as f:
+            doc = f.read()
+        self.assertIn(expected, doc, "docs/calibration.md is stale: run /usr/bin/python3 analysis/calibration_table.py "
+                                     "scenarios/mic2025.yaml --write docs/calibration.md")
+
+    def test_unreadable_layout_is_an_error_naming_the_line(self):
+        with tempfile.TemporaryDirectory(prefix="ipsim-analysis-") as tmp:
+            bad = os.path.join(tmp, "bad.yaml")
+            with open(bad, "w") as out:
+                out.write("name: x\nsectors:\n  - {name: a}\n  - just text\n")
+            proc = run_script("calibration_table.py", bad)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn("bad.yaml:4", proc.stderr)
+            self.assertNotIn("Traceback", proc.stderr)
 
 
 if __name__ == "__main__":
