@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fixtures.hpp"
@@ -379,6 +380,58 @@ TEST(Prospects, NoEffectWhenEveryGovernmentFocusesOnEverySector) {
     for (std::size_t t = 0; t < a.size(); ++t) {
         ASSERT_EQ(a[t].national_value(debt), b[t].national_value(debt)) << "quarter " << t;
     }
+}
+
+// Where overcapacity lands (MODEL_BRIEF: NEVs, batteries, solar, steel, not aerospace, rail or
+// biopharma), traced to its two mechanisms. In the shipped baseline, 2016-2022, policy lowers
+// utilisation more in NEVs and batteries (booming, many governments, local firms) than in rail and
+// aerospace (central SOEs). Without prospects in focus choice and with every SOE local, the
+// difference shrinks: the ranking comes from these channels, not from the sectors' inputs.
+TEST(Prospects, OvercapacityLandsInBoomingSectorsOfLocalFirms) {
+    const auto policy = [](model::Scenario sc) {
+        sc.firms.count = 4000;
+        sc.time.quarters = 32;
+        return sc;
+    };
+    const auto channels_off = [](model::Scenario sc) {
+        sc.local.weight_prospects = 0.0;
+        for (auto& sector : sc.sectors) {
+            sector.supply.central_soe_share = 0.0;
+        }
+        return sc;
+    };
+    const auto shipped = policy(io::load_embedded_scenario("mic2025").scenario);
+    const auto shipped_without = policy(io::load_embedded_scenario("no_industrial_policy").scenario);
+    const auto index = [&](const char* name) {
+        for (std::size_t s = 0; s < shipped.sectors.size(); ++s) {
+            if (shipped.sectors[s].name == name) {
+                return s;
+            }
+        }
+        ADD_FAILURE() << "no sector " << name;
+        return std::size_t{0};
+    };
+    const std::size_t crowded[] = {index("nev"), index("batteries")};
+    const std::size_t central[] = {index("rail"), index("aerospace")};
+    // Policy's effect on utilisation 2016-2022 (quarters 4-31): {crowded, central}, each the mean of two sectors.
+    const auto effects = [&](const model::Scenario& sc, const model::Scenario& sc_without) {
+        const auto with = simulate(sc);
+        const auto without = simulate(sc_without);
+        const auto mean_effect = [&](const std::size_t (&sectors)[2]) {
+            double sum = 0.0;
+            for (const std::size_t s : sectors) {
+                sum += sector_mean(with, "utilization", s, 4) - sector_mean(without, "utilization", s, 4);
+            }
+            return sum / 2.0;
+        };
+        return std::pair{mean_effect(crowded), mean_effect(central)};
+    };
+    const auto [crowded_effect, central_effect] = effects(shipped, shipped_without);
+    report("policy effect on utilisation 2016-22: rail, aerospace -> NEVs, batteries", central_effect, crowded_effect);
+    EXPECT_LT(crowded_effect, central_effect - 0.02) << "policy lowers utilisation most where governments crowd";
+    const auto [crowded_off, central_off] = effects(channels_off(shipped), channels_off(shipped_without));
+    report("same, prospects 0 and all SOEs local: rail, aerospace -> NEVs, batteries", central_off, crowded_off);
+    EXPECT_GT(central_effect - crowded_effect, central_off - crowded_off + 0.02) << "the two channels make the difference";
 }
 
 // =============================================================================================
