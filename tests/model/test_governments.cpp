@@ -417,7 +417,7 @@ TEST(Prospects, OvercapacityLandsInBoomingSectorsOfLocalFirms) {
     const auto effects = [&](const model::Scenario& sc, const model::Scenario& sc_without) {
         const auto with = simulate(sc);
         const auto without = simulate(sc_without);
-        const auto mean_effect = [&](const std::size_t (&sectors)[2]) {
+        const auto mean_effect = [&](const std::size_t(&sectors)[2]) {
             double sum = 0.0;
             for (const std::size_t s : sectors) {
                 sum += sector_mean(with, "utilization", s, 4) - sector_mean(without, "utilization", s, 4);
