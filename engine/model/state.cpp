@@ -50,9 +50,9 @@ void State::rebuild_indexes() {
         by_government.count(g);
         by_government_sector.count(gs);
     });
-    by_sector.start_placing();
-    by_government.start_placing();
-    by_government_sector.start_placing();
+    by_sector.start_placing(n);
+    by_government.start_placing(n);
+    by_government_sector.start_placing(n);
     visit([&](std::size_t i, std::int64_t s, std::int64_t g, std::int64_t gs) {
         by_sector.place(s, i);
         by_government.place(g, i);
