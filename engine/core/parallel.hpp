@@ -164,7 +164,9 @@ public:
         for (std::size_t i = first_new; i < n; ++i) {
             place(key(i), i);
         }
-        count_runs();
+        if (group_of_.size() >= kScatteredMinRows) {
+            count_runs();  // only scattered() reads the runs, and only from this size on
+        }
     }
 
     [[nodiscard]] std::size_t groups() const noexcept { return offsets_.empty() ? 0 : offsets_.size() - 1; }
