@@ -86,11 +86,12 @@ public:
         for (std::size_t i = 0; i < n; ++i) {
             place(key(i), i);
         }
+        finish_placing();
     }
 
     /*! @brief The steps of build, for a caller that builds several indexes in one pass over the
      *  agents: reset(groups), count(key) for every agent, start_placing(n), then place(key, i) for
-     *  every agent in index order with the same keys. */
+     *  every agent in index order with the same keys, then finish_placing(). */
     void reset(std::size_t groups) { offsets_.assign(groups + 1, 0); }
     /*! @brief Counts one agent of group k (k < 0: skipped). */
     void count(std::int64_t k) noexcept {
@@ -106,19 +107,20 @@ public:
         }
         members_.resize(offsets_[groups]);
         cursor_.assign(offsets_.begin(), offsets_.end() - 1);
-        group_of_.assign(n, -1);
-        runs_ = 0;
-        last_placed_ = -1;
+        group_of_.assign(n >= kScatteredMinRows ? n : 0, -1);
+        runs_ = 0;  // until finish_placing: not scattered
     }
     /*! @brief Places agent i in group k (k < 0: skipped); agents must come in index order. */
     void place(std::int64_t k, std::size_t i) noexcept {
         if (k >= 0) {
             members_[cursor_[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
-            group_of_[i] = static_cast<std::int32_t>(k);
-            runs_ += k != last_placed_ ? 1 : 0;
-            last_placed_ = k;
+            if (!group_of_.empty()) {
+                group_of_[i] = static_cast<std::int32_t>(k);
+            }
         }
     }
+    /*! @brief Ends placing: counts the runs scattered() reads. */
+    void finish_placing() noexcept { count_runs(); }
 
     /*! @brief Updates the index after agents left and agents were appended: drops the members for
      *  which keep(i) is false and adds agents i in [first_new, n) with key(i) >= 0 at the end of their
@@ -135,7 +137,7 @@ public:
                 const std::uint32_t m = members_[r];
                 if (keep(static_cast<std::size_t>(m))) {
                     members_[w++] = m;  // w <= r: compacting in place never overwrites a member still to read
-                } else {
+                } else if (!group_of_.empty()) {
                     group_of_[m] = -1;
                 }
             }
@@ -159,14 +161,20 @@ public:
             offsets_[g + 1] = cursor_[g] + added[g];
         }
         members_.swap(members);
-        group_of_.resize(std::min(group_of_.size(), first_new));
-        group_of_.resize(n, -1);
+        // The row map, kept from kScatteredMinRows rows on, follows the new rows as they are placed,
+        // or is made from the members when the index grows past that size.
+        const bool had_map = !group_of_.empty();
+        if (had_map) {
+            group_of_.resize(std::min(group_of_.size(), first_new));
+            group_of_.resize(n, -1);
+        }
         for (std::size_t i = first_new; i < n; ++i) {
             place(key(i), i);
         }
-        if (group_of_.size() >= kScatteredMinRows) {
-            count_runs();  // only scattered() reads the runs, and only from this size on
+        if (!had_map && n >= kScatteredMinRows) {
+            map_rows(n);
         }
+        count_runs();
     }
 
     [[nodiscard]] std::size_t groups() const noexcept { return offsets_.empty() ? 0 : offsets_.size() - 1; }
@@ -175,9 +183,10 @@ public:
     [[nodiscard]] const std::uint32_t* end(std::size_t g) const noexcept { return members_.data() + offsets_[g + 1]; }
     /*! @brief j-th member of group g. */
     [[nodiscard]] std::uint32_t member(std::size_t g, std::size_t j) const noexcept { return members_[offsets_[g] + j]; }
-    /*! @brief Number of agent rows the index covers (members and skipped agents). */
+    /*! @brief Number of agent rows the row map covers (members and skipped agents); 0 for an index
+     *  over fewer than kScatteredMinRows rows, which keeps no row map. */
     [[nodiscard]] std::size_t rows() const noexcept { return group_of_.size(); }
-    /*! @brief Group of agent i, or -1 if it is in none. */
+    /*! @brief Group of agent i, or -1 if it is in none (i < rows()). */
     [[nodiscard]] std::int32_t group_of(std::size_t i) const noexcept { return group_of_[i]; }
     /*! @brief Whether the groups are interleaved in row order (mostly runs of one member) and span
      *  more rows than a few columns of them keep in cache: then reading the members group by group
@@ -195,10 +204,17 @@ private:
     std::vector<std::size_t> offsets_;
     std::vector<std::uint32_t> members_;
     std::vector<std::size_t> cursor_;     // next free slot per group while placing
-    std::vector<std::int32_t> group_of_;  // group of each agent row (-1: none), for sums in row order
-    std::size_t runs_ = 0;                // maximal runs of consecutive members (in row order) of one group
-    std::int64_t last_placed_ = -1;       // group of the last agent placed, while placing
+    std::vector<std::int32_t> group_of_;  // group of each agent row (-1: none), for sums in row order; empty below kScatteredMinRows rows
+    std::size_t runs_ = 0;                // maximal runs of consecutive members (in row order) of one group; 0 without a row map
 
+    void map_rows(std::size_t n) {
+        group_of_.assign(n, -1);
+        for (std::size_t g = 0; g < groups(); ++g) {
+            for (const auto* it = begin(g); it != end(g); ++it) {
+                group_of_[*it] = static_cast<std::int32_t>(g);
+            }
+        }
+    }
     void count_runs() noexcept {
         runs_ = 0;
         std::int32_t last = -1;

@@ -58,6 +58,9 @@ void State::rebuild_indexes() {
         by_government.place(g, i);
         by_government_sector.place(gs, i);
     });
+    by_sector.finish_placing();
+    by_government.finish_placing();
+    by_government_sector.finish_placing();
 }
 
 void State::update_indexes(std::size_t first_new) {

@@ -131,10 +131,10 @@ TEST(GroupIndex, ScatteredGroupSumsMatchSequentialWithAnyThreadCount) {
     }
 }
 
-TEST(GroupIndex, ScatteredSumsAfterUpdateSkipLeavers) {
-    // After leavers and newcomers, the row-order sweep must see exactly the updated members.
-    const std::size_t n0 = GroupIndex::kScatteredMinRows + 100;
-    const std::size_t n = n0 + 5000;
+namespace {
+
+/*! Builds a scattered index over [0, n0), drops every 7th agent, appends [n0, n) and checks the sums. */
+void check_scattered_update(std::size_t n0, std::size_t n) {
     const auto v = awkward_values(n);
     std::vector<bool> alive(n, true);
     const auto group = [](std::size_t i) { return static_cast<int>((i * 7919) % 53); };
@@ -146,7 +146,7 @@ TEST(GroupIndex, ScatteredSumsAfterUpdateSkipLeavers) {
     const auto current = [&](std::size_t i) { return alive[i] ? group(i) : -1; };
     index.update(
         n0, n, [&](std::size_t i) { return static_cast<bool>(alive[i]); }, current);
-    ASSERT_TRUE(index.scattered());
+    ASSERT_TRUE(index.scattered()) << n0 << " rows before the update";
     std::vector<std::array<double, 1>> sums;
     ipsim::core::group_sums<1>(index, sums, [&](std::size_t i, std::array<double, 1>& a) { a[0] += v[i]; });
     for (std::size_t g = 0; g < 53; ++g) {
@@ -156,6 +156,16 @@ TEST(GroupIndex, ScatteredSumsAfterUpdateSkipLeavers) {
                 expected += v[i];
             }
         }
-        EXPECT_EQ(sums[g][0], expected) << "group " << g;
+        EXPECT_EQ(sums[g][0], expected) << "group " << g << ", " << n0 << " rows before the update";
+    }
+}
+
+}  // namespace
+
+TEST(GroupIndex, ScatteredSumsAfterUpdateSkipLeavers) {
+    // After leavers and newcomers, the row-order sweep must see exactly the updated members, also
+    // when the update takes the index past the size from which it keeps a map of rows.
+    for (const std::size_t n0 : {GroupIndex::kScatteredMinRows + 100, GroupIndex::kScatteredMinRows - 2000}) {
+        check_scattered_update(n0, n0 + 5000);
     }
 }
