@@ -6,12 +6,15 @@
  * order threads finish: sums are taken over fixed-size chunks (independent of the number of
  * threads) and the chunk sums are added in index order, so a floating-point total is the same
  * with 1 or 64 threads. Group reductions use a GroupIndex (stable counting sort of agents by a
- * key) and sum each group sequentially in agent order, groups in parallel.
+ * key) and sum each group sequentially in agent order, in one sweep over the agents per thread,
+ * ranges of groups in parallel.
  */
 #pragma once
 
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <array>
@@ -79,15 +82,16 @@ public:
         for (std::size_t i = 0; i < n; ++i) {
             count(key(i));
         }
-        start_placing();
+        start_placing(n);
         for (std::size_t i = 0; i < n; ++i) {
             place(key(i), i);
         }
+        finish_placing();
     }
 
     /*! @brief The steps of build, for a caller that builds several indexes in one pass over the
-     *  agents: reset(groups), count(key) for every agent, start_placing(), then place(key, i) for
-     *  every agent in index order with the same keys. */
+     *  agents: reset(groups), count(key) for every agent, start_placing(n), then place(key, i) for
+     *  every agent in index order with the same keys, then finish_placing(). */
     void reset(std::size_t groups) { offsets_.assign(groups + 1, 0); }
     /*! @brief Counts one agent of group k (k < 0: skipped). */
     void count(std::int64_t k) noexcept {
@@ -95,21 +99,28 @@ public:
             ++offsets_[static_cast<std::size_t>(k) + 1];
         }
     }
-    /*! @brief Ends counting: sizes the groups. */
-    void start_placing() {
+    /*! @brief Ends counting: sizes the groups, for agents i in [0, n). */
+    void start_placing(std::size_t n) {
         const std::size_t groups = offsets_.size() - 1;
         for (std::size_t g = 0; g < groups; ++g) {
             offsets_[g + 1] += offsets_[g];
         }
         members_.resize(offsets_[groups]);
         cursor_.assign(offsets_.begin(), offsets_.end() - 1);
+        group_of_.assign(n >= kScatteredMinRows ? n : 0, -1);
+        runs_ = 0;  // until finish_placing: not scattered
     }
     /*! @brief Places agent i in group k (k < 0: skipped); agents must come in index order. */
     void place(std::int64_t k, std::size_t i) noexcept {
         if (k >= 0) {
             members_[cursor_[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
+            if (!group_of_.empty()) {
+                group_of_[i] = static_cast<std::int32_t>(k);
+            }
         }
     }
+    /*! @brief Ends placing: counts the runs scattered() reads. */
+    void finish_placing() noexcept { count_runs(); }
 
     /*! @brief Updates the index after agents left and agents were appended: drops the members for
      *  which keep(i) is false and adds agents i in [first_new, n) with key(i) >= 0 at the end of their
@@ -126,6 +137,8 @@ public:
                 const std::uint32_t m = members_[r];
                 if (keep(static_cast<std::size_t>(m))) {
                     members_[w++] = m;  // w <= r: compacting in place never overwrites a member still to read
+                } else if (!group_of_.empty()) {
+                    group_of_[m] = -1;
                 }
             }
             sizes[g] = w - start;
@@ -148,9 +161,20 @@ public:
             offsets_[g + 1] = cursor_[g] + added[g];
         }
         members_.swap(members);
+        // The row map, kept from kScatteredMinRows rows on, follows the new rows as they are placed,
+        // or is made from the members when the index grows past that size.
+        const bool had_map = !group_of_.empty();
+        if (had_map) {
+            group_of_.resize(std::min(group_of_.size(), first_new));
+            group_of_.resize(n, -1);
+        }
         for (std::size_t i = first_new; i < n; ++i) {
             place(key(i), i);
         }
+        if (!had_map && n >= kScatteredMinRows) {
+            map_rows(n);
+        }
+        count_runs();
     }
 
     [[nodiscard]] std::size_t groups() const noexcept { return offsets_.empty() ? 0 : offsets_.size() - 1; }
@@ -159,25 +183,120 @@ public:
     [[nodiscard]] const std::uint32_t* end(std::size_t g) const noexcept { return members_.data() + offsets_[g + 1]; }
     /*! @brief j-th member of group g. */
     [[nodiscard]] std::uint32_t member(std::size_t g, std::size_t j) const noexcept { return members_[offsets_[g] + j]; }
+    /*! @brief Number of agent rows the row map covers (members and skipped agents); 0 for an index
+     *  over fewer than kScatteredMinRows rows, which keeps no row map. */
+    [[nodiscard]] std::size_t rows() const noexcept { return group_of_.size(); }
+    /*! @brief Group of agent i, or -1 if it is in none (i < rows()). */
+    [[nodiscard]] std::int32_t group_of(std::size_t i) const noexcept { return group_of_[i]; }
+    /*! @brief Whether the groups are interleaved in row order (mostly runs of one member) and span
+     *  more rows than a few columns of them keep in cache: then reading the members group by group
+     *  is a random walk over memory, and sums are cheaper in one sweep in row order (group_sums). */
+    [[nodiscard]] bool scattered() const noexcept {
+        const std::size_t members = offsets_.empty() ? 0 : offsets_.back();
+        return group_of_.size() >= kScatteredMinRows && 2 * runs_ > members;
+    }
+    /*! @brief Rows from which an interleaved index counts as scattered: 65,536 rows make a column of
+     *  doubles 512 KiB, so the handful of columns a sum reads no longer fits in a core's L2 cache
+     *  (2 MiB on the project's machine); below it gathering costs fewer instructions. */
+    static constexpr std::size_t kScatteredMinRows = std::size_t{1} << 16;
 
 private:
     std::vector<std::size_t> offsets_;
     std::vector<std::uint32_t> members_;
-    std::vector<std::size_t> cursor_;  // next free slot per group while placing
+    std::vector<std::size_t> cursor_;     // next free slot per group while placing
+    std::vector<std::int32_t> group_of_;  // group of each agent row (-1: none), for sums in row order; empty below kScatteredMinRows rows
+    std::size_t runs_ = 0;                // maximal runs of consecutive members (in row order) of one group; 0 without a row map
+
+    void map_rows(std::size_t n) {
+        group_of_.assign(n, -1);
+        for (std::size_t g = 0; g < groups(); ++g) {
+            for (const auto* it = begin(g); it != end(g); ++it) {
+                group_of_[*it] = static_cast<std::int32_t>(g);
+            }
+        }
+    }
+    void count_runs() noexcept {
+        runs_ = 0;
+        std::int32_t last = -1;
+        for (const std::int32_t g : group_of_) {
+            if (g >= 0) {
+                runs_ += g != last ? 1 : 0;
+                last = g;
+            }
+        }
+    }
 };
 
-/*! @brief out[g][k] = sum over members i of group g of term(i, acc); groups in parallel. */
+/*! @brief Number of threads a parallel loop may use here (arena and global limit). */
+[[nodiscard]] inline std::size_t available_threads() {
+    const auto arena = static_cast<std::size_t>(tbb::this_task_arena::max_concurrency());
+    const auto limit = tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+    return std::max<std::size_t>(1, std::min(arena, limit));
+}
+
+/*! @brief out[g][k] = sum over members i of group g of term(i, acc), each group's terms added in
+ *  agent order; groups in parallel.
+ *
+ *  Groups whose members lie in long runs of rows (firms by sector: setup creates them sector by
+ *  sector) are read group by group. A scattered index (GroupIndex::scattered, e.g. firms by local
+ *  government at full scale) is read in one sweep in row order, each agent adding into its own
+ *  group's accumulator: reading it group by group touches a cache line of every column the term
+ *  reads once per group with a member in that line, a random walk over memory. A group's sum adds
+ *  the same terms in the same order either way. In the sweep, threads take contiguous ranges of
+ *  groups of about equal membership (the sums do not depend on the split) and each sweeps the rows
+ *  from its groups' first member to their last. */
 template <std::size_t K, class Term>
 void group_sums(const GroupIndex& index, std::vector<std::array<double, K>>& out, const Term& term) {
-    out.assign(index.groups(), std::array<double, K>{});
+    const std::size_t groups = index.groups();
+    out.assign(groups, std::array<double, K>{});
+    if (groups == 0) {
+        return;
+    }
+    if (!index.scattered()) {
+        parallel_for(
+            groups,
+            [&](std::size_t g) {
+                std::array<double, K> acc{};
+                for (const auto* it = index.begin(g); it != index.end(g); ++it) {
+                    term(static_cast<std::size_t>(*it), acc);
+                }
+                out[g] = acc;
+            },
+            1);
+        return;
+    }
+    const std::size_t parts = std::min(groups, available_threads());
+    const std::size_t members = static_cast<std::size_t>(index.end(groups - 1) - index.begin(0));
+    // Part p covers groups [first[p], first[p + 1]): the first group whose members start at or
+    // after p / parts of all members.
+    std::vector<std::size_t> first(parts + 1, groups);
+    first[0] = 0;
+    for (std::size_t p = 1, g = 0; p < parts; ++p) {
+        while (g < groups && static_cast<std::size_t>(index.begin(g) - index.begin(0)) * parts < p * members) {
+            ++g;
+        }
+        first[p] = std::max(g, first[p - 1]);
+    }
     parallel_for(
-        index.groups(),
-        [&](std::size_t g) {
-            std::array<double, K> acc{};
-            for (const auto* it = index.begin(g); it != index.end(g); ++it) {
-                term(static_cast<std::size_t>(*it), acc);
+        parts,
+        [&](std::size_t p) {
+            const std::size_t lo_group = first[p];
+            const std::size_t count = first[p + 1] - lo_group;
+            std::size_t lo = index.rows();
+            std::size_t hi = 0;
+            for (std::size_t g = lo_group; g < lo_group + count; ++g) {
+                if (index.size(g) > 0) {
+                    lo = std::min<std::size_t>(lo, *index.begin(g));
+                    hi = std::max<std::size_t>(hi, *(index.end(g) - 1) + 1);
+                }
             }
-            out[g] = acc;
+            for (std::size_t i = lo; i < hi; ++i) {
+                // Agents of other parts' groups, and agents in none (-1), wrap to large values.
+                const auto g = static_cast<std::size_t>(index.group_of(i)) - lo_group;
+                if (g < count) {
+                    term(i, out[lo_group + g]);
+                }
+            }
         },
         1);
 }

@@ -205,7 +205,7 @@ double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate
 double unit_margin(const State& st, std::size_t i, double support_weight) {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
     const double rd = st.scenario->sectors[s].technology.rd_intensity;
-    return st.firms.price[i] * (1.0 - rd) - unit_cost(st, i) * (1.0 - output_subsidy_rate(st, i, support_weight));
+    return st.firms.price[i] * (1.0 - rd) - detail::unit_cost(st, i) * (1.0 - detail::output_subsidy_rate(st, i, support_weight));
 }
 
 /*! target_capacity given the firm's investment subsidy rate, capital per unit and local support
@@ -236,8 +236,9 @@ double loan_supply(const State& st, std::size_t i, double request, double capita
     return granted;
 }
 
-/*! Idle capacity far above what the firm wants is scrapped gradually: its book value is written off. */
-void scrap_capacity(State& st, std::size_t i, double desired) {
+/*! Idle capacity far above what the firm wants is scrapped gradually: its book value is written
+ *  off. kappa is the firm's capital per unit (State::capital_per_unit). */
+void scrap_capacity(State& st, std::size_t i, double desired, double kappa) {
     const auto& m = st.scenario->markets;
     auto& f = st.firms;
     const double excess = f.capacity[i] - (1.0 + m.scrap_threshold) * desired;
@@ -246,25 +247,28 @@ void scrap_capacity(State& st, std::size_t i, double desired) {
         return;
     }
     f.scrapped[i] = m.scrap_rate * excess;
-    f.capital[i] -= f.scrapped[i] * st.capital_per_unit(i);
-    st.update_capacity(i);
+    f.capital[i] -= f.scrapped[i] * kappa;
+    f.capacity[i] = (f.capital[i] - f.capital_in_progress[i]) / kappa;  // State::update_capacity
 }
 
-void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>& to, std::vector<double>& local_subsidy) {
+/*! Invests for firm i; rules holds ordering_rule of each sector (the same for all its firms). */
+void invest_firm(State& st, std::size_t i, const std::vector<capacity_rule::Rule>& rules, std::array<double, kCounterparts + 1>& to,
+                 std::vector<double>& local_subsidy) {
     const auto& sc = *st.scenario;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
+    // Productivity and the frontier do not change in this phase: kappa serves every use below.
     const double kappa = st.capital_per_unit(i);
     double central_part = 0.0;
-    const double support = local_support_weight(st, i);
+    const double support = detail::local_support_weight(st, i);
     const double subsidy_rate = investment_subsidy_rate(st, i, support, central_part);
     const double target = target_capacity_at(st, i, subsidy_rate, kappa, support);
-    scrap_capacity(st, i, target);
+    scrap_capacity(st, i, target, kappa);
     // Replace what depreciated this quarter, close part of the gap to the target and of the gap
     // to the supply line a steady path would have under construction (capacity_rule.hpp).
-    const auto rule = ordering_rule(sc, s);
+    const auto& rule = rules[s];
     const double at_start = f.capacity[i] / (1.0 - sc.finance.depreciation);
-    double units = capacity_rule::orders(rule, firm_growth_factor(st, i), target, at_start, f.capital_in_progress[i] / kappa);
+    double units = capacity_rule::orders(rule, detail::firm_growth_factor(st, i), target, at_start, f.capital_in_progress[i] / kappa);
     double cost = kappa * units;
     const double buffer = kCashBuffer * f.capital[i];
     const double internal = std::max(0.0, f.cash[i] - buffer);
@@ -286,7 +290,7 @@ void invest_firm(State& st, std::size_t i, std::array<double, kCounterparts + 1>
     // Construction finishes a share of what is under way, this quarter's orders included.
     f.capital_in_progress[i] += cost;
     f.capital_in_progress[i] -= capacity_rule::completion_share(rule) * f.capital_in_progress[i];
-    st.update_capacity(i);
+    f.capacity[i] = (f.capital[i] - f.capital_in_progress[i]) / kappa;  // State::update_capacity
     f.investment[i] = cost;
     f.subsidy_central[i] += central_subsidy;
     f.subsidy_local[i] += subsidy - central_subsidy;
@@ -356,9 +360,13 @@ void invest_capacity(State& st) {
     auto& f = st.firms;
     auto& local_subsidy = st.firm_scratch;
     local_subsidy.resize(f.size());  // every entry is written below: no zero fill
+    std::vector<capacity_rule::Rule> rules(st.n_sectors());
+    for (std::size_t s = 0; s < rules.size(); ++s) {
+        rules[s] = ordering_rule(*st.scenario, s);
+    }
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
-            invest_firm(st, i, to, local_subsidy);
+            invest_firm(st, i, rules, to, local_subsidy);
         } else {
             f.investment[i] = 0.0;
             local_subsidy[i] = 0.0;

@@ -122,14 +122,7 @@ double planning_growth_factor(double expected_yearly_growth) noexcept {
     return std::pow(1.0 + std::clamp(expected_yearly_growth, -0.3, 0.6), 0.25);
 }
 
-double firm_growth_factor(const State& st, std::size_t i) noexcept {
-    const auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double china = f.share_china[i] * st.sectors.demand_china[s];
-    const double world = f.share_world[i] * st.sectors.demand_world[s];
-    const auto& g = st.now[s].growth_factor;
-    return china + world > 0.0 ? (china * g[0] + world * g[1]) / (china + world) : g[0];
-}
+double firm_growth_factor(const State& st, std::size_t i) noexcept { return detail::firm_growth_factor(st, i); }
 
 void set_instruments(State& st, double year) {
     const auto& sc = *st.scenario;
@@ -443,7 +436,7 @@ void produce(State& st) {
         const auto& m = st.scenario->markets;
         // Last quarter's expectation carried forward by the sector's expected growth is this
         // quarter's forecast (a level that keeps pace with steady growth, not one that lags it).
-        const double forecast = f.expected_demand[i] * firm_growth_factor(st, i);
+        const double forecast = f.expected_demand[i] * detail::firm_growth_factor(st, i);
         if (demanded > 0.0 && forecast > 0.0) {
             const double error = std::log(demanded / forecast);
             f.demand_variance[i] = (1.0 - m.volatility_weight) * f.demand_variance[i] + m.volatility_weight * error * error;

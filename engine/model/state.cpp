@@ -50,14 +50,17 @@ void State::rebuild_indexes() {
         by_government.count(g);
         by_government_sector.count(gs);
     });
-    by_sector.start_placing();
-    by_government.start_placing();
-    by_government_sector.start_placing();
+    by_sector.start_placing(n);
+    by_government.start_placing(n);
+    by_government_sector.start_placing(n);
     visit([&](std::size_t i, std::int64_t s, std::int64_t g, std::int64_t gs) {
         by_sector.place(s, i);
         by_government.place(g, i);
         by_government_sector.place(gs, i);
     });
+    by_sector.finish_placing();
+    by_government.finish_placing();
+    by_government_sector.finish_placing();
 }
 
 void State::update_indexes(std::size_t first_new) {

@@ -87,7 +87,8 @@ TEST(GroupIndex, UpdateAfterLeaversAndNewcomersEqualsRebuild) {
         key.push_back(i % 5 == 0 ? -1 : static_cast<int>(i % 7));
     }
     const auto current = [&](std::size_t i) { return alive[i] ? key[i] : -1; };
-    updated.update(1000, key.size(), [&](std::size_t i) { return static_cast<bool>(alive[i]); }, current);
+    updated.update(
+        1000, key.size(), [&](std::size_t i) { return static_cast<bool>(alive[i]); }, current);
     GroupIndex rebuilt;
     rebuilt.build(key.size(), 7, current);
     ASSERT_EQ(updated.groups(), rebuilt.groups());
@@ -96,5 +97,75 @@ TEST(GroupIndex, UpdateAfterLeaversAndNewcomersEqualsRebuild) {
         for (std::size_t j = 0; j < rebuilt.size(g); ++j) {
             EXPECT_EQ(updated.member(g, j), rebuilt.member(g, j)) << "group " << g << ", member " << j;
         }
+    }
+}
+
+TEST(GroupIndex, ScatteredGroupSumsMatchSequentialWithAnyThreadCount) {
+    // Interleaved groups over more rows than GroupIndex::kScatteredMinRows: summed in one sweep in
+    // row order, which must add each group's terms in member order like the group-by-group read.
+    const std::size_t n = GroupIndex::kScatteredMinRows + 4321;
+    const auto v = awkward_values(n);
+    const auto key = [](std::size_t i) { return i % 19 == 0 ? -1 : static_cast<int>((i * 7919) % 101); };
+    GroupIndex index;
+    index.build(n, 101, key);
+    ASSERT_TRUE(index.scattered());
+    std::vector<std::array<double, 2>> expected(101, std::array<double, 2>{});
+    for (std::size_t i = 0; i < n; ++i) {
+        if (key(i) >= 0) {
+            expected[static_cast<std::size_t>(key(i))][0] += v[i];
+            expected[static_cast<std::size_t>(key(i))][1] += v[i] * v[i];
+        }
+    }
+    for (const std::size_t threads : {1U, 2U, 3U, 8U}) {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+        std::vector<std::array<double, 2>> sums;
+        ipsim::core::group_sums<2>(index, sums, [&](std::size_t i, std::array<double, 2>& a) {
+            a[0] += v[i];
+            a[1] += v[i] * v[i];
+        });
+        ASSERT_EQ(sums.size(), expected.size());
+        for (std::size_t g = 0; g < expected.size(); ++g) {
+            EXPECT_EQ(sums[g][0], expected[g][0]) << "group " << g << ", " << threads << " threads";
+            EXPECT_EQ(sums[g][1], expected[g][1]) << "group " << g << ", " << threads << " threads";
+        }
+    }
+}
+
+namespace {
+
+/*! Builds a scattered index over [0, n0), drops every 7th agent, appends [n0, n) and checks the sums. */
+void check_scattered_update(std::size_t n0, std::size_t n) {
+    const auto v = awkward_values(n);
+    std::vector<bool> alive(n, true);
+    const auto group = [](std::size_t i) { return static_cast<int>((i * 7919) % 53); };
+    GroupIndex index;
+    index.build(n0, 53, group);
+    for (std::size_t i = 0; i < n0; i += 7) {
+        alive[i] = false;
+    }
+    const auto current = [&](std::size_t i) { return alive[i] ? group(i) : -1; };
+    index.update(
+        n0, n, [&](std::size_t i) { return static_cast<bool>(alive[i]); }, current);
+    ASSERT_TRUE(index.scattered()) << n0 << " rows before the update";
+    std::vector<std::array<double, 1>> sums;
+    ipsim::core::group_sums<1>(index, sums, [&](std::size_t i, std::array<double, 1>& a) { a[0] += v[i]; });
+    for (std::size_t g = 0; g < 53; ++g) {
+        double expected = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (current(i) == static_cast<int>(g)) {
+                expected += v[i];
+            }
+        }
+        EXPECT_EQ(sums[g][0], expected) << "group " << g << ", " << n0 << " rows before the update";
+    }
+}
+
+}  // namespace
+
+TEST(GroupIndex, ScatteredSumsAfterUpdateSkipLeavers) {
+    // After leavers and newcomers, the row-order sweep must see exactly the updated members, also
+    // when the update takes the index past the size from which it keeps a map of rows.
+    for (const std::size_t n0 : {GroupIndex::kScatteredMinRows + 100, GroupIndex::kScatteredMinRows - 2000}) {
+        check_scattered_update(n0, n0 + 5000);
     }
 }

@@ -2,7 +2,7 @@
  * @file firm_costs.hpp
  * @brief Inline definitions of the per-firm cost and support terms that several phases evaluate
  *        for every firm each quarter (unit cost, full unit cost, cost basis, local support weight,
- *        output subsidy rate, R&D share).
+ *        output subsidy rate, expected growth factor, R&D share).
  *
  * The public functions of the same names (phases.hpp, defined in markets.cpp) forward to these.
  * Phases in other files call these directly so the compiler can inline them and share the loads and
@@ -89,6 +89,16 @@ inline constexpr double kMaxOutputSubsidy = 0.9;
         return 0.0;
     }
     return output_subsidy_rate(st, i, local_support_weight(st, i));
+}
+
+/*! @brief firm_growth_factor (phases.hpp). */
+[[nodiscard]] inline double firm_growth_factor(const State& st, std::size_t i) noexcept {
+    const auto& f = st.firms;
+    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const double china = f.share_china[i] * st.sectors.demand_china[s];
+    const double world = f.share_world[i] * st.sectors.demand_world[s];
+    const auto& g = st.now[s].growth_factor;
+    return china + world > 0.0 ? (china * g[0] + world * g[1]) / (china + world) : g[0];
 }
 
 /*! @brief rd_share (phases.hpp). */
