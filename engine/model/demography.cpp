@@ -374,6 +374,9 @@ double entry_rate(const State& st, std::size_t g, std::size_t s, double incumben
     const auto& sc = *st.scenario;
     const auto& firms = sc.firms;
     const auto& c = st.now[s];
+    if (c.capacity_cut > 0.0) {
+        return 0.0;  // a capacity-removal programme approves no new plants
+    }
     const std::size_t ns = st.n_sectors();
     const bool focus = st.governments.focus[g * ns + s] != 0;
     const double local_weight = focus ? st.local_scale * st.governments.support_multiplier[g] : 0.0;

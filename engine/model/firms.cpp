@@ -11,6 +11,8 @@
  */
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "model/detail/firm_costs.hpp"
 #include "model/newsvendor.hpp"
@@ -269,6 +271,10 @@ void invest_firm(State& st, std::size_t i, const std::vector<capacity_rule::Rule
     const auto& rule = rules[s];
     const double at_start = f.capacity[i] / (1.0 - sc.finance.depreciation);
     double units = capacity_rule::orders(rule, detail::firm_growth_factor(st, i), target, at_start, f.capital_in_progress[i] / kappa);
+    if (st.now[s].capacity_cut > 0.0 && f.localized[i] != 0) {
+        // Under a capacity-removal programme new capacity is approved only to replace what depreciated.
+        units = std::min(units, sc.finance.depreciation * at_start);
+    }
     double cost = kappa * units;
     const double buffer = kCashBuffer * f.capital[i];
     const double internal = std::max(0.0, f.cash[i] - buffer);
@@ -305,6 +311,48 @@ void invest_firm(State& st, std::size_t i, const std::vector<capacity_rule::Rule
     to[f.localized[i] != 0 ? economy : rest_of_world] += cost;
     to[central] -= central_subsidy;
     to[kCounterparts] += units;
+}
+
+/*! A capacity-removal programme: each quarter the sector's China-located firms retire the quarter's
+ *  share of its finished capacity, least productive first (ties by id), their book value written off
+ *  and counted as scrapped. Serial per sector, so the result does not depend on threads. */
+void retire_ordered_capacity(State& st) {
+    auto& f = st.firms;
+    std::vector<std::uint32_t> plants;
+    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+        const double yearly = st.now[s].capacity_cut;
+        if (yearly <= 0.0) {
+            continue;
+        }
+        plants.clear();
+        double total = 0.0;
+        for (std::size_t k = 0; k < st.by_sector.size(s); ++k) {
+            const auto i = st.by_sector.member(s, k);
+            if (f.alive[i] != 0 && f.localized[i] != 0 && f.capacity[i] > 0.0) {
+                plants.push_back(i);
+                total += f.capacity[i];
+            }
+        }
+        std::sort(plants.begin(), plants.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return f.productivity[a] != f.productivity[b] ? f.productivity[a] < f.productivity[b] : f.id[a] < f.id[b];
+        });
+        double left = (1.0 - std::pow(1.0 - yearly, 0.25)) * total;
+        for (const auto i : plants) {
+            if (left <= 0.0) {
+                break;
+            }
+            const double retired = std::min(f.capacity[i], left);
+            f.scrapped[i] += retired;
+            if (retired < f.capacity[i]) {
+                f.capital[i] -= retired * st.capital_per_unit(i);
+                st.update_capacity(i);
+            } else {
+                f.capital[i] = f.capital_in_progress[i];  // closed: exactly no finished capital left
+                f.capacity[i] = 0.0;
+            }
+            left -= retired;
+        }
+    }
 }
 
 }  // namespace
@@ -375,6 +423,7 @@ void invest_capacity(State& st) {
     st.ledger.economy += totals[economy];
     st.ledger.rest_of_world += totals[rest_of_world];
     st.ledger.central += totals[central];
+    retire_ordered_capacity(st);
     std::vector<std::array<double, 1>> per_government;
     core::group_sums<1>(st.by_government, per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_subsidy[i]; });
     for (std::size_t g = 0; g < st.governments.size(); ++g) {

@@ -142,6 +142,7 @@ void set_instruments(State& st, double year) {
         c.localization = std::min(1.0, central * p.localization_requirement.at(year));
         c.market_access = std::min(1.0, central * p.market_access_restriction.at(year));
         c.cluster_support = central * p.cluster_support.at(year);
+        c.capacity_cut = std::min(1.0, central * p.capacity_cut.at(year));
         update_tariff_trigger(st, s);
         c.tariff = sector.world.tariff.at(year) + (st.sectors.trigger_fired[s] != 0 ? sector.world.trigger_tariff : 0.0);
         st.sectors.tariff[s] = c.tariff;

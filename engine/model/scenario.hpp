@@ -420,6 +420,7 @@ struct SectorPolicy {
     TimePath localization_requirement{0.0};
     TimePath market_access_restriction{0.0};
     TimePath cluster_support{0.0};
+    TimePath capacity_cut{0.0};
 
     template <class V>
     void visit(V& v) {
@@ -435,6 +436,7 @@ struct SectorPolicy {
         v.path("localization_requirement", localization_requirement, {"1", unit_interval(), "strength of the requirement that foreign firms produce in China", "seed 000, seed 004"});
         v.path("market_access_restriction", market_access_restriction, {"1", unit_interval(), "strength of market-access restrictions on all foreign firms", "seed 000"});
         v.path("cluster_support", cluster_support, {"1", unit_interval(), "cluster programme: multiplies imitation in focus regions by (1 + value)", "seed 000 (clusters)"});
+        v.path("capacity_cut", capacity_cut, {"1 per year", between(0, 0.5), "capacity-removal programme: share of the sector's China-located capacity the centre orders retired each year, least productive firms first; while it is in force no new capacity is approved beyond replacing what depreciates and no firm enters", "State Council (2016): steel 100-150 Mt over 2016-2020"});
     }
 };
 

@@ -266,6 +266,7 @@ struct SectorConditions {
     double localization = 0.0;
     double market_access = 0.0;
     double cluster_support = 0.0;
+    double capacity_cut = 0.0;         //!< share of China-located capacity retired per year (central programme)
     double tariff = 0.0;               //!< foreign tariff on Chinese exports
     double export_control = 0.0;       //!< share of foreign components cut off
     double component_cut = 0.0;        //!< share of China-located capacity unusable for lack of components
