@@ -260,6 +260,10 @@ void set_prices(State& st) {
         const double slack = std::max(0.0, normal_u - utilisation);
         const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / normal_u);
         f.markup[i] = normal * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - 1.0 / n)) * war;
+        if (m.scarcity_sensitivity > 0.0 && utilisation > normal_u && normal_u < 1.0) {
+            // Short capacity: sellers raise markups, the mirror of the price war.
+            f.markup[i] *= 1.0 + m.scarcity_sensitivity * (utilisation - normal_u) / (1.0 - normal_u);
+        }
         f.price[i] = list_price_of(st, i, f.markup[i], detail::output_subsidy_rate(st, i));
     });
 }

@@ -71,6 +71,7 @@ struct MarketSettings {
     double market_access_penalty = 1.5;
     double markup_share_sensitivity = 0.5;
     double price_war_sensitivity = 1.5;
+    double scarcity_sensitivity = 0.0;
     double target_utilisation = 0.8;
     double expectation_weight = 0.3;
     double capacity_adjustment = 0.25;
@@ -101,6 +102,7 @@ struct MarketSettings {
         v.number("market_access_penalty", market_access_penalty, {"1", non_negative(), "competitiveness penalty per unit of market-access restriction for all foreign firms in China", "assumption"});
         v.number("markup_share_sensitivity", markup_share_sensitivity, {"1", non_negative(), "markup rise per unit of market share above the symmetric share", "assumption"});
         v.number("price_war_sensitivity", price_war_sensitivity, {"1", non_negative(), "markup cut per unit of sector utilisation below target (price war)", "assumption"});
+        v.number("scarcity_sensitivity", scarcity_sensitivity, {"1", non_negative(), "markup rise per unit of the sector's utilisation above normal, as a share of the room between normal and full use (0: markups never rise when capacity is short)", "assumption (off in mic2025)"});
         v.number("target_utilisation", target_utilisation, {"1", Range{0.0, 1.0, true, false}, "normal utilisation: capacity use a firm plans for without policy and without demand shocks (the newsvendor rule moves capacity around it)", "EC steel estimates (2016): healthy 75-85%"});
         v.number("expectation_weight", expectation_weight, {"1", Range{0.0, 1.0, true, false}, "weight of the latest quarter in adaptive demand expectations", "assumption"});
         v.number("capacity_adjustment", capacity_adjustment, {"1 per quarter", Range{0.0, 1.0, true, false}, "share of the capacity gap closed per quarter", "assumption"});

@@ -735,6 +735,23 @@ TEST(Markets, OvercapacityStartsPriceWar) {
     expect_decrease("glut: markup with vs without price wars (cars)", n.probes[0], g.probes[0], 0.1);
 }
 
+// The mirror of the price war: when a capacity-removal programme leaves steel short, sellers raise
+// markups if scarcity pricing is on; with it off (the default) markups never rise above normal.
+TEST(Markets, ShortCapacityRaisesMarkupsWithScarcityPricing) {
+    auto short_capacity = quiet_baseline();
+    short_capacity.sectors[kSteel].policy.capacity_cut = introduced(0.05);
+    auto scarcity = short_capacity;
+    scarcity.markets.scarcity_sensitivity = 1.5;
+    const std::vector<Probe> probes = {firm_weighted_mean([](const auto& f, std::size_t i) { return in_sector(f, i, kSteel) && f.localized[i] != 0; },
+                                                          [](const auto& f, std::size_t i) { return f.markup[i]; })};
+    const auto n = simulate(short_capacity, probes);
+    const auto c = simulate(scarcity, probes);
+    EXPECT_GT(sector_late(n, "utilization", kSteel), sector_late(n, "normal_utilization", kSteel)) << "the cut leaves steel short";
+    expect_increase("short capacity: markup of China-located firms with scarcity pricing (steel)", n.probes[0], c.probes[0], 0.1);
+    expect_increase("short capacity: price with scarcity pricing (steel)", sector_late(n, "price", kSteel), sector_late(c, "price", kSteel));
+    expect_increase("short capacity: margin with scarcity pricing (steel)", sector_late(n, "margin", kSteel), sector_late(c, "margin", kSteel), 0.1);
+}
+
 // =============================================================================================
 // Misallocation
 
