@@ -228,6 +228,17 @@ void report(const std::string& what, double base, double variant) {
     }
 }
 
+/*! Channel control: two scenarios give bit-identical series of a sector metric (seed 2). */
+void expect_same_sector_series(const model::Scenario& a, const model::Scenario& b, const char* name, std::size_t s) {
+    const auto ra = test::run_records(a, 2);
+    const auto rb = test::run_records(b, 2);
+    const auto m = metric(Scope::sector, name);
+    ASSERT_EQ(ra.size(), rb.size());
+    for (std::size_t t = 0; t < ra.size(); ++t) {
+        ASSERT_EQ(ra[t].sector_value(m, s), rb[t].sector_value(m, s)) << name << ", quarter " << t;
+    }
+}
+
 /*! Prints one measured value. */
 void note(const std::string& what, double value) { std::printf("[ effect   ] %-58s %12.5g\n", what.c_str(), value); }
 

@@ -211,12 +211,7 @@ TEST(Instruments, CapacityCutIsCentralPolicy) {
     base.policy_scale.central = TimePath{0.0};
     auto cut = base;
     cut.sectors[kSteel].policy.capacity_cut = introduced(0.05);
-    const auto a = test::run_records(base, 2);
-    const auto b = test::run_records(cut, 2);
-    const auto capacity = metric(Scope::sector, "capacity");
-    for (std::size_t t = 0; t < a.size(); ++t) {
-        ASSERT_EQ(a[t].sector_value(capacity, kSteel), b[t].sector_value(capacity, kSteel)) << "quarter " << t;
-    }
+    expect_same_sector_series(base, cut, "capacity", kSteel);
 }
 
 // =============================================================================================
@@ -607,12 +602,7 @@ TEST(LocalGovernments, CentralSoesChangeNothingWithoutLocalSupport) {
     local.sectors[kSteel].supply.soe_share = 0.95;
     auto central = local;
     central.sectors[kSteel].supply.central_soe_share = 1.0;
-    const auto a = test::run_records(local, 2);
-    const auto b = test::run_records(central, 2);
-    const auto capacity = metric(Scope::sector, "capacity");
-    for (std::size_t t = 0; t < a.size(); ++t) {
-        ASSERT_EQ(a[t].sector_value(capacity, kSteel), b[t].sector_value(capacity, kSteel)) << "quarter " << t;
-    }
+    expect_same_sector_series(local, central, "capacity", kSteel);
 }
 
 // Economics (yardstick competition): faster growth in priority sectors earns larger central transfers.
