@@ -193,6 +193,7 @@ struct TechnologySettings {
     double innovation_rate = 1.0;
     double imitation_rate = 0.005;
     double transfer_boost = 1.0;
+    double frontier_absorption = 0.0;
     double cluster_boost = 0.5;
     double learning_rate = 0.03;
     double max_relative_productivity = 1.3;
@@ -204,6 +205,7 @@ struct TechnologySettings {
         v.number("innovation_rate", innovation_rate, {"1", non_negative(), "expected innovation pace of a Chinese firm with the sector's normal R&D intensity and difficulty 1, relative to the frontier's growth", "assumption (the frontier is itself the result of R&D at normal intensity)"});
         v.number("imitation_rate", imitation_rate, {"1 per quarter", unit_interval(), "share of the gap to the domestic best practice closed per quarter", "assumption"});
         v.number("transfer_boost", transfer_boost, {"1", non_negative(), "extra imitation per unit of localized-foreign output share in the firm's local-government sector", "assumption; seed 004 (localization push)"});
+        v.number("frontier_absorption", frontier_absorption, {"1 per quarter", unit_interval(), "share of the gap to the world frontier a Chinese firm closes per quarter at its sector's normal R&D intensity (in proportion to its intensity, up to twice the normal): R&D as absorptive capacity", "assumption; Cohen and Levinthal (1989), Griffith, Redding and Van Reenen (2004)"});
         v.number("cluster_boost", cluster_boost, {"1", non_negative(), "extra imitation per log of the local cluster size relative to the sector average cluster", "assumption; seed 000 (clusters)"});
         v.number("learning_rate", learning_rate, {"1", non_negative(), "productivity elasticity to cumulative output (learning by doing)", "assumption"});
         v.number("max_relative_productivity", max_relative_productivity, {"share of frontier", positive(), "ceiling on a Chinese firm's productivity relative to the world frontier", "assumption"});

@@ -2,11 +2,12 @@
  * @file technology.cpp
  * @brief Productivity of Chinese firms relative to the world frontier.
  *
- * Four forces, applied per firm in parallel: R&D gives a random innovation (hazard rising with
+ * Five forces, applied per firm in parallel: R&D gives a random innovation (hazard rising with
  * R&D intensity, falling with the sector's difficulty); imitation closes part of the gap to
  * the domestic best practice, faster in large clusters and with cluster support; technology
  * transfer closes part of the gap to the frontier in proportion to the output share of
- * localized foreign firms in the same local-government sector; learning by doing raises
+ * localized foreign firms in the same local-government sector; absorption closes part of the
+ * gap to the frontier in proportion to the firm's R&D intensity; learning by doing raises
  * productivity with cumulative output. The frontier itself grows, which erodes every
  * Chinese firm's relative productivity unless these forces outpace it. Foreign firms stay at
  * their position relative to the frontier.
@@ -19,6 +20,9 @@
 
 namespace ipsim::model {
 namespace {
+
+/*! R&D intensity, relative to the sector's normal, beyond which absorptive capacity stops growing. */
+constexpr double kMaxAbsorptiveIntensity = 2.0;
 
 /*! Share of innovation, imitation and transfer left to Chinese firms of sector s under export
  *  controls: 1 - setback x component intensity x share of foreign technology cut off. */
@@ -109,6 +113,9 @@ void advance_firm(State& st, std::size_t i, const std::vector<double>& best, con
     const double cluster_effect = std::max(-0.5, tech.cluster_boost * c.relative_size) + (focus ? st.now[s].cluster_support : 0.0);
     a += access * tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
     a += access * std::min(1.0, tech.imitation_rate * tech.transfer_boost * c.foreign_share) * std::max(0.0, 1.0 - a);
+    // R&D's second face: it also buys the capacity to absorb what the world frontier knows, so a
+    // firm behind the frontier catches up faster the more it spends (Griffith et al. 2004).
+    a += access * tech.frontier_absorption * std::min(kMaxAbsorptiveIntensity, intensity / normal) * std::max(0.0, 1.0 - a);
     const double before = f.cumulative_output[i] - f.output[i];
     if (before > 0.0 && f.output[i] > 0.0) {
         a *= std::pow(f.cumulative_output[i] / before, tech.learning_rate);

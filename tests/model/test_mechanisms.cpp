@@ -685,6 +685,40 @@ TEST(Technology, ImitationRaisesLaggardsProductivity) {
     expect_increase("imitation: 25th-percentile productivity (cars)", b.probes[1], v.probes[1], 0.05);
 }
 
+// Economics: R&D's second face (Cohen and Levinthal 1989; Griffith, Redding and Van Reenen 2004):
+// firms behind the world frontier absorb its technology faster the more R&D they do, so an R&D
+// credit raises catch-up by more when absorption is on than when only innovation responds.
+TEST(Technology, AbsorptionMakesRdCatchUpToTheWorldFrontier) {
+    const auto base = quiet_baseline();
+    auto absorbing = base;
+    absorbing.technology.frontier_absorption = 0.01;
+    auto credit = base;
+    credit.sectors[kChips].policy.rd_tax_credit = introduced(1.0);
+    auto absorbing_credit = absorbing;
+    absorbing_credit.sectors[kChips].policy.rd_tax_credit = introduced(1.0);
+    const std::vector<Probe> probes = {chinese_mean_productivity(kChips)};
+    const double without = simulate(base, probes).probes[0];
+    const double with = simulate(absorbing, probes).probes[0];
+    expect_increase("absorption: Chinese firms' productivity (chips)", without, with, 0.02);
+    const double credit_gain_without = simulate(credit, probes).probes[0] - without;
+    const double credit_gain_with = simulate(absorbing_credit, probes).probes[0] - with;
+    expect_increase("absorption: productivity gain from an R&D credit (chips)", credit_gain_without, credit_gain_with, 0.1);
+}
+
+// Channel control: absorption draws on foreign technology, so with access cut off entirely in
+// every sector (export controls times a setback that removes all access) it changes nothing.
+TEST(Technology, AbsorptionNeedsAccessToForeignTechnology) {
+    auto base = quiet_baseline();
+    for (auto& sector : base.sectors) {
+        sector.technology.component_intensity = std::max(sector.technology.component_intensity, 0.3);
+        sector.world.export_control = model::TimePath(1.0);
+    }
+    base.technology.export_control_setback = 10.0;  // access = max(0, 1 - 10 x 0.3 x 1) = 0
+    auto variant = base;
+    variant.technology.frontier_absorption = 0.01;
+    expect_same_sector_series(base, variant, "productivity", kChips);
+}
+
 // =============================================================================================
 // Entry, exit, prices
 
