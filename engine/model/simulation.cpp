@@ -50,7 +50,8 @@ void check_finite(const StepRecord& r, const Scenario& sc) {
 
 }  // namespace
 
-Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_(scenario), state_(std::make_unique<State>()) {
+Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
+    : scenario_(scenario), model_(build_model(scenario)), state_(std::make_unique<State>()) {
     state_->scenario = &scenario_;
     state_->seed = seed;
     setup_state(*state_);
