@@ -44,7 +44,7 @@ public:
     [[nodiscard]] const StepRecord& record() const noexcept;
     /*! @brief Read access to the agents, for tests and diagnostics. */
     [[nodiscard]] const State& state() const noexcept;
-    /*! @brief What is fixed for the run (built before the agents). */
+    /*! @brief What is fixed for the run (built before the agents, calibrated by their setup). */
     [[nodiscard]] const Model& model() const noexcept { return model_; }
     [[nodiscard]] const Scenario& scenario() const noexcept { return scenario_; }
     /*! @brief Times each phase of the following quarters into `profile` (null: no timing). The
@@ -53,7 +53,7 @@ public:
 
 private:
     const Scenario& scenario_;
-    Model model_;
+    Model model_;  // mutable only while the constructor sets up the state (setup_state calibrates it)
     std::unique_ptr<State> state_;
     StepRecord record_;
     PhaseProfile* profile_ = nullptr;
