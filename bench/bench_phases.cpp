@@ -64,6 +64,7 @@ struct Warm {
         }
     }
     State& state() { return const_cast<State&>(sim->state()); }
+    [[nodiscard]] const Model& model() const { return sim->model(); }
 };
 
 Warm& warm(std::int64_t firms) {
@@ -75,10 +76,10 @@ Warm& warm(std::int64_t firms) {
     return *slot;
 }
 
-void run_phase(benchmark::State& bs, const std::function<void(State&)>& phase) {
+void run_phase(benchmark::State& bs, const std::function<void(const Model&, State&)>& phase) {
     auto& w = warm(bs.range(0));
     for (auto _ : bs) {
-        phase(w.state());
+        phase(w.model(), w.state());
     }
     bs.SetItemsProcessed(bs.iterations() * static_cast<std::int64_t>(w.state().firms.size()));
     bs.counters["firms"] = static_cast<double>(w.state().firms.size());
@@ -98,10 +99,10 @@ void BM_InvestFunds(benchmark::State& bs) { run_phase(bs, invest_funds); }
 void BM_ChooseFocus(benchmark::State& bs) { run_phase(bs, choose_focus); }
 void BM_Outcomes(benchmark::State& bs) {
     StepRecord record;
-    run_phase(bs, [&](State& st) { compute_outcomes(st, record); });
+    run_phase(bs, [&](const Model& model, State& st) { compute_outcomes(model, st, record); });
 }
 void BM_RebuildIndexes(benchmark::State& bs) {
-    run_phase(bs, [](State& st) { st.rebuild_indexes(); });
+    run_phase(bs, [](const Model& model, State& st) { st.rebuild_indexes(model); });
 }
 
 /*! A whole quarter, all phases, on a fresh simulation per batch of quarters. */

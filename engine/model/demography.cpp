@@ -51,8 +51,8 @@ void update_zombie(State& st, std::size_t i, std::int32_t years) {
     f.year_interest[i] = 0.0;
 }
 
-double bailout_probability(const State& st, std::size_t i) {
-    const auto& fin = st.scenario->finance;
+double bailout_probability(const Model& model, const State& st, std::size_t i) {
+    const auto& fin = model.scenario.finance;
     const auto& f = st.firms;
     switch (static_cast<Ownership>(f.ownership[i])) {
         case Ownership::soe: return fin.bailout_soe;
@@ -65,8 +65,8 @@ double bailout_probability(const State& st, std::size_t i) {
 /*! Probability that lenders refinance a firm in distress: a logit of its interest coverage and
  *  collateral, plus the soft-budget terms (state ownership, state-fund backing, and the backing of a
  *  local government that supports the firm's sector). */
-double refinance_probability(const State& st, std::size_t i) {
-    const auto& fin = st.scenario->finance;
+double refinance_probability(const Model& model, const State& st, std::size_t i) {
+    const auto& fin = model.scenario.finance;
     const auto& f = st.firms;
     const double coverage = f.smoothed_interest[i] > 0.0 ? f.smoothed_profit[i] / f.smoothed_interest[i] : kCoverageCap;
     const double collateral = f.debt[i] > 0.0 ? f.capital[i] / f.debt[i] : kCoverageCap;
@@ -78,16 +78,16 @@ double refinance_probability(const State& st, std::size_t i) {
     if (f.fund_stake[i] > 0.0) {
         score += fin.refinance_fund_bonus;
     }
-    score += fin.refinance_local_bonus * detail::local_support_weight(st, i);
+    score += fin.refinance_local_bonus * detail::local_support_weight(model, st, i);
     return 1.0 / (1.0 + std::exp(-score));
 }
 
 /*! A solvent firm refused by its lenders that lacks the cash to repay sells finished capital at
  *  the distress price to raise `shortfall`, if it stays solvent after booking the discount as a
  *  loss. The capacity sold leaves the sector (it counts as scrapped). Returns true if it sold. */
-bool sell_capital(State& st, std::size_t i, double shortfall, std::array<double, kDistressCounterparts>& to) {
+bool sell_capital(const Model& model, State& st, std::size_t i, double shortfall, std::array<double, kDistressCounterparts>& to) {
     auto& f = st.firms;
-    const double price = st.scenario->finance.distress_sale_price;
+    const double price = model.scenario.finance.distress_sale_price;
     if (price <= 0.0) {
         return false;
     }
@@ -96,18 +96,18 @@ bool sell_capital(State& st, std::size_t i, double shortfall, std::array<double,
     if (book > f.capital[i] - f.capital_in_progress[i] || net_worth_after < 0.0) {
         return false;
     }
-    const double kappa = st.capital_per_unit(i);
+    const double kappa = st.capital_per_unit(model, i);
     f.capital[i] -= book;
     f.cash[i] += shortfall;
     f.scrapped[i] += book / kappa;
-    st.update_capacity(i);
+    st.update_capacity(model, i);
     to[kAssetBuyers] -= shortfall;
     return true;
 }
 
 /*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
  *  China; the rest of the world for foreign firms producing abroad) and to its asset buyers'. */
-void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterparts>& lenders, std::uint8_t& outcome) {
+void resolve_firm(const Model& model, State& st, std::size_t i, std::array<double, kDistressCounterparts>& lenders, std::uint8_t& outcome) {
     auto& f = st.firms;
     f.bailout[i] = 0.0;
     if (f.localized[i] == 0) {
@@ -128,7 +128,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
     }
     const double net_worth = f.cash[i] + f.capital[i] - f.debt[i];
     const bool insolvent = net_worth < 0.0 || f.cash[i] < 0.0;
-    const double due = f.debt[i] / st.scenario->finance.loan_maturity;
+    const double due = f.debt[i] / model.scenario.finance.loan_maturity;
     if (!insolvent && due <= 0.0) {
         return;
     }
@@ -137,7 +137,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
     // cash, selling capital at the distress price if it must; one that cannot defaults: the
     // government may bail it out, otherwise it exits.
     core::Stream refinance(st.seed, core::Purpose::refinance, f.id[i], static_cast<std::uint64_t>(st.step));
-    if (refinance.uniform() < refinance_probability(st, i)) {
+    if (refinance.uniform() < refinance_probability(model, st, i)) {
         if (f.cash[i] < 0.0) {
             f.debt[i] -= f.cash[i];
             f.cash[i] = 0.0;
@@ -145,7 +145,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
         outcome = insolvent ? kRefinanced : kUntouched;
         return;
     }
-    if (!insolvent && f.cash[i] < due && sell_capital(st, i, due - f.cash[i], lenders)) {
+    if (!insolvent && f.cash[i] < due && sell_capital(model, st, i, due - f.cash[i], lenders)) {
         // The sale raised exactly what the cash lacked: all of it goes to the lenders (set to 0
         // rather than computed, which could leave the firm an ulp short and send it into default).
         f.debt[i] -= due;
@@ -159,7 +159,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
         return;
     }
     core::Stream rng(st.seed, core::Purpose::bailout, f.id[i], static_cast<std::uint64_t>(st.step));
-    const bool rescued = rng.uniform() < bailout_probability(st, i);
+    const bool rescued = rng.uniform() < bailout_probability(model, st, i);
     if (!rescued) {
         f.alive[i] = 0;
         outcome = kExited;
@@ -167,7 +167,7 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
         return;
     }
     const double need = std::max(-net_worth, -f.cash[i]) + kRescueEquity * f.capital[i];
-    const double government_part = st.scenario->finance.bailout_cost_share * need;
+    const double government_part = model.scenario.finance.bailout_cost_share * need;
     const double write_down = std::min(f.debt[i], need - government_part);
     f.bailout[i] = government_part;
     outcome = kBailedOut;
@@ -183,9 +183,9 @@ void resolve_firm(State& st, std::size_t i, std::array<double, kDistressCounterp
 /*! Ages every firm (clearing last quarter's entry flags), runs the year-end zombie test if
  *  `zombie_test`, and resolves every live firm's solvency, in one pass; returns true if any firm
  *  exited. */
-bool resolve_insolvency(State& st, bool zombie_test) {
+bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     auto& f = st.firms;
-    const auto years = static_cast<std::int32_t>(st.scenario->finance.zombie_years);
+    const auto years = static_cast<std::int32_t>(model.scenario.finance.zombie_years);
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
         f.entered[i] = 0;
@@ -194,7 +194,7 @@ bool resolve_insolvency(State& st, bool zombie_test) {
             if (zombie_test) {
                 update_zombie(st, i, years);
             }
-            resolve_firm(st, i, acc, outcome[i]);
+            resolve_firm(model, st, i, acc, outcome[i]);
         } else {
             f.bailout[i] = 0.0;
         }
@@ -234,7 +234,7 @@ bool resolve_insolvency(State& st, bool zombie_test) {
  *  share, the capacity, capital (construction in progress included), cash and debt in proportion, and the parent keeps its production
  *  for the rest of the world. Each keeps the parent's appeal where it sells; where it does not, its
  *  floor share is at rest. */
-void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
+void open_china_plant(const Model& model, State& st, std::size_t parent, std::int32_t government) {
     auto& f = st.firms;
     const std::size_t j = f.append();
     f.for_each_column([&](auto& column) { column[j] = column[parent]; });
@@ -255,16 +255,16 @@ void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
     f.government[j] = government;
     f.alive[j] = 1;
     f.entered[j] = 1;
-    const double floor = st.scenario->markets.min_share;
+    const double floor = model.scenario.markets.min_share;
     f.share_china[j] = f.share_china[parent];
     f.share_world[j] = floor;
     f.share_china[parent] = floor;
     const double brand_china = f.appeal_china[parent];
     const double brand_world = f.appeal_world[parent];
-    f.price[j] = list_price(st, j, f.markup[j], output_subsidy_rate(st, j));
-    set_appeal(st, j);
+    f.price[j] = list_price(model, st, j, f.markup[j], output_subsidy_rate(model, st, j));
+    set_appeal(model, st, j);
     f.appeal_china[j] = brand_china;
-    set_appeal(st, parent);
+    set_appeal(model, st, parent);
     f.appeal_world[parent] = brand_world;
     f.fund_equity[j] = 0.0;
     f.fund_stake[j] = 0.0;
@@ -279,23 +279,23 @@ void open_china_plant(State& st, std::size_t parent, std::int32_t government) {
 }
 
 /*! Foreign exporters move their China production to China under localization requirements (yearly). */
-void localize(State& st) {
+void localize(const Model& model, State& st) {
     auto& f = st.firms;
-    const double response = st.scenario->markets.localization_response;
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    const double response = model.scenario.markets.localization_response;
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const double p = response * st.now[s].localization;
         if (p <= 0.0) {
             continue;
         }
-        const auto cdf = st.location_cdf(s);
+        const auto cdf = st.location_cdf(model, s);
         std::vector<std::size_t> members(st.by_sector.begin(s), st.by_sector.end(s));
         for (const auto i : members) {
-            if (f.localized[i] != 0 || !st.is_foreign(i) || f.share_china[i] <= st.scenario->markets.min_share) {
+            if (f.localized[i] != 0 || !st.is_foreign(i) || f.share_china[i] <= model.scenario.markets.min_share) {
                 continue;
             }
             core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
             if (rng.uniform() < p) {
-                open_china_plant(st, i, State::pick_government(cdf, rng.uniform()));
+                open_china_plant(model, st, i, State::pick_government(cdf, rng.uniform()));
             }
         }
     }
@@ -307,8 +307,8 @@ struct SectorTotals {
     double exports_share = 0.0;
 };
 
-void add_entrant(State& st, std::size_t g, std::size_t s, const SectorTotals& totals) {
-    const auto& sc = *st.scenario;
+void add_entrant(const Model& model, State& st, std::size_t g, std::size_t s, const SectorTotals& totals) {
+    const auto& sc = model.scenario;
     auto& f = st.firms;
     const std::size_t i = f.append();
     f.id[i] = st.next_firm_id++;
@@ -324,15 +324,15 @@ void add_entrant(State& st, std::size_t g, std::size_t s, const SectorTotals& to
     f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));
     const auto& supply = sc.sectors[s].supply;
     f.capacity[i] = sc.firms.entrant_size * std::max(st.sectors.mean_capacity[s], 1e-6);
-    f.capital[i] = st.capital_per_unit(i) * f.capacity[i];
+    f.capital[i] = st.capital_per_unit(model, i) * f.capacity[i];
     f.debt[i] = sc.finance.initial_leverage * f.capital[i];
     f.cash[i] = sc.finance.initial_cash * f.capital[i];
     f.markup[i] = supply.markup;
     const double weight = totals.china_capacity > 0.0 ? f.capacity[i] / totals.china_capacity : 0.0;
     f.share_china[i] = std::max(sc.markets.min_share, weight * st.sectors.domestic_share[s]);
     f.share_world[i] = std::max(sc.markets.min_share, weight * totals.exports_share);
-    f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
-    set_appeal(st, i);
+    f.price[i] = list_price(model, st, i, f.markup[i], output_subsidy_rate(model, st, i));
+    set_appeal(model, st, i);
     f.expected_demand[i] = f.capacity[i] * st.sectors.normal_utilisation[s];
     f.cumulative_output[i] = f.expected_demand[i];
     // Owners and banks finance the plant: the economy pays in equity, buys nothing back yet.
@@ -343,9 +343,9 @@ void add_entrant(State& st, std::size_t g, std::size_t s, const SectorTotals& to
 /*! Entrants take their market shares from China-located incumbents of their sector (business
  *  stealing), so entry changes who supplies the domestic industry's share, not the share itself.
  *  `sums` are the live China-located incumbents' shares per sector (China, world). */
-void make_room_for_entrants(State& st, std::size_t first_entrant, const std::vector<std::array<double, 2>>& sums) {
+void make_room_for_entrants(const Model& model, State& st, std::size_t first_entrant, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0), local_china(ns, 0.0), local_world(ns, 0.0);
     for (std::size_t i = first_entrant; i < f.size(); ++i) {
         entrant_china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
@@ -370,19 +370,19 @@ void make_room_for_entrants(State& st, std::size_t first_entrant, const std::vec
     });
 }
 
-double entry_rate(const State& st, std::size_t g, std::size_t s, double incumbents, double sector_firms) {
-    const auto& sc = *st.scenario;
+double entry_rate(const Model& model, const State& st, std::size_t g, std::size_t s, double incumbents, double sector_firms) {
+    const auto& sc = model.scenario;
     const auto& firms = sc.firms;
     const auto& c = st.now[s];
     if (c.capacity_cut > 0.0) {
         return 0.0;  // a capacity-removal programme approves no new plants
     }
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     const bool focus = st.governments.focus[g * ns + s] != 0;
     const double local_weight = focus ? st.local_scale * st.governments.support_multiplier[g] : 0.0;
     const double support = c.output_subsidy + c.investment_subsidy + local_weight * (sc.local.output_subsidy + sc.local.investment_subsidy);
     const double seed = sector_firms * st.governments.weight[g] * st.governments.strength[g * ns + s] /
-                        static_cast<double>(std::max<std::size_t>(1, st.n_regions()));
+                        static_cast<double>(std::max<std::size_t>(1, model.n_regions));
     // Entry responds to profits above the sector's normal margin (its margin at the start).
     const double excess_margin = st.sectors.margin[s] - st.sectors.normal_margin[s];
     const double drive = std::clamp(firms.entry_profit_sensitivity * excess_margin + firms.entry_subsidy_sensitivity * support, -3.0, 2.5);
@@ -391,8 +391,8 @@ double entry_rate(const State& st, std::size_t g, std::size_t s, double incumben
     return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * std::exp(drive) * focus_effect;
 }
 
-void enter(State& st) {
-    const std::size_t ns = st.n_sectors();
+void enter(const Model& model, State& st) {
+    const std::size_t ns = model.n_sectors;
     const std::size_t ng = st.governments.size();
     const auto& f = st.firms;
     // One pass over the incumbents for the entrants' size and shares (all China-located firms in
@@ -419,22 +419,22 @@ void enter(State& st) {
     core::parallel_for(ng * ns, [&](std::size_t key) {
         const std::size_t g = key / ns;
         const std::size_t s = key % ns;
-        const double lambda = entry_rate(st, g, s, static_cast<double>(st.by_government_sector.size(key)), totals[s].firms);
+        const double lambda = entry_rate(model, st, g, s, static_cast<double>(st.by_government_sector.size(key)), totals[s].firms);
         core::Stream rng(st.seed, core::Purpose::entry, key, static_cast<std::uint64_t>(st.step));
         arrivals[key] = static_cast<std::uint32_t>(std::min<std::uint64_t>(rng.poisson(lambda), 1000));
     });
     const std::size_t first_entrant = st.firms.size();
     for (std::size_t key = 0; key < ng * ns; ++key) {
         for (std::uint32_t k = 0; k < arrivals[key]; ++k) {
-            add_entrant(st, key / ns, key % ns, totals[key % ns]);
+            add_entrant(model, st, key / ns, key % ns, totals[key % ns]);
         }
     }
-    make_room_for_entrants(st, first_entrant, incumbents);
+    make_room_for_entrants(model, st, first_entrant, incumbents);
 }
 
 }  // namespace
 
-void update_population(State& st) {
+void update_population(const Model& model, State& st) {
     auto& f = st.firms;
     std::fill(st.sectors.entries.begin(), st.sectors.entries.end(), 0.0);
     std::fill(st.sectors.exits.begin(), st.sectors.exits.end(), 0.0);
@@ -443,12 +443,12 @@ void update_population(State& st) {
     std::fill(st.sectors.bailouts.begin(), st.sectors.bailouts.end(), 0.0);
     // The group indexes change only with the population: exits, new plants, entrants, compaction.
     // Without a compaction that removed rows they are updated (the dead dropped, the new appended).
-    const bool exited = resolve_insolvency(st, st.is_last_quarter());
+    const bool exited = resolve_insolvency(model, st, st.is_last_quarter());
     const std::size_t before = f.size();
     if (st.is_first_quarter()) {
-        localize(st);
+        localize(model, st);
     }
-    enter(st);
+    enter(model, st);
     const bool appended = f.size() != before;
     bool compacted = false;
     if (st.is_last_quarter()) {
@@ -457,9 +457,9 @@ void update_population(State& st) {
         compacted = f.size() != before_compaction;
     }
     if (compacted) {
-        st.rebuild_indexes();
+        st.rebuild_indexes(model);
     } else if (exited || appended) {
-        st.update_indexes(before);
+        st.update_indexes(model, before);
     }
 }
 

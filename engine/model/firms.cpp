@@ -35,8 +35,8 @@ struct Discounts {
     double implicit = 0.0;      // SOE and fund-backed access to state banks
 };
 
-Discounts rate_discounts(const State& st, std::size_t i) {
-    const auto& fin = st.scenario->finance;
+Discounts rate_discounts(const Model& model, const State& st, std::size_t i) {
+    const auto& fin = model.scenario.finance;
     const auto& f = st.firms;
     Discounts d;
     if (f.localized[i] == 0) {
@@ -54,14 +54,14 @@ Discounts rate_discounts(const State& st, std::size_t i) {
     return d;
 }
 
-double loan_rate(const State& st, std::size_t i, const Discounts& d) {
-    const auto& fin = st.scenario->finance;
+double loan_rate(const Model& model, const State& st, std::size_t i, const Discounts& d) {
+    const auto& fin = model.scenario.finance;
     const auto& f = st.firms;
     const double leverage = f.capital[i] > 0.0 ? f.debt[i] / f.capital[i] : 0.0;
     return std::max(kMinLoanRate, fin.base_rate + fin.leverage_spread * std::min(leverage, kMaxSpreadLeverage) - d.preferential - d.implicit);
 }
 
-double investment_subsidy_rate(const State& st, std::size_t i, double support_weight, double& central_part) {
+double investment_subsidy_rate(const Model& model, const State& st, std::size_t i, double support_weight, double& central_part) {
     const auto& f = st.firms;
     central_part = 0.0;
     if (f.localized[i] == 0) {
@@ -69,7 +69,7 @@ double investment_subsidy_rate(const State& st, std::size_t i, double support_we
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
     central_part = st.is_foreign(i) ? 0.0 : st.now[s].investment_subsidy;
-    const double local = st.scenario->local.investment_subsidy * support_weight;
+    const double local = model.scenario.local.investment_subsidy * support_weight;
     const double total = std::min(kMaxInvestmentSubsidy, central_part + local);
     central_part = std::min(central_part, total);
     return total;
@@ -84,24 +84,24 @@ enum Counterpart : std::size_t {
     kCounterparts
 };
 
-void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& to) {
+void account_firm(const Model& model, State& st, std::size_t i, std::array<double, kCounterparts>& to) {
     // Inputs are read into locals and results stored once: a store to one column could alias
     // another as far as the compiler knows, which made it reload every value it had just written.
-    const auto& sc = *st.scenario;
+    const auto& sc = model.scenario;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const auto& now = st.now[s];
     const bool local = f.localized[i] != 0;
     const bool foreign = st.is_foreign(i);
     const double cost = detail::unit_cost(st, i);
-    const double support = detail::local_support_weight(st, i);
+    const double support = detail::local_support_weight(model, st, i);
     const double output = f.output[i];
     const double china_revenue = f.price[i] * f.sales_china[i];
     const double world_revenue = f.price[i] * f.sales_world[i];
     const double revenue = china_revenue + world_revenue;
     const double variable_cost = cost * output;
     const double inputs = local ? now.input_cost_share * variable_cost : 0.0;
-    const double subsidy_rate = detail::output_subsidy_rate(st, i, support);
+    const double subsidy_rate = detail::output_subsidy_rate(model, st, i, support);
     const double central_rate = std::min(subsidy_rate, local && !foreign ? now.output_subsidy : 0.0);
     const double subsidy_central = central_rate * cost * output;
     const double subsidy_local = (subsidy_rate - central_rate) * cost * output;
@@ -111,8 +111,8 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     const double subsidies = subsidy_central + subsidy_local;
     // Operating grants count in operating profit (Chinese accounting standard CAS 16, 2017).
     const double operating_profit = revenue + subsidies - variable_cost - rd - depreciation;
-    const auto discounts = rate_discounts(st, i);
-    const double interest = loan_rate(st, i, discounts) / 4.0 * f.debt[i];
+    const auto discounts = rate_discounts(model, st, i);
+    const double interest = loan_rate(model, st, i, discounts) / 4.0 * f.debt[i];
     const double interest_subsidy = discounts.preferential / 4.0 * f.debt[i];
     const double pretax = operating_profit - interest;
     const double rebate = local ? std::min(1.0, now.tax_rebate + (foreign ? 0.0 : sc.local.tax_rebate * support)) : 0.0;
@@ -138,7 +138,7 @@ void account_firm(State& st, std::size_t i, std::array<double, kCounterparts>& t
     f.dividends[i] = dividends;
     f.cash[i] += revenue - variable_cost - rd + subsidies - interest - tax - dividends;
     f.capital[i] -= depreciation;
-    st.update_capacity(i);
+    st.update_capacity(model, i);
     f.smoothed_profit[i] = (1.0 - kLenderMemory) * f.smoothed_profit[i] + kLenderMemory * operating_profit;
     f.smoothed_interest[i] = (1.0 - kLenderMemory) * f.smoothed_interest[i] + kLenderMemory * interest;
     f.year_operating_profit[i] += operating_profit;
@@ -177,11 +177,11 @@ void settle_local_governments(State& st) {
 
 }  // namespace
 
-void settle_accounts(State& st) {
+void settle_accounts(const Model& model, State& st) {
     auto& f = st.firms;
     const auto totals = core::deterministic_sums<kCounterparts>(f.size(), [&](std::size_t i, std::array<double, kCounterparts>& to) {
         if (f.alive[i] != 0) {
-            account_firm(st, i, to);
+            account_firm(model, st, i, to);
         }
     });
     st.ledger.economy += totals[economy];
@@ -195,40 +195,40 @@ namespace {
 
 /*! Cost per quarter of holding one unit of capacity: the rate the firm pays without the leverage
  *  spread plus depreciation, on its capital per unit, net of investment subsidies. */
-double capacity_holding_cost(const State& st, std::size_t i, double subsidy_rate, double kappa) {
-    const auto& fin = st.scenario->finance;
-    const auto d = rate_discounts(st, i);
+double capacity_holding_cost(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa) {
+    const auto& fin = model.scenario.finance;
+    const auto d = rate_discounts(model, st, i);
     const double rate = std::max(kMinLoanRate, fin.base_rate - d.preferential - d.implicit);
     return (rate / 4.0 + fin.depreciation) * kappa * (1.0 - subsidy_rate);
 }
 
 /*! Margin of one more unit sold: price net of R&D (priced at the sector intensity) less variable
  *  cost net of output subsidies. */
-double unit_margin(const State& st, std::size_t i, double support_weight) {
+double unit_margin(const Model& model, const State& st, std::size_t i, double support_weight) {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double rd = st.scenario->sectors[s].technology.rd_intensity;
-    return st.firms.price[i] * (1.0 - rd) - detail::unit_cost(st, i) * (1.0 - detail::output_subsidy_rate(st, i, support_weight));
+    const double rd = model.scenario.sectors[s].technology.rd_intensity;
+    return st.firms.price[i] * (1.0 - rd) - detail::unit_cost(st, i) * (1.0 - detail::output_subsidy_rate(model, st, i, support_weight));
 }
 
 /*! target_capacity given the firm's investment subsidy rate, capital per unit and local support
  *  weight (which investing firms already have). */
-double target_capacity_at(const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
+double target_capacity_at(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
     const auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double margin = unit_margin(st, i, support_weight);
-    const double ratio = margin > 0.0 ? capacity_holding_cost(st, i, subsidy_rate, kappa) / margin : 1.0;
+    const double margin = unit_margin(model, st, i, support_weight);
+    const double ratio = margin > 0.0 ? capacity_holding_cost(model, st, i, subsidy_rate, kappa) / margin : 1.0;
     // Local governments push for capacity in their focus sectors (capacity targets).
-    const double push = 1.0 + st.scenario->local.capacity_push * support_weight;
+    const double push = 1.0 + model.scenario.local.capacity_push * support_weight;
     // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
-    const double relative = newsvendor::capacity_factor(planning_uncertainty(st, i), ratio) / st.sectors.reference_capacity[s];
-    return push * f.expected_demand[i] * relative / st.scenario->markets.target_utilisation;
+    const double relative = newsvendor::capacity_factor(planning_uncertainty(model, st, i), ratio) / st.sectors.reference_capacity[s];
+    return push * f.expected_demand[i] * relative / model.scenario.markets.target_utilisation;
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */
-double loan_supply(const State& st, std::size_t i, double request, double capital_after) {
-    const auto& sc = *st.scenario;
+double loan_supply(const Model& model, const State& st, std::size_t i, double request, double capital_after) {
+    const auto& sc = model.scenario;
     const auto& f = st.firms;
-    const double room = std::max(0.0, st.leverage_limit(i) * capital_after - f.debt[i]);
+    const double room = std::max(0.0, st.leverage_limit(model, i) * capital_after - f.debt[i]);
     double granted = std::min(request, room);
     if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::private_firm)) {
         const auto s = static_cast<std::size_t>(f.sector[i]);
@@ -240,8 +240,8 @@ double loan_supply(const State& st, std::size_t i, double request, double capita
 
 /*! Idle capacity far above what the firm wants is scrapped gradually: its book value is written
  *  off. kappa is the firm's capital per unit (State::capital_per_unit). */
-void scrap_capacity(State& st, std::size_t i, double desired, double kappa) {
-    const auto& m = st.scenario->markets;
+void scrap_capacity(const Model& model, State& st, std::size_t i, double desired, double kappa) {
+    const auto& m = model.scenario.markets;
     auto& f = st.firms;
     const double excess = f.capacity[i] - (1.0 + m.scrap_threshold) * desired;
     f.scrapped[i] = 0.0;
@@ -253,22 +253,22 @@ void scrap_capacity(State& st, std::size_t i, double desired, double kappa) {
     f.capacity[i] = (f.capital[i] - f.capital_in_progress[i]) / kappa;  // State::update_capacity
 }
 
-/*! Invests for firm i; rules holds ordering_rule of each sector (the same for all its firms). */
-void invest_firm(State& st, std::size_t i, const std::vector<capacity_rule::Rule>& rules, std::array<double, kCounterparts + 1>& to,
+/*! Invests for firm i. */
+void invest_firm(const Model& model, State& st, std::size_t i, std::array<double, kCounterparts + 1>& to,
                  std::vector<double>& local_subsidy) {
-    const auto& sc = *st.scenario;
+    const auto& sc = model.scenario;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
     // Productivity and the frontier do not change in this phase: kappa serves every use below.
-    const double kappa = st.capital_per_unit(i);
+    const double kappa = st.capital_per_unit(model, i);
     double central_part = 0.0;
-    const double support = detail::local_support_weight(st, i);
-    const double subsidy_rate = investment_subsidy_rate(st, i, support, central_part);
-    const double target = target_capacity_at(st, i, subsidy_rate, kappa, support);
-    scrap_capacity(st, i, target, kappa);
+    const double support = detail::local_support_weight(model, st, i);
+    const double subsidy_rate = investment_subsidy_rate(model, st, i, support, central_part);
+    const double target = target_capacity_at(model, st, i, subsidy_rate, kappa, support);
+    scrap_capacity(model, st, i, target, kappa);
     // Replace what depreciated this quarter, close part of the gap to the target and of the gap
     // to the supply line a steady path would have under construction (capacity_rule.hpp).
-    const auto& rule = rules[s];
+    const auto& rule = model.sectors[s].ordering_rule;
     const double at_start = f.capacity[i] / (1.0 - sc.finance.depreciation);
     double units = capacity_rule::orders(rule, detail::firm_growth_factor(st, i), target, at_start, f.capital_in_progress[i] / kappa);
     if (st.now[s].capacity_cut > 0.0 && f.localized[i] != 0) {
@@ -281,7 +281,7 @@ void invest_firm(State& st, std::size_t i, const std::vector<capacity_rule::Rule
     const double need = cost * (1.0 - subsidy_rate);
     double loan = 0.0;
     if (need > internal) {
-        loan = loan_supply(st, i, need - internal, f.capital[i] + cost);
+        loan = loan_supply(model, st, i, need - internal, f.capital[i] + cost);
         if (internal + loan < need) {
             cost *= (internal + loan) / need;
             units = cost / kappa;
@@ -316,10 +316,10 @@ void invest_firm(State& st, std::size_t i, const std::vector<capacity_rule::Rule
 /*! A capacity-removal programme: each quarter the sector's China-located firms retire the quarter's
  *  share of its finished capacity, least productive first (ties by id), their book value written off
  *  and counted as scrapped. Serial per sector, so the result does not depend on threads. */
-void retire_ordered_capacity(State& st) {
+void retire_ordered_capacity(const Model& model, State& st) {
     auto& f = st.firms;
     std::vector<std::uint32_t> plants;
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const double yearly = st.now[s].capacity_cut;
         if (yearly <= 0.0) {
             continue;
@@ -344,8 +344,8 @@ void retire_ordered_capacity(State& st) {
             const double retired = std::min(f.capacity[i], left);
             f.scrapped[i] += retired;
             if (retired < f.capacity[i]) {
-                f.capital[i] -= retired * st.capital_per_unit(i);
-                st.update_capacity(i);
+                f.capital[i] -= retired * st.capital_per_unit(model, i);
+                st.update_capacity(model, i);
             } else {
                 f.capital[i] = f.capital_in_progress[i];  // closed: exactly no finished capital left
                 f.capacity[i] = 0.0;
@@ -357,8 +357,8 @@ void retire_ordered_capacity(State& st) {
 
 }  // namespace
 
-void initialise_histories(State& st) {
-    const auto& sc = *st.scenario;
+void initialise_histories(const Model& model, State& st) {
+    const auto& sc = model.scenario;
     auto& f = st.firms;
     const auto years = static_cast<std::int32_t>(sc.finance.zombie_years);
     core::parallel_for(f.size(), [&](std::size_t i) {
@@ -366,11 +366,11 @@ void initialise_histories(State& st) {
             return;
         }
         // The state is at rest: the quarters before the start looked like the first one.
-        const double cost = unit_cost(st, i) * f.output[i];
+        const double cost = unit_cost(model, st, i) * f.output[i];
         const double revenue = f.price[i] * f.output[i];
-        const double profit = revenue * (1.0 - rd_share(st, i)) - cost * (1.0 - output_subsidy_rate(st, i)) -
+        const double profit = revenue * (1.0 - rd_share(model, st, i)) - cost * (1.0 - output_subsidy_rate(model, st, i)) -
                               sc.finance.depreciation * (f.capital[i] - f.capital_in_progress[i]);
-        const double interest = loan_rate(st, i, rate_discounts(st, i)) / 4.0 * f.debt[i];
+        const double interest = loan_rate(model, st, i, rate_discounts(model, st, i)) / 4.0 * f.debt[i];
         f.smoothed_profit[i] = profit;
         f.smoothed_interest[i] = interest;
         f.bad_years[i] = profit < interest ? years : 0;
@@ -378,43 +378,39 @@ void initialise_histories(State& st) {
     });
 }
 
-double planning_uncertainty(const State& st, std::size_t i) noexcept {
-    const auto& m = st.scenario->markets;
+double planning_uncertainty(const Model& model, const State& st, std::size_t i) noexcept {
+    const auto& m = model.scenario.markets;
     return std::sqrt(m.planning_uncertainty * m.planning_uncertainty + m.planning_horizon * st.firms.demand_variance[i]);
 }
 
-double target_capacity(const State& st, std::size_t i) noexcept {
+double target_capacity(const Model& model, const State& st, std::size_t i) noexcept {
     double central_part = 0.0;
-    const double support = local_support_weight(st, i);
-    const double subsidy_rate = investment_subsidy_rate(st, i, support, central_part);
-    return target_capacity_at(st, i, subsidy_rate, st.capital_per_unit(i), support);
+    const double support = local_support_weight(model, st, i);
+    const double subsidy_rate = investment_subsidy_rate(model, st, i, support, central_part);
+    return target_capacity_at(model, st, i, subsidy_rate, st.capital_per_unit(model, i), support);
 }
 
 capacity_rule::Rule ordering_rule(const Scenario& sc, std::size_t s) noexcept {
     return {sc.markets.capacity_adjustment, sc.finance.depreciation, sc.sectors[s].supply.build_quarters, sc.markets.supply_line_weight};
 }
 
-double no_policy_cost_ratio(const State& st, std::size_t s) noexcept {
-    const auto& sc = *st.scenario;
+double no_policy_cost_ratio(const Model& model, const State& st, std::size_t s) noexcept {
+    const auto& sc = model.scenario;
     const auto& sector = sc.sectors[s];
     // Costs, capital and price all scale with 1 / (productivity x frontier): the ratio does not.
     const double cost = st.sectors.base_cost[s] * st.now[s].input_cost_factor;
-    const double holding = (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * sector.supply.capital_per_output;
+    const double holding = model.normal_capital_rate * sector.supply.capital_per_output;
     const double margin = (1.0 + sector.supply.markup) * (cost + holding / sc.markets.target_utilisation) - cost;
     return holding / margin;
 }
 
-void invest_capacity(State& st) {
+void invest_capacity(const Model& model, State& st) {
     auto& f = st.firms;
     auto& local_subsidy = st.firm_scratch;
     local_subsidy.resize(f.size());  // every entry is written below: no zero fill
-    std::vector<capacity_rule::Rule> rules(st.n_sectors());
-    for (std::size_t s = 0; s < rules.size(); ++s) {
-        rules[s] = ordering_rule(*st.scenario, s);
-    }
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
-            invest_firm(st, i, rules, to, local_subsidy);
+            invest_firm(model, st, i, to, local_subsidy);
         } else {
             f.investment[i] = 0.0;
             local_subsidy[i] = 0.0;
@@ -423,7 +419,7 @@ void invest_capacity(State& st) {
     st.ledger.economy += totals[economy];
     st.ledger.rest_of_world += totals[rest_of_world];
     st.ledger.central += totals[central];
-    retire_ordered_capacity(st);
+    retire_ordered_capacity(model, st);
     std::vector<std::array<double, 1>> per_government;
     core::group_sums<1>(st.by_government, per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_subsidy[i]; });
     for (std::size_t g = 0; g < st.governments.size(); ++g) {

@@ -27,15 +27,15 @@ constexpr double kStakeCeiling = 0.95;   // funds together never own more than 9
 
 constexpr std::uint32_t kNoFirm = 0xffffffffU;
 
-bool in_period(const State& st, std::size_t k) {
-    const double year = st.year();
+bool in_period(const Model& model, const State& st, std::size_t k) {
+    const double year = model.year_of(st.step);
     return year + 1e-9 >= st.funds.start_year[k] && year < st.funds.start_year[k] + st.funds.investment_years[k];
 }
 
-void call_capital(State& st) {
+void call_capital(const Model& model, State& st) {
     auto& fu = st.funds;
     for (std::size_t k = 0; k < fu.size(); ++k) {
-        if (!in_period(st, k)) {
+        if (!in_period(model, st, k)) {
             continue;
         }
         const double call = fu.pledged[k] * fu.paid_in_share[k] / (4.0 * fu.investment_years[k]);
@@ -52,9 +52,9 @@ void call_capital(State& st) {
 }
 
 /*! Sectors a fund may invest in this quarter. */
-std::vector<std::size_t> mandate_sectors(const State& st, std::size_t k) {
+std::vector<std::size_t> mandate_sectors(const Model& model, const State& st, std::size_t k) {
     std::vector<std::size_t> out;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     const auto& fu = st.funds;
     for (std::size_t s = 0; s < ns; ++s) {
         const bool allowed = fu.national[k] != 0
@@ -67,10 +67,10 @@ std::vector<std::size_t> mandate_sectors(const State& st, std::size_t k) {
     return out;
 }
 
-std::uint32_t draw_candidate(const State& st, std::size_t k, std::size_t s, core::Stream& rng) {
+std::uint32_t draw_candidate(const Model& model, const State& st, std::size_t k, std::size_t s, core::Stream& rng) {
     const auto& fu = st.funds;
     if (fu.national[k] == 0 && rng.uniform() < kLocalPickShare) {
-        const auto key = static_cast<std::size_t>(fu.government[k]) * st.n_sectors() + s;
+        const auto key = static_cast<std::size_t>(fu.government[k]) * model.n_sectors + s;
         const auto n = st.by_government_sector.size(key);
         if (n > 0) {
             return st.by_government_sector.member(key, rng.below(n));
@@ -80,8 +80,8 @@ std::uint32_t draw_candidate(const State& st, std::size_t k, std::size_t s, core
     return n > 0 ? st.by_sector.member(s, rng.below(n)) : kNoFirm;
 }
 
-double selection_score(const State& st, std::size_t k, std::uint32_t i, core::Stream& rng) {
-    const auto& w = st.scenario->funds;
+double selection_score(const Model& model, const State& st, std::size_t k, std::uint32_t i, core::Stream& rng) {
+    const auto& w = model.scenario.funds;
     const auto& f = st.firms;
     const bool soe = f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe);
     const bool home = st.funds.national[k] == 0 && f.government[i] == st.funds.government[k];
@@ -90,9 +90,9 @@ double selection_score(const State& st, std::size_t k, std::uint32_t i, core::St
 }
 
 /*! The firms fund k invests in this quarter (best scores among random candidates). */
-std::vector<std::uint32_t> select_firms(const State& st, std::size_t k) {
-    const auto& settings = st.scenario->funds;
-    const auto sectors = mandate_sectors(st, k);
+std::vector<std::uint32_t> select_firms(const Model& model, const State& st, std::size_t k) {
+    const auto& settings = model.scenario.funds;
+    const auto sectors = mandate_sectors(model, st, k);
     if (sectors.empty() || st.funds.cash[k] <= 0.0) {
         return {};
     }
@@ -100,11 +100,11 @@ std::vector<std::uint32_t> select_firms(const State& st, std::size_t k) {
     std::vector<std::pair<double, std::uint32_t>> scored;
     for (std::int64_t c = 0; c < settings.candidates; ++c) {
         const auto s = sectors[rng.below(sectors.size())];
-        const auto i = draw_candidate(st, k, s, rng);
+        const auto i = draw_candidate(model, st, k, s, rng);
         if (i == kNoFirm || st.firms.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign) || st.firms.alive[i] == 0) {
             continue;
         }
-        scored.emplace_back(-selection_score(st, k, i, rng), i);
+        scored.emplace_back(-selection_score(model, st, k, i, rng), i);
     }
     std::sort(scored.begin(), scored.end());
     scored.erase(std::unique(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.second == b.second; }), scored.end());
@@ -134,13 +134,13 @@ void inject(State& st, std::size_t k, std::uint32_t i, double amount) {
 
 }  // namespace
 
-void invest_funds(State& st) {
+void invest_funds(const Model& model, State& st) {
     std::fill(st.sectors.fund_equity_flow.begin(), st.sectors.fund_equity_flow.end(), 0.0);
-    call_capital(st);
-    const auto& settings = st.scenario->funds;
+    call_capital(model, st);
+    const auto& settings = model.scenario.funds;
     std::vector<std::vector<std::uint32_t>> picks(st.funds.size());
     core::parallel_for(
-        st.funds.size(), [&](std::size_t k) { picks[k] = select_firms(st, k); }, 1);
+        st.funds.size(), [&](std::size_t k) { picks[k] = select_firms(model, st, k); }, 1);
     for (std::size_t k = 0; k < st.funds.size(); ++k) {
         for (std::size_t j = 0; j < picks[k].size(); ++j) {
             const auto i = picks[k][j];

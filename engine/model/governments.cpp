@@ -28,11 +28,11 @@
 namespace ipsim::model {
 namespace {
 
-void update_priorities(State& st) {
-    const auto& sc = *st.scenario;
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+void update_priorities(const Model& model, State& st) {
+    const auto& sc = model.scenario;
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& p = sc.sectors[s].policy;
-        const double gap = p.target_share > 0.0 && st.year() <= p.target_year + 5.0
+        const double gap = p.target_share > 0.0 && model.year_of(st.step) <= p.target_year + 5.0
                                ? std::max(0.0, p.target_share - st.sectors.domestic_share[s])
                                : 0.0;
         st.sectors.priority[s] = p.priority * (1.0 + sc.central.target_escalation * gap);
@@ -58,8 +58,8 @@ std::vector<double> tournament_weights(const std::vector<double>& score) {
     return w;
 }
 
-void allocate_transfers(State& st) {
-    const auto& sc = *st.scenario;
+void allocate_transfers(const Model& model, State& st) {
+    const auto& sc = model.scenario;
     auto& g = st.governments;
     const std::size_t n = g.size();
     for (std::size_t k = 0; k < n; ++k) {
@@ -71,7 +71,7 @@ void allocate_transfers(State& st) {
     for (std::size_t k = 0; k < n; ++k) {
         size_total += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k];
     }
-    const double pool = sc.central.transfer_pool * sc.policy_scale.central.at(st.year());
+    const double pool = sc.central.transfer_pool * sc.policy_scale.central.at(model.year_of(st.step));
     for (std::size_t k = 0; k < n; ++k) {
         const double size_share = sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] / size_total;
         g.transfers[k] = pool * ((1.0 - sc.central.tournament_share) * size_share + sc.central.tournament_share * rank_weight[k]);
@@ -95,8 +95,8 @@ std::vector<double> local_output(const State& st) {
 }
 
 /*! Location quotient of each (government, sector): local sector share over national sector share. */
-std::vector<double> location_quotients(const State& st, const std::vector<double>& output) {
-    const std::size_t ns = st.n_sectors();
+std::vector<double> location_quotients(const Model& model, const State& st, const std::vector<double>& output) {
+    const std::size_t ns = model.n_sectors;
     const std::size_t ng = st.governments.size();
     std::vector<double> national(ns, 0.0);
     std::vector<double> local_total(ng, 0.0);
@@ -120,10 +120,10 @@ std::vector<double> location_quotients(const State& st, const std::vector<double
     return lq;
 }
 
-void free_choice(State& st, const std::vector<double>& lq) {
-    const auto& sc = *st.scenario;
+void free_choice(const Model& model, State& st, const std::vector<double>& lq) {
+    const auto& sc = model.scenario;
     const auto& local = sc.local;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     const std::size_t ng = st.governments.size();
     std::vector<double> herd(ns, 0.0);
     for (std::size_t g = 0; g < ng; ++g) {
@@ -216,9 +216,9 @@ std::vector<std::size_t> apportion(std::size_t slots, const std::vector<double>&
 /*! Slots per sector under coordination: all governments' focus slots, spread over the priority
  *  sectors (priority >= coordination_min_priority) in proportion to priority; slots left once every
  *  priority sector is full go to the other sectors evenly. */
-std::vector<std::size_t> coordinated_quotas(const State& st, std::size_t picks) {
-    const auto& sc = *st.scenario;
-    const std::size_t ns = st.n_sectors();
+std::vector<std::size_t> coordinated_quotas(const Model& model, const State& st, std::size_t picks) {
+    const auto& sc = model.scenario;
+    const std::size_t ns = model.n_sectors;
     const std::size_t ng = st.governments.size();
     const auto per_sector_cap = sc.central.coordination_regions_per_sector > 0
                                     ? std::min<std::size_t>(ng, static_cast<std::size_t>(sc.central.coordination_regions_per_sector * sc.local.per_region))
@@ -251,16 +251,16 @@ std::vector<std::size_t> coordinated_quotas(const State& st, std::size_t picks) 
  *  holds every sector with quota left) are filled by the best exchange: a government h holding
  *  sector t that the stuck government g lacks, and lacking a sector s with quota left, passes t to
  *  g and takes s. Deterministic: ties go to the higher priority, then the lower index. */
-void coordinated_choice(State& st, const std::vector<double>& lq) {
-    const std::size_t ns = st.n_sectors();
+void coordinated_choice(const Model& model, State& st, const std::vector<double>& lq) {
+    const std::size_t ns = model.n_sectors;
     const std::size_t ng = st.governments.size();
     auto& focus = st.governments.focus;
-    const auto picks = std::min<std::size_t>(static_cast<std::size_t>(st.scenario->local.focus_count), ns);
+    const auto picks = std::min<std::size_t>(static_cast<std::size_t>(model.scenario.local.focus_count), ns);
     std::fill(focus.begin(), focus.end(), std::uint8_t{0});
     if (picks == 0 || ng == 0) {
         return;
     }
-    auto quota = coordinated_quotas(st, picks);
+    auto quota = coordinated_quotas(model, st, picks);
     const auto& priority = st.sectors.priority;
     std::vector<std::size_t> pairs(ng * ns);
     std::iota(pairs.begin(), pairs.end(), 0);
@@ -322,37 +322,37 @@ void coordinated_choice(State& st, const std::vector<double>& lq) {
 
 }  // namespace
 
-void central_government(State& st) {
-    update_priorities(st);
+void central_government(const Model& model, State& st) {
+    update_priorities(model, st);
     if (st.step > 0) {
-        allocate_transfers(st);
+        allocate_transfers(model, st);
     } else {
         // Before any tournament result, the pool is shared by size.
         auto& g = st.governments;
-        const auto& sc = *st.scenario;
+        const auto& sc = model.scenario;
         double size_total = 0.0;
         for (std::size_t k = 0; k < g.size(); ++k) {
             size_total += sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k];
         }
         for (std::size_t k = 0; k < g.size(); ++k) {
-            g.transfers[k] = sc.central.transfer_pool * sc.policy_scale.central.at(st.year()) *
+            g.transfers[k] = sc.central.transfer_pool * sc.policy_scale.central.at(model.year_of(st.step)) *
                              sc.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] / size_total;
         }
     }
 }
 
-void choose_focus(State& st) {
+void choose_focus(const Model& model, State& st) {
     const auto output = local_output(st);
-    const auto lq = location_quotients(st, output);
-    if (st.scenario->central.coordination) {
-        coordinated_choice(st, lq);
+    const auto lq = location_quotients(model, st, output);
+    if (model.scenario.central.coordination) {
+        coordinated_choice(model, st, lq);
     } else {
-        free_choice(st, lq);
+        free_choice(model, st, lq);
     }
 }
 
-void plan_local_support(State& st) {
-    const auto& local = st.scenario->local;
+void plan_local_support(const Model& model, State& st) {
+    const auto& local = model.scenario.local;
     auto& g = st.governments;
     for (std::size_t k = 0; k < g.size(); ++k) {
         const double budget = local.support_share * g.revenue[k];
@@ -373,11 +373,11 @@ namespace {
  *  quarter by firms that received local support (focus sectors with support in force), what the
  *  supported firms give back; [1] this quarter's output in priority sectors (Chinese-owned firms),
  *  for next year's tournament. */
-std::vector<std::array<double, 2>> government_firm_sums(const State& st) {
+std::vector<std::array<double, 2>> government_firm_sums(const Model& model, const State& st) {
     const auto& f = st.firms;
     std::vector<std::array<double, 2>> sums;
     core::group_sums<2>(st.by_government, sums, [&](std::size_t i, std::array<double, 2>& acc) {
-        if (detail::local_support_weight(st, i) > 0.0) {
+        if (detail::local_support_weight(model, st, i) > 0.0) {
             acc[0] += f.tax_local[i];
         }
         if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
@@ -402,19 +402,19 @@ void size_fiscal_columns(State& st) {
 
 }  // namespace
 
-void settle_governments(State& st) {
-    const auto& sc = *st.scenario;
+void settle_governments(const Model& model, State& st) {
+    const auto& sc = model.scenario;
     const auto& local = sc.local;
     auto& g = st.governments;
     size_fiscal_columns(st);
-    const double year = st.year();
+    const double year = model.year_of(st.step);
     const double t = static_cast<double>(st.step) / 4.0;
     const double land_trend = std::pow(1.0 + local.land_revenue_growth, t);
     const double land_factor = land_trend * local.land_revenue_multiplier.at(year);
     const double base_factor = std::pow(1.0 + local.tax_base_growth, t);
     const double quarter_rate = local.debt_rate / 4.0;
     // Neither sum reads what the loop below writes (government columns and the ledger).
-    const auto firm_sums = government_firm_sums(st);
+    const auto firm_sums = government_firm_sums(model, st);
     for (std::size_t k = 0; k < g.size(); ++k) {
         const double tax_base = g.tax_base[k] * base_factor;
         g.land_revenue[k] = g.land_revenue_base[k] * land_factor;

@@ -32,14 +32,14 @@ double next_level(double level, const TimePath& growth, double year, std::int64_
 }
 
 /*! Share of sector s capacity idled by export controls on its own or its suppliers' components. */
-double component_cut(const State& st, std::size_t s) {
-    const auto& sc = *st.scenario;
-    const std::size_t ns = st.n_sectors();
+double component_cut(const Model& model, const State& st, std::size_t s) {
+    const auto& sc = model.scenario;
+    const std::size_t ns = model.n_sectors;
     const double own = st.now[s].export_control * (1.0 - st.sectors.domestic_share[s]);
     double inputs_total = 0.0;
     double upstream = 0.0;
     for (std::size_t k = 0; k < ns; ++k) {
-        const double a = st.io(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(s));
+        const double a = model.io(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(s));
         inputs_total += a;
         if (k != s) {
             upstream += a * st.now[k].export_control * (1.0 - st.sectors.domestic_share[k]);
@@ -51,10 +51,10 @@ double component_cut(const State& st, std::size_t s) {
 
 /*! Unit-cost index of sector k from last quarter's China prices of its inputs (Cobb-Douglas in
  *  inputs: a cost share theta_sk of variable cost is spent on sector s at price index P_s). */
-double input_cost_factor(const State& st, std::size_t k) {
+double input_cost_factor(const Model& model, const State& st, std::size_t k) {
     double log_factor = 0.0;
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
-        const double theta = st.input_shares(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(k));
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
+        const double theta = model.input_shares(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(k));
         if (theta > 0.0) {
             log_factor += theta * std::log(std::max(st.sectors.price_index_china[s], 1e-6));
         }
@@ -69,9 +69,9 @@ double rd_intensity_after_credit(const Scenario& sc, std::size_t s, double credi
 
 /*! Quarterly growth factor of the world frontier: its exogenous trend times Wright's law on the
  *  world's cumulative output (costs fall by learning_per_doubling each time experience doubles). */
-double frontier_step(const State& st, std::size_t s) {
-    const auto& tech = st.scenario->sectors[s].technology;
-    const auto& k = st.factors[s];
+double frontier_step(const Model& model, const State& st, std::size_t s) {
+    const auto& tech = model.scenario.sectors[s].technology;
+    const auto& k = model.sectors[s];
     if (tech.learning_per_doubling <= 0.0 || st.sectors.world_experience_prev[s] <= 0.0) {
         return k.frontier_trend;
     }
@@ -79,34 +79,21 @@ double frontier_step(const State& st, std::size_t s) {
     return k.frontier_trend * std::pow(std::max(growth, 1.0), k.learning_exponent);
 }
 
-/*! Sizes the per-sector factors on first use and sets their run constants. */
-void size_sector_factors(State& st) {
-    if (st.factors.size() == st.n_sectors()) {
-        return;
-    }
-    st.factors.assign(st.n_sectors(), SectorFactors{});
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
-        const auto& tech = st.scenario->sectors[s].technology;
-        st.factors[s].frontier_trend = std::pow(1.0 + tech.frontier_growth, 0.25);
-        st.factors[s].learning_exponent = tech.learning_per_doubling > 0.0 ? -std::log2(1.0 - tech.learning_per_doubling) : 0.0;
-    }
-}
-
 /*! Normal utilisation: the expected utilisation of a no-policy firm that sizes capacity for the
  *  demand uncertainty the sector's firms have seen, facing demand shocks of that size. Without
  *  shocks it is markets.target_utilisation. */
-void update_normal_utilisation(State& st, std::size_t s) {
-    const auto& m = st.scenario->markets;
+void update_normal_utilisation(const Model& model, State& st, std::size_t s) {
+    const auto& m = model.scenario.markets;
     auto& sec = st.sectors;
-    const double ratio = no_policy_cost_ratio(st, s);
+    const double ratio = no_policy_cost_ratio(model, st, s);
     sec.reference_capacity[s] = newsvendor::capacity_factor(m.planning_uncertainty, ratio);
     const double seen = std::sqrt(m.planning_uncertainty * m.planning_uncertainty + m.planning_horizon * sec.demand_variance[s]);
     const double capacity = newsvendor::capacity_factor(seen, ratio) / sec.reference_capacity[s] / m.target_utilisation;
     sec.normal_utilisation[s] = newsvendor::expected_utilisation(capacity, std::sqrt(sec.demand_variance[s]));
 }
 
-void update_tariff_trigger(State& st, std::size_t s) {
-    const auto& world = st.scenario->sectors[s].world;
+void update_tariff_trigger(const Model& model, State& st, std::size_t s) {
+    const auto& world = model.scenario.sectors[s].world;
     auto& sec = st.sectors;
     if (!world.tariff_trigger || sec.trigger_fired[s] != 0 || !st.is_first_quarter() || st.step == 0) {
         return;
@@ -122,14 +109,14 @@ double planning_growth_factor(double expected_yearly_growth) noexcept {
     return std::pow(1.0 + std::clamp(expected_yearly_growth, -0.3, 0.6), 0.25);
 }
 
-double firm_growth_factor(const State& st, std::size_t i) noexcept { return detail::firm_growth_factor(st, i); }
+double firm_growth_factor(const Model& /*model*/, const State& st, std::size_t i) noexcept { return detail::firm_growth_factor(st, i); }
 
-void set_instruments(State& st, double year) {
-    const auto& sc = *st.scenario;
+void set_instruments(const Model& model, State& st, double year) {
+    const auto& sc = model.scenario;
     const double central = sc.policy_scale.central.at(year);
-    st.now.resize(st.n_sectors());
-    size_sector_factors(st);
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    st.now.resize(model.n_sectors);
+    st.factors.resize(model.n_sectors);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& sector = sc.sectors[s];
         const auto& p = sector.policy;
         auto& c = st.now[s];
@@ -143,62 +130,62 @@ void set_instruments(State& st, double year) {
         c.market_access = std::min(1.0, central * p.market_access_restriction.at(year));
         c.cluster_support = central * p.cluster_support.at(year);
         c.capacity_cut = std::min(1.0, central * p.capacity_cut.at(year));
-        update_tariff_trigger(st, s);
+        update_tariff_trigger(model, st, s);
         c.tariff = sector.world.tariff.at(year) + (st.sectors.trigger_fired[s] != 0 ? sector.world.trigger_tariff : 0.0);
         st.sectors.tariff[s] = c.tariff;
         st.factors[s].tariff_log1p = std::log1p(c.tariff);
         st.factors[s].rd_share_local = rd_intensity_after_credit(sc, s, c.rd_tax_credit);
         st.factors[s].rd_share_abroad = rd_intensity_after_credit(sc, s, 0.0);
         c.export_control = sector.world.export_control.at(year);
-        c.input_cost_share = st.input_shares.rows() > 0 ? st.input_shares.col(static_cast<Eigen::Index>(s)).sum() : 0.0;
+        c.input_cost_share = model.input_shares.rows() > 0 ? model.input_shares.col(static_cast<Eigen::Index>(s)).sum() : 0.0;
         for (std::size_t m = 0; m < 2; ++m) {
-            c.growth_factor[m] = planning_growth_factor(st.sectors.demand_growth_expected[m * st.n_sectors() + s]);
+            c.growth_factor[m] = planning_growth_factor(st.sectors.demand_growth_expected[m * model.n_sectors + s]);
         }
     }
     st.local_scale = sc.policy_scale.local.at(year);
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
-        st.now[s].component_cut = component_cut(st, s);
-        st.now[s].input_cost_factor = st.input_shares.rows() > 0 ? input_cost_factor(st, s) : 1.0;
-        update_normal_utilisation(st, s);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
+        st.now[s].component_cut = component_cut(model, st, s);
+        st.now[s].input_cost_factor = model.input_shares.rows() > 0 ? input_cost_factor(model, st, s) : 1.0;
+        update_normal_utilisation(model, st, s);
     }
 }
 
-void update_conditions(State& st) {
-    const auto& sc = *st.scenario;
-    const double year = st.year();
-    set_instruments(st, year);
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+void update_conditions(const Model& model, State& st) {
+    const auto& sc = model.scenario;
+    const double year = model.year_of(st.step);
+    set_instruments(model, st, year);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& demand = sc.sectors[s].demand;
         auto& c = st.now[s];
         c.china_growth_factor = next_level(c.china_growth_factor, demand.china_growth, year, st.step);
         c.world_growth_factor = next_level(c.world_growth_factor, demand.world_growth, year, st.step);
         // The trend price follows the exogenous frontier, plus any extra change the paths embody.
-        const double frontier_trend = st.step == 0 ? 1.0 : st.factors[s].frontier_trend;
+        const double frontier_trend = st.step == 0 ? 1.0 : model.sectors[s].frontier_trend;
         c.trend_price_factor = next_level(c.trend_price_factor, demand.trend_price_change, year, st.step) / frontier_trend;
-        c.frontier_step = frontier_step(st, s);
+        c.frontier_step = frontier_step(model, st, s);
     }
 }
 
-double local_support_weight(const State& st, std::size_t i) noexcept { return detail::local_support_weight(st, i); }
+double local_support_weight(const Model& model, const State& st, std::size_t i) noexcept { return detail::local_support_weight(model, st, i); }
 
-double unit_cost(const State& st, std::size_t i) noexcept { return detail::unit_cost(st, i); }
+double unit_cost(const Model& /*model*/, const State& st, std::size_t i) noexcept { return detail::unit_cost(st, i); }
 
-double rd_share(const State& st, std::size_t i) noexcept { return detail::rd_share(st, i); }
+double rd_share(const Model& /*model*/, const State& st, std::size_t i) noexcept { return detail::rd_share(st, i); }
 
-double full_unit_cost(const State& st, std::size_t i) noexcept { return detail::full_unit_cost(st, i); }
+double full_unit_cost(const Model& model, const State& st, std::size_t i) noexcept { return detail::full_unit_cost(model, st, i); }
 
 namespace {
 
 /*! list_price, inline for set_prices. */
-inline double list_price_of(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
+inline double list_price_of(const Model& model, const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
     // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
     // Rivals tie prices together: a firm prices on a geometric mean of its own cost and the mean
     // cost of its group (China-located or abroad), so high-cost firms earn thinner margins.
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double rd = st.scenario->sectors[s].technology.rd_intensity;
-    const double own = detail::cost_basis(st, i, subsidy_rate);
+    const double rd = model.scenario.sectors[s].technology.rd_intensity;
+    const double own = detail::cost_basis(model, st, i, subsidy_rate);
     const double reference = st.firms.localized[i] != 0 ? st.sectors.reference_cost_china[s] : st.sectors.reference_cost_abroad[s];
-    const double pi = st.scenario->markets.price_convergence;
+    const double pi = model.scenario.markets.price_convergence;
     const double reference_pow = st.factors[s].reference_pow[st.firms.localized[i] != 0 ? 0 : 1];
     const double basis = pi > 0.0 && reference > 0.0 && own > 0.0 ? std::pow(own, 1.0 - pi) * reference_pow : own;
     return (1.0 + markup) * basis / (1.0 - rd);
@@ -206,13 +193,13 @@ inline double list_price_of(const State& st, std::size_t i, double markup, doubl
 
 }  // namespace
 
-double list_price(const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
-    return list_price_of(st, i, markup, subsidy_rate);
+double list_price(const Model& model, const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
+    return list_price_of(model, st, i, markup, subsidy_rate);
 }
 
-void set_reference_costs(State& st, const std::vector<std::array<double, 4>>& sums) {
-    const double pi = st.scenario->markets.price_convergence;
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+void set_reference_costs(const Model& model, State& st, const std::vector<std::array<double, 4>>& sums) {
+    const double pi = model.scenario.markets.price_convergence;
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         st.sectors.reference_cost_china[s] = sums[s][1] > 0.0 ? sums[s][0] / sums[s][1] : 0.0;
         st.sectors.reference_cost_abroad[s] = sums[s][3] > 0.0 ? sums[s][2] / sums[s][3] : 0.0;
         // Every firm of a group prices on the same power of its rivals' cost (list_price).
@@ -223,26 +210,26 @@ void set_reference_costs(State& st, const std::vector<std::array<double, 4>>& su
     }
 }
 
-void update_reference_costs(State& st) {
+void update_reference_costs(const Model& model, State& st) {
     std::vector<std::array<double, 4>> sums;
     const auto& f = st.firms;
     core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
         const double weight = std::max(f.output[i], 0.0);
         const std::size_t group = f.localized[i] != 0 ? 0 : 2;
-        acc[group] += weight * detail::cost_basis(st, i, detail::output_subsidy_rate(st, i));
+        acc[group] += weight * detail::cost_basis(model, st, i, detail::output_subsidy_rate(model, st, i));
         acc[group + 1] += weight;
     });
-    set_reference_costs(st, sums);
+    set_reference_costs(model, st, sums);
 }
 
-double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
-    return detail::output_subsidy_rate(st, i, support_weight);
+double output_subsidy_rate(const Model& model, const State& st, std::size_t i, double support_weight) noexcept {
+    return detail::output_subsidy_rate(model, st, i, support_weight);
 }
 
-double output_subsidy_rate(const State& st, std::size_t i) noexcept { return detail::output_subsidy_rate(st, i); }
+double output_subsidy_rate(const Model& model, const State& st, std::size_t i) noexcept { return detail::output_subsidy_rate(model, st, i); }
 
-void set_prices(State& st) {
-    const auto& sc = *st.scenario;
+void set_prices(const Model& model, State& st) {
+    const auto& sc = model.scenario;
     auto& f = st.firms;
     const auto& m = sc.markets;
     core::parallel_for(f.size(), [&](std::size_t i) {
@@ -264,7 +251,7 @@ void set_prices(State& st) {
             // Short capacity: sellers raise markups, the mirror of the price war.
             f.markup[i] *= 1.0 + m.scarcity_sensitivity * (utilisation - normal_u) / (1.0 - normal_u);
         }
-        f.price[i] = list_price_of(st, i, f.markup[i], detail::output_subsidy_rate(st, i));
+        f.price[i] = list_price_of(model, st, i, f.markup[i], detail::output_subsidy_rate(model, st, i));
     });
 }
 
@@ -281,8 +268,8 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
 }
 
 /*! Policy and trade terms of a firm's competitiveness in the two segments. */
-[[gnu::always_inline]] inline Competitiveness policy_terms(const State& st, std::size_t i) {
-    const auto& sc = *st.scenario;
+[[gnu::always_inline]] inline Competitiveness policy_terms(const Model& model, const State& st, std::size_t i) {
+    const auto& sc = model.scenario;
     const auto& m = sc.markets;
     const auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
@@ -290,7 +277,7 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
     const bool local = f.localized[i] != 0;
     Competitiveness t{0.0, 0.0};
     if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-        const double local_pref = sc.local.procurement_preference * detail::local_support_weight(st, i);
+        const double local_pref = sc.local.procurement_preference * detail::local_support_weight(model, st, i);
         // Buyers can only favour domestic suppliers as far as these can deliver: the bonus scales
         // with the firm's productivity relative to the frontier.
         const double capability = std::min(1.0, f.productivity[i]);
@@ -307,35 +294,35 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
     return t;
 }
 
-[[gnu::always_inline]] inline Competitiveness competitiveness(const State& st, std::size_t i) {
+[[gnu::always_inline]] inline Competitiveness competitiveness(const Model& model, const State& st, std::size_t i) {
     const auto& f = st.firms;
-    const double base = base_competitiveness(st.scenario->markets, f.price[i], f.productivity[i], f.unfilled[i]);
-    const auto t = policy_terms(st, i);
+    const double base = base_competitiveness(model.scenario.markets, f.price[i], f.productivity[i], f.unfilled[i]);
+    const auto t = policy_terms(model, st, i);
     const double shift = f.demand_shock[i];
     return {base + t.china + f.appeal_china[i] + shift, base + t.world + f.appeal_world[i] + shift};
 }
 
 }  // namespace
 
-void set_appeal(State& st, std::size_t i) {
+void set_appeal(const Model& model, State& st, std::size_t i) {
     // The appeal makes the current shares the rest point of the share dynamics at the firm's price
     // and under the policy in force, without orders left unfilled or demand shocks.
     auto& f = st.firms;
-    const auto t = policy_terms(st, i);
-    const double base = base_competitiveness(st.scenario->markets, f.price[i], f.productivity[i], 0.0);
+    const auto t = policy_terms(model, st, i);
+    const double base = base_competitiveness(model.scenario.markets, f.price[i], f.productivity[i], 0.0);
     f.appeal_china[i] = std::log(f.share_china[i]) - base - t.china;
     f.appeal_world[i] = std::log(f.share_world[i]) - base - t.world;
 }
 
-void calibrate_appeal(State& st) {
+void calibrate_appeal(const Model& model, State& st) {
     auto& f = st.firms;
     auto& sec = st.sectors;
-    update_reference_costs(st);
+    update_reference_costs(model, st);
     for (std::size_t i = 0; i < f.size(); ++i) {
-        f.share_china[i] = std::max(f.share_china[i], st.scenario->markets.min_share);
-        f.share_world[i] = std::max(f.share_world[i], st.scenario->markets.min_share);
-        f.price[i] = list_price(st, i, f.markup[i], output_subsidy_rate(st, i));
-        set_appeal(st, i);
+        f.share_china[i] = std::max(f.share_china[i], model.scenario.markets.min_share);
+        f.share_world[i] = std::max(f.share_world[i], model.scenario.markets.min_share);
+        f.price[i] = list_price(model, st, i, f.markup[i], output_subsidy_rate(model, st, i));
+        set_appeal(model, st, i);
     }
     std::vector<std::array<double, 4>> sums;
     core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
@@ -346,7 +333,7 @@ void calibrate_appeal(State& st) {
             acc[3] += f.output[i];
         }
     });
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         sec.price_china0[s] = sums[s][0];
         sec.price_world0[s] = sums[s][1];
         sec.price_local0[s] = sums[s][3] > 0.0 ? sums[s][2] / sums[s][3] : 1.0;
@@ -356,9 +343,9 @@ void calibrate_appeal(State& st) {
 namespace {
 
 /*! Logit-replicator step of firm i before renormalisation: log f' = log f + chi (E - log f). */
-[[gnu::always_inline]] inline void move_shares(State& st, std::size_t i, const Competitiveness& e) {
+[[gnu::always_inline]] inline void move_shares(const Model& model, State& st, std::size_t i, const Competitiveness& e) {
     auto& f = st.firms;
-    const auto& m = st.scenario->markets;
+    const auto& m = model.scenario.markets;
     const double dc = std::clamp(m.selection_intensity * (e.china - std::log(f.share_china[i])), -kExponentCap, kExponentCap);
     const double dw = std::clamp(m.selection_intensity * (e.world - std::log(f.share_world[i])), -kExponentCap, kExponentCap);
     f.share_china[i] = f.share_china[i] * std::exp(dc);
@@ -378,18 +365,18 @@ std::vector<std::array<double, 2>> share_totals(const State& st) {
 
 }  // namespace
 
-Eigen::VectorXd input_spending(const State& st) {
-    const auto ns = static_cast<Eigen::Index>(st.n_sectors());
+Eigen::VectorXd input_spending(const Model& model, const State& st) {
+    const auto ns = static_cast<Eigen::Index>(model.n_sectors);
     const Eigen::Map<const Eigen::VectorXd> cost(st.sectors.variable_cost_china.data(), ns);
-    return st.input_shares * cost;
+    return model.input_shares * cost;
 }
 
 namespace {
 
 /*! Renormalises each sector's shares to one per segment (floored at min_share) and, in the same
  *  pass over each sector's live firms, takes the segment price indexes and demand. */
-void compute_demand(State& st, const std::vector<std::array<double, 2>>& totals) {
-    const auto& sc = *st.scenario;
+void compute_demand(const Model& model, State& st, const std::vector<std::array<double, 2>>& totals) {
+    const auto& sc = model.scenario;
     auto& f = st.firms;
     auto& sec = st.sectors;
     const double min_share = sc.markets.min_share;
@@ -401,12 +388,12 @@ void compute_demand(State& st, const std::vector<std::array<double, 2>>& totals)
         acc[0] += f.share_china[i] * f.price[i];
         acc[1] += f.share_world[i] * f.price[i] * (f.localized[i] != 0 ? 1.0 + st.now[s].tariff : 1.0);
     });
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         sec.price_index_china[s] = price[s][0] / sec.price_china0[s];
         sec.price_index_world[s] = price[s][1] / sec.price_world0[s];
     }
-    const Eigen::VectorXd intermediate = input_spending(st);
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    const Eigen::VectorXd intermediate = input_spending(model, st);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& demand = sc.sectors[s].demand;
         // Trend paths are demand at the price path they embody (trend_price_change): only prices that
         // deviate from that path (learning, subsidies, price wars, tariffs) move demand off trend.
@@ -419,7 +406,7 @@ void compute_demand(State& st, const std::vector<std::array<double, 2>>& totals)
     }
 }
 
-void produce(State& st) {
+void produce(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& sec = st.sectors;
     core::parallel_for(f.size(), [&](std::size_t i) {
@@ -438,7 +425,7 @@ void produce(State& st) {
         f.sales_china[i] = filled * china;
         f.sales_world[i] = filled * world;
         f.unfilled[i] = 1.0 - filled;
-        const auto& m = st.scenario->markets;
+        const auto& m = model.scenario.markets;
         // Last quarter's expectation carried forward by the sector's expected growth is this
         // quarter's forecast (a level that keeps pace with steady growth, not one that lags it).
         const double forecast = f.expected_demand[i] * detail::firm_growth_factor(st, i);
@@ -458,10 +445,10 @@ namespace {
  *  toward that of a foreign producer of its capacity (sector mean of appeal - log capacity over
  *  producers abroad), at markets.appeal_adjustment per quarter. It does not fall back. These are
  *  the sums over producers abroad per sector (none if reputation does not move). */
-std::vector<std::array<double, 2>> reputation_sums(const State& st) {
+std::vector<std::array<double, 2>> reputation_sums(const Model& model, const State& st) {
     const auto& f = st.firms;
     std::vector<std::array<double, 2>> sums;
-    if (st.scenario->markets.appeal_adjustment <= 0.0) {
+    if (model.scenario.markets.appeal_adjustment <= 0.0) {
         return sums;
     }
     core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& acc) {
@@ -474,22 +461,22 @@ std::vector<std::array<double, 2>> reputation_sums(const State& st) {
 }
 
 /*! Moves the world appeal of live firm i toward its target (reputation_sums). */
-[[gnu::always_inline]] inline void build_reputation(State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
+[[gnu::always_inline]] inline void build_reputation(const Model& model, State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
     const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
     if (f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
         return;
     }
     const double target = appeal / producers + std::log(f.capacity[i]);
-    f.appeal_world[i] += st.scenario->markets.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
+    f.appeal_world[i] += model.scenario.markets.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
 }
 
 }  // namespace
 
-void clear_markets(State& st) {
+void clear_markets(const Model& model, State& st) {
     auto& f = st.firms;
-    const auto& m = st.scenario->markets;
-    const auto reputation = reputation_sums(st);
+    const auto& m = model.scenario.markets;
+    const auto reputation = reputation_sums(model, st);
     // One pass per firm: reputation, demand shock, competitiveness and the replicator step all
     // read and write firm i only.
     core::parallel_for(f.size(), [&](std::size_t i) {
@@ -497,18 +484,18 @@ void clear_markets(State& st) {
             return;
         }
         if (!reputation.empty()) {
-            build_reputation(st, i, reputation);
+            build_reputation(model, st, i, reputation);
         }
         if (m.demand_shock > 0.0) {
             core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
             f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
         }
-        move_shares(st, i, competitiveness(st, i));
+        move_shares(model, st, i, competitiveness(model, st, i));
     });
     // The sector index holds exactly the live firms (it is rebuilt whenever the population
     // changes), so renormalising inside compute_demand's pass over it covers every live firm.
-    compute_demand(st, share_totals(st));
-    produce(st);
+    compute_demand(model, st, share_totals(st));
+    produce(model, st);
 }
 
 }  // namespace ipsim::model

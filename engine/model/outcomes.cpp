@@ -44,7 +44,7 @@ bool counted_in_misallocation(const Firms& f, std::size_t i) {
 }
 
 /*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its full unit cost. */
-inline void add_sector_terms(const State& st, std::size_t i, double full_cost, double* a) {
+inline void add_sector_terms(const Model& model, const State& st, std::size_t i, double full_cost, double* a) {
     const auto& f = st.firms;
     a[out_all] += f.output[i];
     a[sales_china_all] += f.sales_china[i];
@@ -76,8 +76,8 @@ inline void add_sector_terms(const State& st, std::size_t i, double full_cost, d
     a[inputs_local] += f.inputs[i];
     a[variance_local] += f.demand_variance[i];
     a[scrapped_local] += f.scrapped[i];
-    a[building_local] += f.capital_in_progress[i] > 0.0 ? f.capital_in_progress[i] / st.capital_per_unit(i) : 0.0;
-    a[markup_weighted] += f.output[i] * f.price[i] * (1.0 - st.scenario->sectors[static_cast<std::size_t>(f.sector[i])].technology.rd_intensity) / full_cost;
+    a[building_local] += f.capital_in_progress[i] > 0.0 ? f.capital_in_progress[i] / st.capital_per_unit(model, i) : 0.0;
+    a[markup_weighted] += f.output[i] * f.price[i] * (1.0 - model.scenario.sectors[static_cast<std::size_t>(f.sector[i])].technology.rd_intensity) / full_cost;
     if (!st.is_foreign(i)) {
         a[sales_china_chinese] += f.sales_china[i];
         a[firms_chinese] += 1.0;
@@ -96,19 +96,19 @@ inline void add_sector_terms(const State& st, std::size_t i, double full_cost, d
 
 /*! The sector sums and, in the same pass over each sector's firms, the sums behind the reference
  *  costs (each sum adds the same terms in the same order as two separate passes would). */
-SectorSums sector_sums_with_reference_costs(const State& st, std::vector<std::array<double, 4>>& reference) {
+SectorSums sector_sums_with_reference_costs(const Model& model, const State& st, std::vector<std::array<double, 4>>& reference) {
     constexpr std::size_t kAll = kSectorSums + 4;
     std::vector<std::array<double, kAll>> all;
     const auto& f = st.firms;
     core::group_sums<kAll>(st.by_sector, all, [&](std::size_t i, std::array<double, kAll>& a) {
         // The terms of add_reference_cost_terms, sharing the firm's unit and full unit cost.
         const double unit = detail::unit_cost(st, i);
-        const double full = unit + detail::capital_unit_cost(st, i);
+        const double full = unit + detail::capital_unit_cost(model, st, i);
         const double weight = std::max(f.output[i], 0.0);
         const std::size_t group = kSectorSums + (f.localized[i] != 0 ? 0 : 2);
-        a[group] += weight * detail::cost_basis(st, detail::output_subsidy_rate(st, i), unit, full);
+        a[group] += weight * detail::cost_basis(model, detail::output_subsidy_rate(model, st, i), unit, full);
         a[group + 1] += weight;
-        add_sector_terms(st, i, full, a.data());
+        add_sector_terms(model, st, i, full, a.data());
     });
     SectorSums sums(all.size());
     reference.resize(all.size());
@@ -122,13 +122,13 @@ SectorSums sector_sums_with_reference_costs(const State& st, std::vector<std::ar
 double ratio(double a, double b, double fallback = 0.0) { return b > 0.0 ? a / b : fallback; }
 
 /*! Efficient over actual TFP per sector (Hsieh-Klenow), and each sector's value added. */
-std::vector<std::pair<double, double>> misallocation_by_sector(const State& st, const SectorSums& totals) {
+std::vector<std::pair<double, double>> misallocation_by_sector(const Model& model, const State& st, const SectorSums& totals) {
     const auto& f = st.firms;
-    const auto& sc = *st.scenario;
+    const auto& sc = model.scenario;
     // (k^alpha l^(1-alpha))^(1-sigma) = l^(1-sigma) (k/l)^((1-sigma) alpha): with sigma = 3 one log and
     // one exp per firm, the exponent once per sector.
-    std::vector<double> exponent(st.n_sectors());
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    std::vector<double> exponent(model.n_sectors);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         exponent[s] = (1.0 - kSigma) * sc.sectors[s].supply.capital_share;
     }
     std::vector<std::array<double, 1>> terms;
@@ -143,8 +143,8 @@ std::vector<std::pair<double, double>> misallocation_by_sector(const State& st, 
         const double l = f.variable_cost[i] / t[counted_varcost];
         a[0] += y * y * y / (l * l) * std::exp(exponent[s] * std::log(k / l));
     });
-    std::vector<std::pair<double, double>> out(st.n_sectors(), {1.0, 0.0});
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    std::vector<std::pair<double, double>> out(model.n_sectors, {1.0, 0.0});
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& t = totals[s];
         if (t[counted_revenue] > 0.0 && terms[s][0] > 0.0) {
             out[s] = {std::pow(terms[s][0], 1.0 / (kSigma - 1.0)), t[counted_revenue] - t[counted_varcost]};
@@ -153,8 +153,8 @@ std::vector<std::pair<double, double>> misallocation_by_sector(const State& st, 
     return out;
 }
 
-double misallocation_gain(const State& st, const SectorSums& sums) {
-    const auto by_sector = misallocation_by_sector(st, sums);
+double misallocation_gain(const Model& model, const State& st, const SectorSums& sums) {
+    const auto by_sector = misallocation_by_sector(model, st, sums);
     double weight = 0.0;
     double log_gain = 0.0;
     for (const auto& [gain, value_added] : by_sector) {
@@ -171,8 +171,8 @@ namespace {
 
 /*! Chained self-sufficiency: the national domestic share moves each quarter by the change of the
  *  sectors' domestic shares weighted by the value of China's market last quarter. */
-void chain_self_sufficiency(State& st, const SectorSums& sums, const std::vector<double>& previous_share) {
-    const std::size_t ns = st.n_sectors();
+void chain_self_sufficiency(const Model& model, State& st, const SectorSums& sums, const std::vector<double>& previous_share) {
+    const std::size_t ns = model.n_sectors;
     if (st.china_market_value.empty()) {
         st.china_market_value.assign(ns, 0.0);
         for (std::size_t s = 0; s < ns; ++s) {
@@ -200,13 +200,13 @@ void chain_self_sufficiency(State& st, const SectorSums& sums, const std::vector
 
 }  // namespace
 
-SectorSums summarize_sectors(State& st) {
+SectorSums summarize_sectors(const Model& model, State& st) {
     std::vector<std::array<double, 4>> reference;
-    auto sums = sector_sums_with_reference_costs(st, reference);
-    set_reference_costs(st, reference);
+    auto sums = sector_sums_with_reference_costs(model, st, reference);
+    set_reference_costs(model, st, reference);
     const auto previous_share = st.sectors.domestic_share;
     auto& sec = st.sectors;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     const std::size_t slot = static_cast<std::size_t>(st.step % 4);
     for (std::size_t s = 0; s < ns; ++s) {
         const auto& a = sums[s];
@@ -227,7 +227,7 @@ SectorSums summarize_sectors(State& st) {
         }
         sec.mean_capacity[s] = ratio(a[cap_local], a[firms_local]);
         sec.demand_variance[s] = ratio(a[variance_local], a[firms_local]);
-        sec.mean_productivity[s] = ratio(a[productivity_chinese], a[firms_chinese], st.scenario->sectors[s].supply.china_productivity);
+        sec.mean_productivity[s] = ratio(a[productivity_chinese], a[firms_chinese], model.scenario.sectors[s].supply.china_productivity);
         sec.fund_presence[s] = ratio(a[fund_equity_chinese], a[capital_chinese]);
         sec.subsidy_sales_year[s] += a[subsidy_central] + a[subsidy_local_sum];
         sec.sales_year[s] += a[revenue_local];
@@ -245,22 +245,22 @@ SectorSums summarize_sectors(State& st) {
             sec.sales_year[s] = 0.0;
         }
     }
-    chain_self_sufficiency(st, sums, previous_share);
+    chain_self_sufficiency(model, st, sums, previous_share);
     return sums;
 }
 
 namespace {
 
-void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
+void sector_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sec = st.sectors;
     auto put = [&](SectorMetric m, std::size_t s, double value) { r.at(m, s) = value; };
-    std::vector<double> focus(st.n_sectors(), 0.0);
+    std::vector<double> focus(model.n_sectors, 0.0);
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
-        for (std::size_t s = 0; s < st.n_sectors(); ++s) {
-            focus[s] += st.governments.focus[g * st.n_sectors() + s];
+        for (std::size_t s = 0; s < model.n_sectors; ++s) {
+            focus[s] += st.governments.focus[g * model.n_sectors + s];
         }
     }
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& a = sums[s];
         const double productivity = ratio(a[productivity_weighted], a[out_local]);
         put(SectorMetric::capacity, s, a[usable_local]);
@@ -304,11 +304,11 @@ void sector_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     }
 }
 
-void region_outcomes(const State& st, StepRecord& r) {
+void region_outcomes(const Model& model, const State& st, StepRecord& r) {
     const auto& g = st.governments;
     const auto& f = st.firms;
-    const std::size_t nr = st.n_regions();
-    const std::size_t ns = st.n_sectors();
+    const std::size_t nr = model.n_regions;
+    const std::size_t ns = model.n_sectors;
     std::vector<std::array<double, 1>> value_added;
     core::group_sums<1>(st.by_government, value_added, [&](std::size_t i, std::array<double, 1>& a) {
         a[0] += f.revenue[i] - f.inputs[i];
@@ -345,9 +345,9 @@ void region_outcomes(const State& st, StepRecord& r) {
 }
 
 /*! Series of the fiscal reaction rule and of focus choices (governments.cpp). */
-void government_outcomes(const State& st, StepRecord& r) {
+void government_outcomes(const Model& model, const State& st, StepRecord& r) {
     const auto& g = st.governments;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     double totals[4] = {0.0, 0.0, 0.0, 0.0};
     if (g.support_debt.size() == g.size()) {
         for (std::size_t k = 0; k < g.size(); ++k) {
@@ -383,8 +383,8 @@ void government_outcomes(const State& st, StepRecord& r) {
     put(NationalMetric::focus_concentration, hhi);
 }
 
-void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
-    const auto& sc = *st.scenario;
+void national_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& r) {
+    const auto& sc = model.scenario;
     const auto& f = st.firms;
     auto put = [&](NationalMetric m, double value) { r.at(m) = value; };
     // a[3] is the firms' part of money_total (the same terms in the same chunks and order).
@@ -402,17 +402,17 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     double paid_in = 0.0;
     double invested = 0.0;
     for (std::size_t k = 0; k < st.funds.size(); ++k) {
-        pledged += st.year() + 1e-9 >= st.funds.start_year[k] ? st.funds.pledged[k] : 0.0;
+        pledged += model.year_of(st.step) + 1e-9 >= st.funds.start_year[k] ? st.funds.pledged[k] : 0.0;
         paid_in += st.funds.paid_in[k];
         invested += st.funds.invested[k];
-        const double year = st.year();
+        const double year = model.year_of(st.step);
         if (year + 1e-9 >= st.funds.start_year[k] && year < st.funds.start_year[k] + st.funds.investment_years[k]) {
             paid_in_quarter += st.funds.pledged[k] * st.funds.paid_in_share[k] / (4.0 * st.funds.investment_years[k]);
         }
     }
     double china_local = 0.0, china_all = 0.0, firms_local_n = 0.0, zombies = 0.0, capital = 0.0, zombie_capital_sum = 0.0;
     double key_revenue = 0.0, key_soe = 0.0;
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& a = sums[s];
         china_local += a[sales_china_local];
         china_all += a[sales_china_all];
@@ -431,7 +431,7 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     }
     put(NationalMetric::fiscal_cost, flows[0] + paid_in_quarter);
     double fixed_total = 0.0, fixed_domestic = 0.0;
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         fixed_total += st.china_market_value0[s];
         fixed_domestic += st.china_market_value0[s] * st.sectors.domestic_share[s];
     }
@@ -441,7 +441,7 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
     put(NationalMetric::zombie_share, ratio(zombies, firms_local_n));
     put(NationalMetric::zombie_capital_share, ratio(zombie_capital_sum, capital));
     put(NationalMetric::soe_revenue_share_key, ratio(key_soe, key_revenue));
-    put(NationalMetric::misallocation_tfp_gain, misallocation_gain(st, sums));
+    put(NationalMetric::misallocation_tfp_gain, misallocation_gain(model, st, sums));
     put(NationalMetric::local_debt, local_debt);
     put(NationalMetric::funds_pledged, pledged);
     put(NationalMetric::funds_paid_in, paid_in);
@@ -454,18 +454,18 @@ void national_outcomes(const State& st, const SectorSums& sums, StepRecord& r) {
 
 }  // namespace
 
-void compute_outcomes(const State& st, StepRecord& record) {
+void compute_outcomes(const Model& model, const State& st, StepRecord& record) {
     std::vector<std::array<double, 4>> reference;
-    compute_outcomes(st, sector_sums_with_reference_costs(st, reference), record);
+    compute_outcomes(model, st, sector_sums_with_reference_costs(model, st, reference), record);
 }
 
-void compute_outcomes(const State& st, const SectorSums& sums, StepRecord& record) {
-    record.resize(st.n_sectors(), st.n_regions());
-    record.year = st.year();
-    sector_outcomes(st, sums, record);
-    region_outcomes(st, record);
-    national_outcomes(st, sums, record);
-    government_outcomes(st, record);
+void compute_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& record) {
+    record.resize(model.n_sectors, model.n_regions);
+    record.year = model.year_of(st.step);
+    sector_outcomes(model, st, sums, record);
+    region_outcomes(model, st, record);
+    national_outcomes(model, st, sums, record);
+    government_outcomes(model, st, record);
 }
 
 }  // namespace ipsim::model

@@ -5,9 +5,10 @@
  * quarter_phases() is the one place that says what a quarter does: each row names a phase,
  * when it runs (every quarter, or yearly in the first quarter of the year), what it reads and
  * writes (the same words as the table in docs/model.md section 2) and the function that runs
- * it. Simulation::step() walks the table in order; nothing else decides the sequence. Some
- * quarterly phases keep a yearly part inside their body (zombie flags in the fourth quarter,
- * say); the row says so in `yearly_parts`, so that no timing is hidden.
+ * it, which calls the phase with the run's Model (read only) and its State. Simulation::step()
+ * walks the table in order; nothing else decides the sequence. Some quarterly phases keep a
+ * yearly part inside their body (zombie flags in the fourth quarter, say); the row says so in
+ * `yearly_parts`, so that no timing is hidden.
  *
  * A PhaseProfile, when one is attached, times each phase with std::chrono::steady_clock and
  * accumulates calls and nanoseconds per row. Without one, running a phase is a pointer test
@@ -41,8 +42,9 @@ enum class Cadence : std::uint8_t {
 [[nodiscard]] const char* cadence_name(Cadence cadence) noexcept;
 
 /*! @brief What a phase may touch: the agents, the record of the quarter, and the sector sums
- *  that summarize_sectors hands to compute_outcomes. */
+ *  that summarize_sectors hands to compute_outcomes; and what it may only read, the model. */
 struct QuarterContext {
+    const Model& model;
     State& state;
     StepRecord& record;
     SectorSums sums;

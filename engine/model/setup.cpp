@@ -30,19 +30,6 @@ constexpr double kFundStartSpread = 5.0;             // local funds start in one
 constexpr double kMaxSegmentShare = 0.95;            // initial China-located output takes at most 95% of either market (assumption)
 constexpr double kMinFinalDemandShare = 0.2;         // final demand is at least 20% of China's demand for a sector (assumption)
 
-void build_io_matrix(State& st) {
-    const auto& sc = *st.scenario;
-    const auto n = static_cast<Eigen::Index>(st.n_sectors());
-    st.io = Eigen::MatrixXd::Zero(n, n);
-    for (const auto& link : sc.links) {
-        const int from = sc.sector_index(link.from);
-        const int to = sc.sector_index(link.to);
-        if (from >= 0 && to >= 0) {
-            st.io(from, to) += link.coefficient;
-        }
-    }
-}
-
 double region_strength(const Region& region, const std::string& sector) {
     for (const auto& [name, value] : region.strengths) {
         if (name == sector) {
@@ -52,9 +39,9 @@ double region_strength(const Region& region, const std::string& sector) {
     return Region::unlisted_strength;
 }
 
-void build_governments(State& st) {
-    const auto& sc = *st.scenario;
-    const std::size_t ns = st.n_sectors();
+void build_governments(const Model& model, State& st) {
+    const auto& sc = model.scenario;
+    const std::size_t ns = model.n_sectors;
     const auto per_region = static_cast<std::size_t>(sc.local.per_region);
     auto& g = st.governments;
     for (std::size_t r = 0; r < sc.regions.size(); ++r) {
@@ -117,8 +104,8 @@ void add_fund(Funds& f, std::int32_t government, double pledged, double start, d
     f.mandate[k] = mandate;
 }
 
-void build_funds(State& st) {
-    const auto& sc = *st.scenario;
+void build_funds(const Model& model, State& st) {
+    const auto& sc = model.scenario;
     for (const auto& nf : sc.funds.national) {
         add_fund(st.funds, -1, nf.pledged, nf.start_year, nf.investment_years, nf.paid_in_share,
                  mandate_mask(sc, nf.sectors));
@@ -166,8 +153,8 @@ SectorCounts split_sector(const Scenario& sc, const Sector& sector, std::size_t 
     return c;
 }
 
-void create_firm(State& st, std::size_t s, Ownership own, bool localized_firm, const std::vector<double>& cdf) {
-    const auto& sc = *st.scenario;
+void create_firm(const Model& model, State& st, std::size_t s, Ownership own, bool localized_firm, const std::vector<double>& cdf) {
+    const auto& sc = model.scenario;
     const auto& sector = sc.sectors[s];
     auto& f = st.firms;
     const std::size_t i = f.append();
@@ -188,8 +175,8 @@ void create_firm(State& st, std::size_t s, Ownership own, bool localized_firm, c
 }
 
 /*! Scales capacities and sets shares so the sector's initial flows match the scenario. */
-void size_sector(State& st, std::size_t s, std::size_t first, std::size_t last) {
-    const auto& sector = st.scenario->sectors[s];
+void size_sector(const Model& model, State& st, std::size_t s, std::size_t first, std::size_t last) {
+    const auto& sector = model.scenario.sectors[s];
     auto& f = st.firms;
     const double dc = sector.demand.china;
     const double dw = sector.demand.world;
@@ -206,7 +193,7 @@ void size_sector(State& st, std::size_t s, std::size_t first, std::size_t last) 
         (f.localized[i] != 0 ? local_weight : abroad_weight) += f.capacity[i];
     }
     // Provisional capacity at the normal utilisation; firms choose their own in size_capacity.
-    const double u0 = st.scenario->markets.target_utilisation;
+    const double u0 = model.scenario.markets.target_utilisation;
     for (std::size_t i = first; i < last; ++i) {
         const bool local = f.localized[i] != 0;
         const double w = f.capacity[i] / (local ? local_weight : abroad_weight);
@@ -221,18 +208,18 @@ void size_sector(State& st, std::size_t s, std::size_t first, std::size_t last) 
     }
 }
 
-void finance_firms(State& st) {
-    const auto& sc = *st.scenario;
+void finance_firms(const Model& model, State& st) {
+    const auto& sc = model.scenario;
     auto& f = st.firms;
     for (std::size_t i = 0; i < f.size(); ++i) {
-        f.capital[i] = st.capital_per_unit(i) * f.capacity[i] + f.capital_in_progress[i];
+        f.capital[i] = st.capital_per_unit(model, i) * f.capacity[i] + f.capital_in_progress[i];
         f.debt[i] = sc.finance.initial_leverage * f.capital[i];
         f.cash[i] = sc.finance.initial_cash * f.capital[i];
     }
 }
 
-void build_firms(State& st) {
-    const auto& sc = *st.scenario;
+void build_firms(const Model& model, State& st) {
+    const auto& sc = model.scenario;
     double share_total = 0.0;
     for (const auto& sector : sc.sectors) {
         share_total += sector.supply.firm_share;
@@ -242,29 +229,29 @@ void build_firms(State& st) {
         const double share = share_total > 0.0 ? sector.supply.firm_share / share_total : 1.0 / static_cast<double>(sc.sectors.size());
         const auto n = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(static_cast<double>(sc.firms.count) * share)));
         const auto counts = split_sector(sc, sector, n);
-        const auto cdf = st.location_cdf(s);
+        const auto cdf = st.location_cdf(model, s);
         const std::size_t first = st.firms.size();
         for (std::size_t k = 0; k < counts.exporters; ++k) {
-            create_firm(st, s, Ownership::foreign, false, cdf);
+            create_firm(model, st, s, Ownership::foreign, false, cdf);
         }
         for (std::size_t k = 0; k < counts.localized; ++k) {
-            create_firm(st, s, Ownership::foreign, true, cdf);
+            create_firm(model, st, s, Ownership::foreign, true, cdf);
         }
         const auto central = static_cast<std::size_t>(std::llround(static_cast<double>(counts.soe) * sector.supply.central_soe_share));
         for (std::size_t k = 0; k < counts.soe; ++k) {
-            create_firm(st, s, Ownership::soe, true, cdf);
+            create_firm(model, st, s, Ownership::soe, true, cdf);
             st.firms.central[st.firms.size() - 1] = k < central ? 1 : 0;
         }
         for (std::size_t k = 0; k < counts.privately_owned; ++k) {
-            create_firm(st, s, Ownership::private_firm, true, cdf);
+            create_firm(model, st, s, Ownership::private_firm, true, cdf);
         }
-        size_sector(st, s, first, st.firms.size());
+        size_sector(model, st, s, first, st.firms.size());
     }
 }
 
-void init_sectors(State& st) {
-    const auto& sc = *st.scenario;
-    const std::size_t ns = st.n_sectors();
+void init_sectors(const Model& model, State& st) {
+    const auto& sc = model.scenario;
+    const std::size_t ns = model.n_sectors;
     auto& sec = st.sectors;
     auto zeros = [ns](std::vector<double>& v, double value = 0.0) { v.assign(ns, value); };
     zeros(sec.frontier, 1.0);
@@ -323,33 +310,33 @@ void init_sectors(State& st) {
 
 }  // namespace
 
-void calibrate_input_output(State& st) {
-    const auto& sc = *st.scenario;
+void calibrate_input_output(Model& model, State& st) {
+    const auto& sc = model.scenario;
     const auto& f = st.firms;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     std::vector<std::array<double, 2>> sums;
     core::group_sums<2>(st.by_sector, sums, [&](std::size_t i, std::array<double, 2>& acc) {
         if (f.localized[i] != 0) {
             acc[0] += f.price[i] * f.output[i];
-            acc[1] += unit_cost(st, i) * f.output[i];
+            acc[1] += unit_cost(model, st, i) * f.output[i];
         }
     });
     const auto n = static_cast<Eigen::Index>(ns);
-    st.input_shares = Eigen::MatrixXd::Zero(n, n);
+    model.input_shares = Eigen::MatrixXd::Zero(n, n);
     for (Eigen::Index k = 0; k < n; ++k) {
         const auto& [revenue, cost] = sums[static_cast<std::size_t>(k)];
         if (cost <= 0.0) {
             continue;
         }
         // Links are CNY of input per CNY of output: as shares of variable cost, at most 90%.
-        st.input_shares.col(k) = st.io.col(k) * (revenue / cost);
-        const double total = st.input_shares.col(k).sum();
+        model.input_shares.col(k) = model.io.col(k) * (revenue / cost);
+        const double total = model.input_shares.col(k).sum();
         if (total > kMaxInputShare) {
-            st.input_shares.col(k) *= kMaxInputShare / total;
+            model.input_shares.col(k) *= kMaxInputShare / total;
         }
         st.sectors.variable_cost_china[static_cast<std::size_t>(k)] = cost;
     }
-    const Eigen::VectorXd intermediate = input_spending(st);
+    const Eigen::VectorXd intermediate = input_spending(model, st);
     for (std::size_t s = 0; s < ns; ++s) {
         // Final demand in China excludes what China-located producers buy from each other.
         const double total = sc.sectors[s].demand.china;
@@ -359,50 +346,51 @@ void calibrate_input_output(State& st) {
 
 namespace {
 
-/*! Each firm starts with the capacity it would choose under the policy in force, financed by
- *  debt and cash in fixed proportions of its capital. */
 /*! A segment's history per sector: [segment * sectors + sector], segment 0 China, 1 world. */
 using SegmentHistories = std::vector<DemandHistory>;
 
-SegmentHistories replay_histories(const Scenario& sc) {
-    SegmentHistories h(2 * sc.sectors.size());
-    for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
-        const auto rule = ordering_rule(sc, s);
+SegmentHistories replay_histories(const Model& model) {
+    const auto& sc = model.scenario;
+    SegmentHistories h(2 * model.n_sectors);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
+        const auto& rule = model.sectors[s].ordering_rule;
         h[s] = replay_demand_history(sc, sc.sectors[s].demand.china_growth, rule);
-        h[sc.sectors.size() + s] = replay_demand_history(sc, sc.sectors[s].demand.world_growth, rule);
+        h[model.n_sectors + s] = replay_demand_history(sc, sc.sectors[s].demand.world_growth, rule);
     }
     return h;
 }
 
-void size_capacity(State& st, const SegmentHistories& history) {
+/*! Each firm starts with the capacity it would choose under the policy in force, financed by
+ *  debt and cash in fixed proportions of its capital. */
+void size_capacity(const Model& model, State& st, const SegmentHistories& history) {
     auto& f = st.firms;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     for (std::size_t i = 0; i < f.size(); ++i) {
         // At rest capacity in place is the target and the steady path's orders are under
         // construction; a demand history scales both, segment by segment in proportion to the
         // firm's sales in each.
         const auto s = static_cast<std::size_t>(f.sector[i]);
-        const double at_rest = target_capacity(st, i);
+        const double at_rest = target_capacity(model, st, i);
         const double sales = f.sales_china[i] + f.sales_world[i];
         const double china = sales > 0.0 ? f.sales_china[i] / sales : 1.0;
         const auto& hc = history[s];
         const auto& hw = history[ns + s];
         f.capacity[i] = std::max(f.output[i], at_rest * (china * hc.capacity_factor + (1.0 - china) * hw.capacity_factor));
         const double pipeline = at_rest * (china * hc.pipeline_factor + (1.0 - china) * hw.pipeline_factor);
-        f.capital_in_progress[i] = st.capital_per_unit(i) * pipeline;
+        f.capital_in_progress[i] = st.capital_per_unit(model, i) * pipeline;
         f.expected_demand[i] = f.sales_china[i] * hc.expectation_factor + f.sales_world[i] * hw.expectation_factor;
         f.usable_capacity[i] = f.capacity[i];
     }
-    finance_firms(st);
+    finance_firms(model, st);
 }
 
 /*! Growth expectations and the demand history they are formed from, as each segment's replayed
  *  history leaves them (slot q is read in quarter q and holds demand four quarters earlier). Set
  *  before capacities are sized, and again after the initial summary, which overwrites the first
  *  quarter's slots. */
-void initialise_demand_history(State& st, const SegmentHistories& history) {
+void initialise_demand_history(const Model& model, State& st, const SegmentHistories& history) {
     auto& sec = st.sectors;
-    const std::size_t ns = st.n_sectors();
+    const std::size_t ns = model.n_sectors;
     for (std::size_t m = 0; m < 2; ++m) {
         for (std::size_t s = 0; s < ns; ++s) {
             const double demand = m == 0 ? sec.demand_china[s] : sec.demand_world[s];
@@ -417,26 +405,27 @@ void initialise_demand_history(State& st, const SegmentHistories& history) {
 
 }  // namespace
 
-void setup_state(State& st) {
-    st.now.assign(st.n_sectors(), SectorConditions{});
-    build_io_matrix(st);
-    build_governments(st);
-    init_sectors(st);
-    const auto history = replay_histories(*st.scenario);
-    initialise_demand_history(st, history);
-    build_funds(st);
-    build_firms(st);
-    finance_firms(st);
-    st.rebuild_indexes();
+void setup_state(Model& model, State& st) {
+    // The model is still being built: model.input_shares stays empty (set_instruments then leaves
+    // the input-cost terms at rest) until calibrate_input_output sets it from the initial firms.
+    st.now.assign(model.n_sectors, SectorConditions{});
+    build_governments(model, st);
+    init_sectors(model, st);
+    const auto history = replay_histories(model);
+    initialise_demand_history(model, st, history);
+    build_funds(model, st);
+    build_firms(model, st);
+    finance_firms(model, st);
+    st.rebuild_indexes(model);
     // The state starts at rest under the central policy in force before the first quarter.
-    set_instruments(st, st.scenario->time.start_year - 0.25);
-    calibrate_appeal(st);
-    calibrate_input_output(st);
-    set_instruments(st, st.scenario->time.start_year - 0.25);
-    size_capacity(st, history);
-    initialise_histories(st);
-    summarize_sectors(st);
-    initialise_demand_history(st, history);
+    set_instruments(model, st, model.scenario.time.start_year - 0.25);
+    calibrate_appeal(model, st);
+    calibrate_input_output(model, st);
+    set_instruments(model, st, model.scenario.time.start_year - 0.25);
+    size_capacity(model, st, history);
+    initialise_histories(model, st);
+    summarize_sectors(model, st);
+    initialise_demand_history(model, st, history);
     st.ledger.initial_total = st.money_total();
 }
 

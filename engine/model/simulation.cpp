@@ -50,10 +50,12 @@ void check_finite(const StepRecord& r, const Scenario& sc) {
 
 }  // namespace
 
-Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_(scenario), state_(std::make_unique<State>()) {
-    state_->scenario = &scenario_;
+Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
+    : scenario_(scenario), model_(build_model(scenario)), state_(std::make_unique<State>()) {
+    // The model's scenario-only parts exist before setup; setup_state builds the agents and fills
+    // the parts calibrated on them. From here on the model is only read.
     state_->seed = seed;
-    setup_state(*state_);
+    setup_state(model_, *state_);
     if constexpr (core::kSeatbelts) {
         state_->firms.check_column_lengths("after setup_state");
         state_->funds.check_column_lengths("after setup_state");
@@ -64,7 +66,7 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_
 Simulation::~Simulation() = default;
 
 void Simulation::step() {
-    QuarterContext context{*state_, record_, {}};
+    QuarterContext context{model_, *state_, record_, {}};
     run_quarter(context, profile_);
     check_finite(record_, scenario_);
     if constexpr (core::kSeatbelts) {

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "model/metrics.hpp"
+#include "model/model.hpp"
 #include "model/scenario.hpp"
 
 namespace ipsim::model {
@@ -23,7 +24,8 @@ namespace ipsim::model {
 struct State;
 class PhaseProfile;
 
-/*! @brief A simulation in progress. Owns the agent populations. */
+/*! @brief A simulation in progress. Owns the run's Model (fixed for the run) and its State (the
+ *  agent populations). */
 class Simulation {
 public:
     /*! @brief Builds the initial populations. The scenario must outlive the simulation. */
@@ -42,6 +44,8 @@ public:
     [[nodiscard]] const StepRecord& record() const noexcept;
     /*! @brief Read access to the agents, for tests and diagnostics. */
     [[nodiscard]] const State& state() const noexcept;
+    /*! @brief What is fixed for the run (built before the agents, calibrated by their setup). */
+    [[nodiscard]] const Model& model() const noexcept { return model_; }
     [[nodiscard]] const Scenario& scenario() const noexcept { return scenario_; }
     /*! @brief Times each phase of the following quarters into `profile` (null: no timing). The
      *  profile must outlive the steps; it never changes a result. */
@@ -49,6 +53,7 @@ public:
 
 private:
     const Scenario& scenario_;
+    Model model_;  // mutable only while the constructor sets up the state (setup_state calibrates it)
     std::unique_ptr<State> state_;
     StepRecord record_;
     PhaseProfile* profile_ = nullptr;

@@ -27,14 +27,14 @@ void Firms::compact() {
     arena_.keep(keep, [this](const auto& visit) { for_each_column(visit); });
 }
 
-void State::rebuild_indexes() {
+void State::rebuild_indexes(const Model& model) {
     // The three indexes in one counting and one placing pass: by sector (live firms), by local
     // government and by (government, sector) (live China-located firms).
     const std::size_t n = firms.size();
-    const auto ns = static_cast<std::int64_t>(n_sectors());
-    by_sector.reset(n_sectors());
+    const auto ns = static_cast<std::int64_t>(model.n_sectors);
+    by_sector.reset(model.n_sectors);
     by_government.reset(governments.size());
-    by_government_sector.reset(governments.size() * n_sectors());
+    by_government_sector.reset(governments.size() * model.n_sectors);
     const auto visit = [&](auto&& add) {
         for (std::size_t i = 0; i < n; ++i) {
             if (firms.alive[i] == 0) {
@@ -63,9 +63,9 @@ void State::rebuild_indexes() {
     by_government_sector.finish_placing();
 }
 
-void State::update_indexes(std::size_t first_new) {
+void State::update_indexes(const Model& model, std::size_t first_new) {
     const std::size_t n = firms.size();
-    const auto ns = static_cast<std::int64_t>(n_sectors());
+    const auto ns = static_cast<std::int64_t>(model.n_sectors);
     const auto alive = [&](std::size_t i) { return firms.alive[i] != 0; };
     const auto government = [&](std::size_t i) -> std::int64_t {
         return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
@@ -78,8 +78,8 @@ void State::update_indexes(std::size_t first_new) {
     });
 }
 
-double State::leverage_limit(std::size_t i) const noexcept {
-    const auto& fin = scenario->finance;
+double State::leverage_limit(const Model& model, std::size_t i) const noexcept {
+    const auto& fin = model.scenario.finance;
     switch (static_cast<Ownership>(firms.ownership[i])) {
         case Ownership::soe: return fin.max_leverage_soe;
         case Ownership::foreign: return fin.max_leverage_foreign;
@@ -88,12 +88,12 @@ double State::leverage_limit(std::size_t i) const noexcept {
     return fin.max_leverage_private * (firms.fund_stake[i] > 0.0 ? 1.5 : 1.0);
 }
 
-std::vector<double> State::location_cdf(std::size_t s) const {
+std::vector<double> State::location_cdf(const Model& model, std::size_t s) const {
     const auto& g = governments;
     std::vector<double> cdf(g.size());
     double acc = 0.0;
     for (std::size_t k = 0; k < g.size(); ++k) {
-        acc += scenario->regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] * g.strength[k * n_sectors() + s];
+        acc += model.scenario.regions[static_cast<std::size_t>(g.region[k])].size * g.weight[k] * g.strength[k * model.n_sectors + s];
         cdf[k] = acc;
     }
     return cdf;

@@ -1,6 +1,11 @@
 /*!
  * @file state.hpp
- * @brief The agent populations of a run, stored as columns (structure of arrays).
+ * @brief What changes during a run: the agent populations, stored as columns (structure of
+ *        arrays), and the per-sector quantities of the current quarter.
+ *
+ * What is fixed for the whole run (the scenario, the counts of sectors and regions, the
+ * input-output matrix, per-sector run constants) is not here but in the Model (model.hpp); the
+ * few members that need it (capital_per_unit, rebuild_indexes, ...) take the Model as an argument.
  *
  * Firms are the large population (up to millions): one column per variable, indexed by
  * position, all columns in one allocation with staggered starts (core/columns.hpp), declared by
@@ -22,7 +27,7 @@
 
 #include "core/columns.hpp"
 #include "core/parallel.hpp"
-#include "model/scenario.hpp"
+#include "model/model.hpp"
 
 namespace ipsim::model {
 
@@ -279,12 +284,10 @@ struct SectorConditions {
     std::array<double, 2> growth_factor{1.0, 1.0};  //!< expected quarterly demand growth factor, China and world segments
 };
 
-/*! @brief Per-sector factors that every firm of a sector shares, computed once instead of per firm.
- *  The run constants are set when set_instruments first sizes the array; the others by the phase
- *  that changes their inputs (set_instruments, update_reference_costs). */
+/*! @brief Per-sector factors that every firm of a sector shares, computed once a quarter instead of
+ *  per firm, by the phase that changes their inputs (set_instruments, update_reference_costs). The
+ *  constants of the whole run are in SectorConstants (model.hpp). */
 struct SectorFactors {
-    double frontier_trend = 1.0;                    //!< (1 + frontier_growth)^(1/4), run constant
-    double learning_exponent = 0.0;                 //!< -log2(1 - learning_per_doubling) (0 without learning), run constant
     double tariff_log1p = 0.0;                      //!< log1p(tariff in force) (set_instruments)
     double rd_share_local = 0.0;                    //!< R&D share of revenue of China-located firms (set_instruments)
     double rd_share_abroad = 0.0;                   //!< the same abroad (no R&D credit)
@@ -300,9 +303,8 @@ struct Ledger {
     double initial_total = 0.0;  //!< total at the start
 };
 
-/*! @brief Everything that changes during a run. */
+/*! @brief Everything that changes during a run (what does not is in the Model, model.hpp). */
 struct State {
-    const Scenario* scenario = nullptr;
     std::uint64_t seed = 0;
     std::int64_t step = 0;  //!< index of the quarter being simulated
     std::uint64_t next_firm_id = 0;
@@ -314,8 +316,6 @@ struct State {
     std::vector<SectorFactors> factors;  //!< per sector, hoisted out of per-firm loops
     double local_scale = 1.0;            //!< policy_scale.local in force this quarter
     Ledger ledger;
-    Eigen::MatrixXd io;            //!< io(from, to): input of `from` per CNY of `to` output (initial prices)
-    Eigen::MatrixXd input_shares;  //!< input_shares(from, to): share of `to`'s variable cost spent on `from`
     // group indexes, rebuilt after demography
     core::GroupIndex by_sector;
     core::GroupIndex by_government;
@@ -328,37 +328,34 @@ struct State {
     std::vector<double> china_market_value;   //!< value of China's market per sector, last quarter (chain weights)
     std::vector<double> china_market_value0;  //!< the same at the start (fixed weights)
 
-    [[nodiscard]] std::size_t n_sectors() const noexcept { return scenario->sectors.size(); }
-    [[nodiscard]] std::size_t n_regions() const noexcept { return scenario->regions.size(); }
-    [[nodiscard]] double year() const noexcept { return scenario->year_of(step); }
     [[nodiscard]] bool is_first_quarter() const noexcept { return step % 4 == 0; }
     [[nodiscard]] bool is_last_quarter() const noexcept { return step % 4 == 3; }
     /*! @brief Capital (initial prices) per unit of quarterly capacity of firm i: the sector's
      *  capital coefficient over the firm's absolute productivity (technology saves all inputs). */
-    [[nodiscard]] double capital_per_unit(std::size_t i) const noexcept {
+    [[nodiscard]] double capital_per_unit(const Model& model, std::size_t i) const noexcept {
         const auto s = static_cast<std::size_t>(firms.sector[i]);
-        return scenario->sectors[s].supply.capital_per_output / (firms.productivity[i] * sectors.frontier[s]);
+        return model.scenario.sectors[s].supply.capital_per_output / (firms.productivity[i] * sectors.frontier[s]);
     }
     /*! @brief Recomputes firm i's capacity from its finished capital and productivity. */
-    void update_capacity(std::size_t i) noexcept {
-        firms.capacity[i] = (firms.capital[i] - firms.capital_in_progress[i]) / capital_per_unit(i);
+    void update_capacity(const Model& model, std::size_t i) noexcept {
+        firms.capacity[i] = (firms.capital[i] - firms.capital_in_progress[i]) / capital_per_unit(model, i);
     }
     /*! @brief True if firm i is foreign-owned. */
     [[nodiscard]] bool is_foreign(std::size_t i) const noexcept {
         return firms.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign);
     }
     /*! @brief Debt per unit of capital that firm i may carry (by ownership; fund backing helps private firms). */
-    [[nodiscard]] double leverage_limit(std::size_t i) const noexcept;
+    [[nodiscard]] double leverage_limit(const Model& model, std::size_t i) const noexcept;
     /*! @brief Cumulative weights over local governments for locating a firm of sector s:
      *  region size x government weight x strength in the sector. */
-    [[nodiscard]] std::vector<double> location_cdf(std::size_t s) const;
+    [[nodiscard]] std::vector<double> location_cdf(const Model& model, std::size_t s) const;
     /*! @brief The local government a uniform draw u in (0, 1) picks from a location_cdf. */
     [[nodiscard]] static std::int32_t pick_government(const std::vector<double>& cdf, double u) noexcept;
     /*! @brief Rebuilds the group indexes after entry and exit. */
-    void rebuild_indexes();
+    void rebuild_indexes(const Model& model);
     /*! @brief The same result after firms only died or were appended (rows from first_new on) since
      *  the last rebuild, without a compaction: drops the dead, appends the new. */
-    void update_indexes(std::size_t first_new);
+    void update_indexes(const Model& model, std::size_t first_new);
     /*! @brief Sum of all money balances (firms' cash - debt, governments' -debt, funds' cash, ledger). */
     [[nodiscard]] double money_total() const;
     /*! @brief money_total given the firms' part, sum over live firms of cash - debt taken as

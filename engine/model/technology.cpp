@@ -26,18 +26,18 @@ constexpr double kMaxAbsorptiveIntensity = 2.0;
 
 /*! Share of innovation, imitation and transfer left to Chinese firms of sector s under export
  *  controls: 1 - setback x component intensity x share of foreign technology cut off. */
-double technology_access(const State& st, std::size_t s) {
-    const auto& sector = st.scenario->sectors[s];
-    const double cut = st.scenario->technology.export_control_setback * sector.technology.component_intensity * st.now[s].export_control;
+double technology_access(const Model& model, const State& st, std::size_t s) {
+    const auto& sector = model.scenario.sectors[s];
+    const double cut = model.scenario.technology.export_control_setback * sector.technology.component_intensity * st.now[s].export_control;
     return std::clamp(1.0 - cut, 0.0, 1.0);
 }
 
 /*! Best practice per sector: the 90th percentile of Chinese-owned firms' productivity. O(n). */
-std::vector<double> best_practice(const State& st) {
+std::vector<double> best_practice(const Model& model, const State& st) {
     const auto& f = st.firms;
-    std::vector<double> best(st.n_sectors(), 0.0);
+    std::vector<double> best(model.n_sectors, 0.0);
     core::parallel_for(
-        st.n_sectors(),
+        model.n_sectors,
         [&](std::size_t s) {
             std::vector<double> values;
             values.reserve(st.by_sector.size(s));
@@ -85,9 +85,9 @@ std::vector<ClusterInfo> clusters(const State& st) {
     return out;
 }
 
-void advance_firm(State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
+void advance_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
                   const std::vector<SectorTerms>& terms) {
-    const auto& sc = *st.scenario;
+    const auto& sc = model.scenario;
     const auto& tech = sc.technology;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
@@ -107,8 +107,8 @@ void advance_firm(State& st, std::size_t i, const std::vector<double>& best, con
         const double expected_gain = terms[s].log_frontier_step * pace;
         a *= std::exp(expected_gain / hazard * (0.5 + rng.uniform()));
     }
-    const auto& c = cluster[g * st.n_sectors() + s];
-    const bool focus = st.governments.focus[g * st.n_sectors() + s] != 0;
+    const auto& c = cluster[g * model.n_sectors + s];
+    const bool focus = st.governments.focus[g * model.n_sectors + s] != 0;
     // Larger local clusters imitate faster; cluster programmes add to imitation in focus sectors.
     const double cluster_effect = std::max(-0.5, tech.cluster_boost * c.relative_size) + (focus ? st.now[s].cluster_support : 0.0);
     a += access * tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
@@ -125,8 +125,8 @@ void advance_firm(State& st, std::size_t i, const std::vector<double>& best, con
 }
 
 /*! Mean number of China-located firms per local government with at least one, per sector. */
-std::vector<double> average_cluster_size(const State& st, const std::vector<ClusterInfo>& cluster) {
-    const std::size_t ns = st.n_sectors();
+std::vector<double> average_cluster_size(const Model& model, const std::vector<ClusterInfo>& cluster) {
+    const std::size_t ns = model.n_sectors;
     std::vector<double> firms(ns, 0.0);
     std::vector<double> places(ns, 0.0);
     for (std::size_t k = 0; k < cluster.size(); ++k) {
@@ -143,11 +143,11 @@ std::vector<double> average_cluster_size(const State& st, const std::vector<Clus
 
 }  // namespace
 
-void advance_technology(State& st) {
-    const auto best = best_practice(st);
+void advance_technology(const Model& model, State& st) {
+    const auto best = best_practice(model, st);
     auto cluster = clusters(st);
-    const auto average_cluster = average_cluster_size(st, cluster);
-    const std::size_t ns = st.n_sectors();
+    const auto average_cluster = average_cluster_size(model, cluster);
+    const std::size_t ns = model.n_sectors;
     for (std::size_t k = 0; k < cluster.size(); ++k) {
         if (cluster[k].firms <= 0.0) {
             continue;  // no firm of this cluster reads it
@@ -156,11 +156,11 @@ void advance_technology(State& st) {
     }
     std::vector<SectorTerms> terms(ns);
     for (std::size_t s = 0; s < ns; ++s) {
-        terms[s] = {technology_access(st, s), std::log(st.now[s].frontier_step)};
+        terms[s] = {technology_access(model, st, s), std::log(st.now[s].frontier_step)};
     }
     // advance_firm does not read the frontier, so it moves first and each firm's capacity follows
     // its new productivity in the same pass.
-    for (std::size_t s = 0; s < st.n_sectors(); ++s) {
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
         st.sectors.frontier[s] *= st.now[s].frontier_step;
         st.sectors.best_productivity[s] = best[s];
     }
@@ -170,9 +170,9 @@ void advance_technology(State& st) {
             return;
         }
         if (f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-            advance_firm(st, i, best, cluster, terms);
+            advance_firm(model, st, i, best, cluster, terms);
         }
-        st.update_capacity(i);
+        st.update_capacity(model, i);
     });
 }
 

@@ -172,7 +172,7 @@ TEST(TextbookLimit, PriceAtCostPlusMarkupAndUtilisationAtTarget) {
             continue;
         }
         // Unit cost: variable cost plus the normal cost of capital at target utilisation.
-        const double cost = model::full_unit_cost(st, i);
+        const double cost = model::full_unit_cost(sim.model(), st, i);
         // Tolerance: 1% of the price and 0.02 of utilisation.
         EXPECT_NEAR(st.firms.price[i] / cost, 1.0 + markup, 0.01 * (1.0 + markup));
     }

@@ -21,10 +21,12 @@ namespace {
 using ipsim::core::SeatbeltError;
 using ipsim::model::Scope;
 
+// clang-format off
 #define IPSIM_SKIP_WITHOUT_SEATBELTS()                                                             \
     if constexpr (!ipsim::core::kSeatbelts) {                                                     \
         GTEST_SKIP() << "built without IPSIM_SEATBELTS (the debug and asan presets switch it on)"; \
     }
+// clang-format on
 
 /*! The message of the SeatbeltError `f` throws. */
 std::string seatbelt_message(const std::function<void()>& f) {
@@ -38,16 +40,16 @@ std::string seatbelt_message(const std::function<void()>& f) {
 
 /*! A state set up from `sc` as Simulation sets it up, and the record of its first quarter. */
 struct QuarterAtStart {
-    explicit QuarterAtStart(const ipsim::model::Scenario& sc) {
-        state.scenario = &sc;
+    explicit QuarterAtStart(const ipsim::model::Scenario& sc) : model(ipsim::model::build_model(sc)) {
         state.seed = 1;
-        ipsim::model::setup_state(state);
+        ipsim::model::setup_state(model, state);
         record.resize(sc.sectors.size(), sc.regions.size());
     }
     std::string run_quarter_message() {
-        ipsim::model::QuarterContext context{state, record, {}};
+        ipsim::model::QuarterContext context{model, state, record, {}};
         return seatbelt_message([&] { ipsim::model::run_quarter(context, nullptr); });
     }
+    ipsim::model::Model model;
     ipsim::model::State state;
     ipsim::model::StepRecord record;
 };

@@ -20,7 +20,7 @@
 namespace ipsim::model::detail {
 
 /*! @brief local_support_weight (phases.hpp). */
-[[nodiscard]] inline double local_support_weight(const State& st, std::size_t i) noexcept {
+[[nodiscard]] inline double local_support_weight(const Model& model, const State& st, std::size_t i) noexcept {
     const auto& f = st.firms;
     // Foreign firms and central SOEs answer to others than the local government.
     if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign) || f.central[i] != 0) {
@@ -28,7 +28,7 @@ namespace ipsim::model::detail {
     }
     const auto g = static_cast<std::size_t>(f.government[i]);
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    if (st.governments.focus[g * st.n_sectors() + s] == 0) {
+    if (st.governments.focus[g * model.n_sectors + s] == 0) {
         return 0.0;
     }
     return st.local_scale * st.governments.support_multiplier[g];
@@ -42,33 +42,32 @@ namespace ipsim::model::detail {
 }
 
 /*! @brief Capital cost per unit at normal utilisation: the part of full_unit_cost above unit_cost. */
-[[nodiscard]] inline double capital_unit_cost(const State& st, std::size_t i) noexcept {
-    const auto& sc = *st.scenario;
+[[nodiscard]] inline double capital_unit_cost(const Model& model, const State& st, std::size_t i) noexcept {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    return (sc.finance.base_rate / 4.0 + sc.finance.depreciation) * st.capital_per_unit(i) / st.sectors.normal_utilisation[s];
+    return model.normal_capital_rate * st.capital_per_unit(model, i) / st.sectors.normal_utilisation[s];
 }
 
 /*! @brief full_unit_cost (phases.hpp). */
-[[nodiscard]] inline double full_unit_cost(const State& st, std::size_t i) noexcept {
-    return unit_cost(st, i) + capital_unit_cost(st, i);
+[[nodiscard]] inline double full_unit_cost(const Model& model, const State& st, std::size_t i) noexcept {
+    return unit_cost(st, i) + capital_unit_cost(model, st, i);
 }
 
 /*! @brief Full unit cost net of the passed-on output subsidy, from the firm's unit and full unit cost. */
-[[nodiscard]] inline double cost_basis(const State& st, double subsidy_rate, double unit, double full) noexcept {
-    return full - st.scenario->markets.subsidy_pass_through * subsidy_rate * unit;
+[[nodiscard]] inline double cost_basis(const Model& model, double subsidy_rate, double unit, double full) noexcept {
+    return full - model.scenario.markets.subsidy_pass_through * subsidy_rate * unit;
 }
 
 /*! @brief Full unit cost net of the passed-on output subsidy: what a firm's price covers. */
-[[nodiscard]] inline double cost_basis(const State& st, std::size_t i, double subsidy_rate) noexcept {
+[[nodiscard]] inline double cost_basis(const Model& model, const State& st, std::size_t i, double subsidy_rate) noexcept {
     const double unit = unit_cost(st, i);
-    return cost_basis(st, subsidy_rate, unit, unit + capital_unit_cost(st, i));
+    return cost_basis(model, subsidy_rate, unit, unit + capital_unit_cost(model, st, i));
 }
 
 /*! @brief Central plus local output subsidies cover at most 90% of unit cost (assumption). */
 inline constexpr double kMaxOutputSubsidy = 0.9;
 
 /*! @brief output_subsidy_rate given the firm's local support weight (phases.hpp). */
-[[nodiscard]] inline double output_subsidy_rate(const State& st, std::size_t i, double support_weight) noexcept {
+[[nodiscard]] inline double output_subsidy_rate(const Model& model, const State& st, std::size_t i, double support_weight) noexcept {
     const auto& f = st.firms;
     if (f.localized[i] == 0) {
         return 0.0;
@@ -78,17 +77,17 @@ inline constexpr double kMaxOutputSubsidy = 0.9;
         return 0.0;
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double local = st.scenario->local.output_subsidy * support_weight;
+    const double local = model.scenario.local.output_subsidy * support_weight;
     return std::min(kMaxOutputSubsidy, st.now[s].output_subsidy + local);
 }
 
 /*! @brief output_subsidy_rate (phases.hpp). */
-[[nodiscard]] inline double output_subsidy_rate(const State& st, std::size_t i) noexcept {
+[[nodiscard]] inline double output_subsidy_rate(const Model& model, const State& st, std::size_t i) noexcept {
     const auto& f = st.firms;
     if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
         return 0.0;
     }
-    return output_subsidy_rate(st, i, local_support_weight(st, i));
+    return output_subsidy_rate(model, st, i, local_support_weight(model, st, i));
 }
 
 /*! @brief firm_growth_factor (phases.hpp). */
