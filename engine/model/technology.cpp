@@ -24,7 +24,7 @@ namespace {
 /*! R&D intensity, relative to the sector's normal, beyond which absorptive capacity stops growing. */
 constexpr double kMaxAbsorptiveIntensity = 2.0;
 
-/*! Share of innovation, imitation and transfer left to Chinese firms of sector s under export
+/*! Share of innovation, imitation, transfer and absorption left to Chinese firms of sector s under export
  *  controls: 1 - setback x component intensity x share of foreign technology cut off. */
 double technology_access(const Model& model, const State& st, std::size_t s) {
     const auto& sector = model.scenario.sectors[s];
