@@ -10,7 +10,8 @@
  * scores them on productivity, SOE status, being local, and noise, and invests its cash in the
  * best. Candidate screening runs in parallel over funds; injections are applied in fund order
  * so that two funds picking the same firm give the same result on any thread count. Holdings
- * are marked to book equity in the outcomes and written off when a firm exits.
+ * are marked in the outcomes (capital at the lower of book and earnings value) and written off
+ * when a firm exits.
  */
 #include <algorithm>
 #include <cmath>

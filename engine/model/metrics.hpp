@@ -125,7 +125,7 @@ inline constexpr const char* kUnitReal = "bn CNY (initial prices) per quarter";
     X(funds_pledged, "bn CNY", "cumulative capital pledged to state funds") \
     X(funds_paid_in, "bn CNY", "cumulative capital paid in") \
     X(funds_invested, "bn CNY", "cumulative equity invested") \
-    X(funds_portfolio_value, "bn CNY", "holdings marked to the firms' book equity") \
+    X(funds_portfolio_value, "bn CNY", "holdings marked to the firms' equity, capital carried at the lower of book and earnings value") \
     X(funds_write_offs, "bn CNY", "cumulative holdings written off on exit") \
     X(firms, "firms", "all firms alive, foreign exporters included") \
     X(accounting_residual, "bn CNY", "sum of all money stocks minus its initial value (must be 0 up to rounding)")

@@ -383,6 +383,17 @@ void government_outcomes(const Model& model, const State& st, StepRecord& r) {
     put(NationalMetric::focus_concentration, hhi);
 }
 
+// A fund's claim on firm i: its stake in the equity, with capital carried at the lower of book value
+// and recoverable amount, the higher of earnings value (after-tax smoothed operating profit
+// capitalised at the valuation rate) and what the capital fetches in a distress sale. Stakes in
+// firms that earn too little for their capital are impaired (model.md section 6).
+double marked_fund_holding(const Scenario& sc, const Firms& f, std::size_t i) {
+    const double annual_earnings = 4.0 * std::max(0.0, f.smoothed_profit[i]) * (1.0 - sc.finance.corporate_tax);
+    const double recoverable = std::max(annual_earnings / sc.funds.valuation_rate, sc.finance.distress_sale_price * f.capital[i]);
+    const double carried_capital = std::min(f.capital[i], recoverable);
+    return f.fund_stake[i] * std::max(0.0, f.cash[i] + carried_capital - f.debt[i]);
+}
+
 void national_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& r) {
     const auto& sc = model.scenario;
     const auto& f = st.firms;
@@ -395,7 +406,7 @@ void national_outcomes(const Model& model, const State& st, const SectorSums& su
         }
         a[0] += f.subsidy_central[i] + f.subsidy_local[i] + f.tax_expenditure[i] + f.interest_subsidy[i] + f.bailout[i];
         a[1] += f.alive[i];
-        a[2] += f.alive[i] != 0 ? f.fund_stake[i] * std::max(0.0, f.cash[i] + f.capital[i] - f.debt[i]) : 0.0;
+        a[2] += f.alive[i] != 0 && f.fund_stake[i] > 0.0 ? marked_fund_holding(sc, f, i) : 0.0;
     });
     double paid_in_quarter = 0.0;
     double pledged = 0.0;

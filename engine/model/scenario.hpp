@@ -322,6 +322,7 @@ struct FundSettings {
     std::int64_t candidates = 16;
     std::int64_t picks = 2;
     double max_stake = 0.3;
+    double valuation_rate = 0.08;
 
     template <class V>
     void visit(V& v) {
@@ -335,6 +336,7 @@ struct FundSettings {
         v.integer("candidates", candidates, {"firms", between(1, 10000), "candidate firms a fund screens per quarter", "assumption"});
         v.integer("picks", picks, {"firms", between(1, 10000), "firms a fund invests in per quarter", "assumption"});
         v.number("max_stake", max_stake, {"1", Range{0.0, 1.0, true, false}, "largest equity share one investment buys", "assumption"});
+        v.number("valuation_rate", valuation_rate, {"1 per year", Range{0.0, 1.0, true, false}, "rate at which a holding's after-tax operating profit is capitalised when funds mark their stakes: a firm's capital is carried at the lower of its book value and its recoverable amount, the higher of that earnings value and its distress-sale value (an impairment test); reported only", "assumption (a cost of capital of 8% a year); the lower-of-book-and-recoverable-amount rule of IAS 36 / CAS 8"});
     }
 };
 

@@ -312,6 +312,50 @@ TEST(Funds, LargerPledgeRaisesPaidInExactlyAndInvestment) {
     EXPECT_EQ(sector_total(v, "fund_equity", kCars), 0.0) << "the mandate is chips only";
 }
 
+// Rule: funds carry a holding's capital at the lower of book value and earnings value (after-tax
+// smoothed operating profit capitalised at funds.valuation_rate), so stakes in firms that earn too
+// little are impaired; the mark is reporting only and moves no other series.
+TEST(Funds, StakesInFirmsThatEarnTooLittleAreMarkedBelowBook) {
+    auto base = quiet_baseline();
+    model::NationalFund fund;
+    fund.name = "chips_fund";
+    fund.sectors = {"chips"};
+    fund.pledged = 60.0;
+    fund.paid_in_share = 1.0;
+    fund.start_year = 2016.0;
+    fund.investment_years = 4.0;
+    base.funds.national = {fund};
+    auto lenient = base;
+    lenient.funds.valuation_rate = 1e-12;  // earnings value far above book for every profitable firm
+    auto strict = base;
+    strict.funds.valuation_rate = 0.5;
+    const double sale_price = base.finance.distress_sale_price;
+    const Probe book_equity_held = firm_sum([](const model::Firms&, std::size_t) { return true; }, [](const model::Firms& f, std::size_t i) {
+        return f.fund_stake[i] * std::max(0.0, f.cash[i] + f.capital[i] - f.debt[i]);
+    });
+    // The lenient limit: profitable firms at book, loss-making ones at their capital's sale value.
+    const Probe lenient_mark = firm_sum([](const model::Firms&, std::size_t) { return true; }, [sale_price](const model::Firms& f, std::size_t i) {
+        const double capital = f.smoothed_profit[i] > 0.0 ? f.capital[i] : sale_price * f.capital[i];
+        return f.fund_stake[i] * std::max(0.0, f.cash[i] + capital - f.debt[i]);
+    });
+    const auto b = simulate(base, {book_equity_held});
+    const auto l = simulate(lenient, {lenient_mark});
+    const auto s = simulate(strict);
+    const double book = b.probes[0];
+    const double marked = national_late(b, "funds_portfolio_value");
+    report("fund holdings: book equity -> marked (valuation rate 0.08)", book, marked);
+    EXPECT_NEAR(national_late(l, "funds_portfolio_value"), l.probes[0], 1e-9 * l.probes[0])
+        << "with a negligible valuation rate only loss-making holdings are impaired, to their sale value";
+    EXPECT_LT(marked, book) << "some holdings earn less than their capital at 8% a year";
+    expect_decrease("fund holdings: marked value, valuation rate 0.08 -> 0.5", marked, national_late(s, "funds_portfolio_value"), 0.1);
+    const auto paid = metric(Scope::national, "funds_paid_in");
+    for (std::size_t t = 0; t < b.records[0].size(); ++t) {
+        ASSERT_EQ(b.records[0][t].national_value(paid), s.records[0][t].national_value(paid)) << "quarter " << t;
+    }
+    expect_same_sector_series(base, strict, "fund_equity", kChips);
+    expect_same_sector_series(base, strict, "output", kChips);
+}
+
 // Rule: a local guidance fund invests only in its own government's focus sectors.
 TEST(Funds, LocalGuidanceFundsInvestOnlyInFocusSectors) {
     auto sc = quiet_baseline();
