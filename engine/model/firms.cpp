@@ -136,6 +136,7 @@ void account_firm(const Model& model, State& st, std::size_t i, std::array<doubl
     f.tax_central[i] = tax_central;
     f.net_profit[i] = net_profit;
     f.dividends[i] = dividends;
+    st.support_weight[i] = support;
     f.cash[i] += revenue - variable_cost - rd + subsidies - interest - tax - dividends;
     f.capital[i] -= depreciation;
     st.update_capacity(model, i);
@@ -179,9 +180,13 @@ void settle_local_governments(State& st) {
 
 void settle_accounts(const Model& model, State& st) {
     auto& f = st.firms;
+    // No input of the weight changes until next quarter: the later phases read what is stored here.
+    st.support_weight.resize(f.size());  // every entry is written below
     const auto totals = core::deterministic_sums<kCounterparts>(f.size(), [&](std::size_t i, std::array<double, kCounterparts>& to) {
         if (f.alive[i] != 0) {
             account_firm(model, st, i, to);
+        } else {
+            st.support_weight[i] = detail::local_support_weight(model, st, i);
         }
     });
     st.ledger.economy += totals[economy];
@@ -262,7 +267,7 @@ void invest_firm(const Model& model, State& st, std::size_t i, std::array<double
     // Productivity and the frontier do not change in this phase: kappa serves every use below.
     const double kappa = st.capital_per_unit(model, i);
     double central_part = 0.0;
-    const double support = detail::local_support_weight(model, st, i);
+    const double support = st.support_weight[i];
     const double subsidy_rate = investment_subsidy_rate(model, st, i, support, central_part);
     const double target = target_capacity_at(model, st, i, subsidy_rate, kappa, support);
     scrap_capacity(model, st, i, target, kappa);

@@ -34,6 +34,14 @@ namespace ipsim::model::detail {
     return st.local_scale * st.governments.support_multiplier[g];
 }
 
+/*! @brief Stores local_support_weight of firm rows first_row to the end in State::support_weight. */
+inline void store_support_weights(const Model& model, State& st, std::size_t first_row) {
+    st.support_weight.resize(st.firms.size());
+    for (std::size_t i = first_row; i < st.firms.size(); ++i) {
+        st.support_weight[i] = local_support_weight(model, st, i);
+    }
+}
+
 /*! @brief Variable unit cost: sector base cost over absolute productivity, times the index of input prices. */
 [[nodiscard]] inline double unit_cost(const State& st, std::size_t i) noexcept {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
