@@ -78,7 +78,7 @@ double refinance_probability(const Model& model, const State& st, std::size_t i)
     if (f.fund_stake[i] > 0.0) {
         score += fin.refinance_fund_bonus;
     }
-    score += fin.refinance_local_bonus * detail::local_support_weight(model, st, i);
+    score += fin.refinance_local_bonus * st.support_weight[i];
     return 1.0 / (1.0 + std::exp(-score));
 }
 
@@ -458,8 +458,10 @@ void update_population(const Model& model, State& st) {
     }
     if (compacted) {
         st.rebuild_indexes(model);
+        detail::store_support_weights(model, st, 0);
     } else if (exited || appended) {
         st.update_indexes(model, before);
+        detail::store_support_weights(model, st, before);
     }
 }
 

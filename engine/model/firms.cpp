@@ -136,6 +136,7 @@ void account_firm(const Model& model, State& st, std::size_t i, std::array<doubl
     f.tax_central[i] = tax_central;
     f.net_profit[i] = net_profit;
     f.dividends[i] = dividends;
+    st.support_weight[i] = support;
     f.cash[i] += revenue - variable_cost - rd + subsidies - interest - tax - dividends;
     f.capital[i] -= depreciation;
     st.update_capacity(model, i);
@@ -179,9 +180,13 @@ void settle_local_governments(State& st) {
 
 void settle_accounts(const Model& model, State& st) {
     auto& f = st.firms;
+    // No input of the weight changes until next quarter: the later phases read what is stored here.
+    st.support_weight.resize(f.size());  // every entry is written below
     const auto totals = core::deterministic_sums<kCounterparts>(f.size(), [&](std::size_t i, std::array<double, kCounterparts>& to) {
         if (f.alive[i] != 0) {
             account_firm(model, st, i, to);
+        } else {
+            st.support_weight[i] = detail::local_support_weight(model, st, i);
         }
     });
     st.ledger.economy += totals[economy];
@@ -195,7 +200,7 @@ namespace {
 
 /*! Cost per quarter of holding one unit of capacity: the rate the firm pays without the leverage
  *  spread plus depreciation, on its capital per unit, net of investment subsidies. */
-double capacity_holding_cost(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa) {
+[[gnu::always_inline]] inline double capacity_holding_cost(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa) {
     const auto& fin = model.scenario.finance;
     const auto d = rate_discounts(model, st, i);
     const double rate = std::max(kMinLoanRate, fin.base_rate - d.preferential - d.implicit);
@@ -204,15 +209,16 @@ double capacity_holding_cost(const Model& model, const State& st, std::size_t i,
 
 /*! Margin of one more unit sold: price net of R&D (priced at the sector intensity) less variable
  *  cost net of output subsidies. */
-double unit_margin(const Model& model, const State& st, std::size_t i, double support_weight) {
+[[gnu::always_inline]] inline double unit_margin(const Model& model, const State& st, std::size_t i, double support_weight) {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
     const double rd = model.scenario.sectors[s].technology.rd_intensity;
     return st.firms.price[i] * (1.0 - rd) - detail::unit_cost(st, i) * (1.0 - detail::output_subsidy_rate(model, st, i, support_weight));
 }
 
 /*! target_capacity given the firm's investment subsidy rate, capital per unit and local support
- *  weight (which investing firms already have). */
-double target_capacity_at(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
+ *  weight (which investing firms already have). Inlined into invest_firm: as a call it spilled and
+ *  reloaded the values invest_firm keeps in registers. */
+[[gnu::always_inline]] inline double target_capacity_at(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
     const auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const double margin = unit_margin(model, st, i, support_weight);
@@ -220,7 +226,7 @@ double target_capacity_at(const Model& model, const State& st, std::size_t i, do
     // Local governments push for capacity in their focus sectors (capacity targets).
     const double push = 1.0 + model.scenario.local.capacity_push * support_weight;
     // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
-    const double relative = newsvendor::capacity_factor(planning_uncertainty(model, st, i), ratio) / st.sectors.reference_capacity[s];
+    const double relative = newsvendor::capacity_factor(detail::planning_uncertainty(model, st, i), ratio) / st.sectors.reference_capacity[s];
     return push * f.expected_demand[i] * relative / model.scenario.markets.target_utilisation;
 }
 
@@ -262,7 +268,7 @@ void invest_firm(const Model& model, State& st, std::size_t i, std::array<double
     // Productivity and the frontier do not change in this phase: kappa serves every use below.
     const double kappa = st.capital_per_unit(model, i);
     double central_part = 0.0;
-    const double support = detail::local_support_weight(model, st, i);
+    const double support = st.support_weight[i];
     const double subsidy_rate = investment_subsidy_rate(model, st, i, support, central_part);
     const double target = target_capacity_at(model, st, i, subsidy_rate, kappa, support);
     scrap_capacity(model, st, i, target, kappa);
@@ -378,10 +384,7 @@ void initialise_histories(const Model& model, State& st) {
     });
 }
 
-double planning_uncertainty(const Model& model, const State& st, std::size_t i) noexcept {
-    const auto& m = model.scenario.markets;
-    return std::sqrt(m.planning_uncertainty * m.planning_uncertainty + m.planning_horizon * st.firms.demand_variance[i]);
-}
+double planning_uncertainty(const Model& model, const State& st, std::size_t i) noexcept { return detail::planning_uncertainty(model, st, i); }
 
 double target_capacity(const Model& model, const State& st, std::size_t i) noexcept {
     double central_part = 0.0;

@@ -321,6 +321,10 @@ struct State {
     core::GroupIndex by_government;
     core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
     std::vector<double> firm_scratch;       //!< firm-sized work buffer a phase may reuse (contents undefined between phases)
+    /*! local_support_weight of every firm row, this quarter's: set by settle_accounts for all rows and
+     *  by update_population for the rows it adds or moves, read from then to settle_governments (the
+     *  phases before settle_accounts compute the weight themselves). */
+    std::vector<double> support_weight;
     // cumulative fund totals (for outcomes)
     double funds_write_offs = 0.0;
     // national self-sufficiency indexes (value weights over sectors' domestic shares)

@@ -63,11 +63,35 @@ struct ClusterInfo {
     double relative_size = 0.0;  // log of (1 + firms) over (1 + the sector's average cluster)
 };
 
-/*! What every Chinese firm of a sector shares this quarter. */
+/*! What every Chinese firm of a sector shares this quarter: the factors of advance_firm's products
+ *  that come first in their evaluation order, so taking them once per sector gives the same values. */
 struct SectorTerms {
     double access = 1.0;  // technology_access
     double log_frontier_step = 0.0;
+    double normal_intensity = 1e-6;  // the sector's normal R&D intensity (at least 1e-6)
+    double difficulty = 1.0;
+    double innovation = 0.0;   // access x innovation rate
+    double imitation = 0.0;    // access x imitation rate
+    double absorption = 0.0;   // access x frontier absorption
+    double transfer = 0.0;     // imitation rate x transfer boost
+    double cluster_support = 0.0;
 };
+
+SectorTerms sector_terms(const Model& model, const State& st, std::size_t s) {
+    const auto& tech = model.scenario.technology;
+    const auto& sector = model.scenario.sectors[s].technology;
+    SectorTerms t;
+    t.access = technology_access(model, st, s);
+    t.log_frontier_step = std::log(st.now[s].frontier_step);
+    t.normal_intensity = std::max(sector.rd_intensity, 1e-6);
+    t.difficulty = sector.difficulty;
+    t.innovation = t.access * tech.innovation_rate;
+    t.imitation = t.access * tech.imitation_rate;
+    t.absorption = t.access * tech.frontier_absorption;
+    t.transfer = tech.imitation_rate * tech.transfer_boost;
+    t.cluster_support = st.now[s].cluster_support;
+    return t;
+}
 
 std::vector<ClusterInfo> clusters(const State& st) {
     const auto& f = st.firms;
@@ -85,37 +109,34 @@ std::vector<ClusterInfo> clusters(const State& st) {
     return out;
 }
 
+/*! Advances firm i's productivity. */
 void advance_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
-                  const std::vector<SectorTerms>& terms) {
-    const auto& sc = model.scenario;
-    const auto& tech = sc.technology;
+                  const SectorTerms& t) {
+    const auto& tech = model.scenario.technology;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const auto g = static_cast<std::size_t>(f.government[i]);
-    const auto& sector = sc.sectors[s];
     double a = f.productivity[i];
     core::Stream rng(st.seed, core::Purpose::innovation, f.id[i], static_cast<std::uint64_t>(st.step));
     // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
     // the frontier on average; success comes in jumps of twice the expected quarterly gain.
     const double intensity = f.revenue[i] > 0.0 ? f.rd[i] / f.revenue[i] : 0.0;
-    const double normal = std::max(sector.technology.rd_intensity, 1e-6);
-    // Export controls cut firms off from foreign tools, design software and know-how.
-    const double access = terms[s].access;
-    const double pace = access * tech.innovation_rate * (intensity / normal) / sector.technology.difficulty;
+    // Export controls cut firms off from foreign tools, design software and know-how (t.access).
+    const double pace = t.innovation * (intensity / t.normal_intensity) / t.difficulty;
     const double hazard = std::min(0.9, 0.5 * pace);
     if (hazard > 0.0 && rng.uniform() < hazard) {
-        const double expected_gain = terms[s].log_frontier_step * pace;
+        const double expected_gain = t.log_frontier_step * pace;
         a *= std::exp(expected_gain / hazard * (0.5 + rng.uniform()));
     }
     const auto& c = cluster[g * model.n_sectors + s];
     const bool focus = st.governments.focus[g * model.n_sectors + s] != 0;
     // Larger local clusters imitate faster; cluster programmes add to imitation in focus sectors.
-    const double cluster_effect = std::max(-0.5, tech.cluster_boost * c.relative_size) + (focus ? st.now[s].cluster_support : 0.0);
-    a += access * tech.imitation_rate * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
-    a += access * std::min(1.0, tech.imitation_rate * tech.transfer_boost * c.foreign_share) * std::max(0.0, 1.0 - a);
+    const double cluster_effect = std::max(-0.5, tech.cluster_boost * c.relative_size) + (focus ? t.cluster_support : 0.0);
+    a += t.imitation * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
+    a += t.access * std::min(1.0, t.transfer * c.foreign_share) * std::max(0.0, 1.0 - a);
     // R&D's second face: it also buys the capacity to absorb what the world frontier knows, so a
     // firm behind the frontier catches up faster the more it spends (Griffith et al. 2004).
-    a += access * tech.frontier_absorption * std::min(kMaxAbsorptiveIntensity, intensity / normal) * std::max(0.0, 1.0 - a);
+    a += t.absorption * std::min(kMaxAbsorptiveIntensity, intensity / t.normal_intensity) * std::max(0.0, 1.0 - a);
     const double before = f.cumulative_output[i] - f.output[i];
     if (before > 0.0 && f.output[i] > 0.0) {
         a *= std::pow(f.cumulative_output[i] / before, tech.learning_rate);
@@ -156,7 +177,7 @@ void advance_technology(const Model& model, State& st) {
     }
     std::vector<SectorTerms> terms(ns);
     for (std::size_t s = 0; s < ns; ++s) {
-        terms[s] = {technology_access(model, st, s), std::log(st.now[s].frontier_step)};
+        terms[s] = sector_terms(model, st, s);
     }
     // advance_firm does not read the frontier, so it moves first and each firm's capacity follows
     // its new productivity in the same pass.
@@ -170,7 +191,7 @@ void advance_technology(const Model& model, State& st) {
             return;
         }
         if (f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-            advance_firm(model, st, i, best, cluster, terms);
+            advance_firm(model, st, i, best, cluster, terms[static_cast<std::size_t>(f.sector[i])]);
         }
         st.update_capacity(model, i);
     });

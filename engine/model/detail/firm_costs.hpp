@@ -2,9 +2,10 @@
  * @file firm_costs.hpp
  * @brief Inline definitions of the per-firm cost and support terms that several phases evaluate
  *        for every firm each quarter (unit cost, full unit cost, cost basis, local support weight,
- *        output subsidy rate, expected growth factor, R&D share).
+ *        output subsidy rate, expected growth factor, R&D share, planning uncertainty).
  *
- * The public functions of the same names (phases.hpp, defined in markets.cpp) forward to these.
+ * The public functions of the same names (phases.hpp, defined in markets.cpp; planning_uncertainty in
+ * firms.cpp) forward to these.
  * Phases in other files call these directly so the compiler can inline them and share the loads and
  * arithmetic they have in common; every expression is evaluated in the same order as the public
  * function, so results are the same bit for bit.
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -32,6 +34,14 @@ namespace ipsim::model::detail {
         return 0.0;
     }
     return st.local_scale * st.governments.support_multiplier[g];
+}
+
+/*! @brief Stores local_support_weight of firm rows first_row to the end in State::support_weight. */
+inline void store_support_weights(const Model& model, State& st, std::size_t first_row) {
+    st.support_weight.resize(st.firms.size());
+    for (std::size_t i = first_row; i < st.firms.size(); ++i) {
+        st.support_weight[i] = local_support_weight(model, st, i);
+    }
 }
 
 /*! @brief Variable unit cost: sector base cost over absolute productivity, times the index of input prices. */
@@ -104,6 +114,12 @@ inline constexpr double kMaxOutputSubsidy = 0.9;
 [[nodiscard]] inline double rd_share(const State& st, std::size_t i) noexcept {
     const auto& k = st.factors[static_cast<std::size_t>(st.firms.sector[i])];
     return st.firms.localized[i] != 0 ? k.rd_share_local : k.rd_share_abroad;
+}
+
+/*! @brief planning_uncertainty (phases.hpp). */
+[[nodiscard]] inline double planning_uncertainty(const Model& model, const State& st, std::size_t i) noexcept {
+    const auto& m = model.scenario.markets;
+    return std::sqrt(m.planning_uncertainty * m.planning_uncertainty + m.planning_horizon * st.firms.demand_variance[i]);
 }
 
 }  // namespace ipsim::model::detail
