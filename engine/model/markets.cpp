@@ -491,7 +491,8 @@ void clear_markets(const Model& model, State& st) {
     // replicator step read and write firm i only, and the shares' totals, the divisors of the
     // renormalisation, are summed as they come.
     std::vector<std::array<double, 2>> totals;
-    core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) {
+    // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
+    core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) __attribute__((always_inline)) {
         const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
         if (reputation_moves) {
             build_reputation(model, st, i, k);
