@@ -413,6 +413,11 @@ void produce(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
     const auto terms = detail::production_terms(model, st);
+    // Copied out of the Model: read through it, they would be fetched again after the log call.
+    const double volatility_weight = m.volatility_weight;
+    const double keep_variance = 1.0 - volatility_weight;
+    const double expectation_weight = m.expectation_weight;
+    const double keep_expectation = 1.0 - expectation_weight;
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] == 0) {
             return;
@@ -438,9 +443,9 @@ void produce(const Model& model, State& st) {
         const double forecast = f.expected_demand[i] * growth;
         if (demanded > 0.0 && forecast > 0.0) {
             const double error = std::log(demanded / forecast);
-            f.demand_variance[i] = (1.0 - m.volatility_weight) * f.demand_variance[i] + m.volatility_weight * error * error;
+            f.demand_variance[i] = keep_variance * f.demand_variance[i] + volatility_weight * error * error;
         }
-        f.expected_demand[i] = (1.0 - m.expectation_weight) * forecast + m.expectation_weight * demanded;
+        f.expected_demand[i] = keep_expectation * forecast + expectation_weight * demanded;
     });
 }
 
