@@ -177,7 +177,7 @@ double full_unit_cost(const Model& model, const State& st, std::size_t i) noexce
 
 namespace {
 
-/*! list_price, inline for set_prices. */
+/*! list_price (phases.hpp); set_prices evaluates the same expressions on its sector table (priced_on_terms). */
 inline double list_price_of(const Model& model, const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
     // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
     // Rivals tie prices together: a firm prices on a geometric mean of its own cost and the mean

@@ -1,7 +1,8 @@
 /*!
  * @file market_terms.hpp
- * @brief Per-sector tables of the values that set_prices and clear_markets read for every firm of
- *        a sector, gathered once a quarter into one small struct per sector.
+ * @brief Per-sector tables of the values that set_prices, clear_markets and the sector sums of
+ *        summarize_sectors read for every firm of a sector, gathered once per pass into one small
+ *        struct per sector.
  *
  * The per-firm loops would otherwise fetch each of these from a different place (the scenario's
  * sector structs, the conditions in force, the sector state, the sector factors) for every firm.
