@@ -18,6 +18,7 @@
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/market_terms.hpp"
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
@@ -176,7 +177,7 @@ double full_unit_cost(const Model& model, const State& st, std::size_t i) noexce
 
 namespace {
 
-/*! list_price, inline for set_prices. */
+/*! list_price (phases.hpp); set_prices evaluates the same expressions on its sector table (priced_on_terms). */
 inline double list_price_of(const Model& model, const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
     // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
     // Rivals tie prices together: a firm prices on a geometric mean of its own cost and the mean
@@ -228,30 +229,52 @@ double output_subsidy_rate(const Model& model, const State& st, std::size_t i, d
 
 double output_subsidy_rate(const Model& model, const State& st, std::size_t i) noexcept { return detail::output_subsidy_rate(model, st, i); }
 
+namespace {
+
+/*! Markup of live firm i: the sector's normal markup moved by its share, cut in a price war,
+ *  raised when capacity is short (the expressions of set_prices, on the sector's table k). */
+[[gnu::always_inline]] inline double markup_of(const MarketSettings& m, const Firms& f, std::size_t i, const detail::PricingTerms& k,
+                                               bool scarcity_pricing) noexcept {
+    const double share = 0.5 * (f.share_china[i] + f.share_world[i]);
+    const double utilisation = f.localized[i] != 0 ? k.utilisation : (f.capacity[i] > 0.0 ? f.output[i] / f.capacity[i] : 1.0);
+    // A price war starts when utilisation falls below the sector's own normal utilisation.
+    const double normal_u = k.cost.normal_utilisation;
+    const double slack = std::max(0.0, normal_u - utilisation);
+    const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / normal_u);
+    double markup = k.normal_markup * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - k.inverse_count)) * war;
+    if (scarcity_pricing && utilisation > normal_u && normal_u < 1.0) {
+        // Short capacity: sellers raise markups, the mirror of the price war.
+        markup *= 1.0 + m.scarcity_sensitivity * (utilisation - normal_u) / (1.0 - normal_u);
+    }
+    return markup;
+}
+
+/*! list_price of live firm i at its output subsidy rate, on the sector's table k (the expressions
+ *  of cost_basis and list_price_of, in their order). */
+[[gnu::always_inline]] inline double priced_on_terms(const Model& model, const State& st, std::size_t i, const detail::PricingTerms& k,
+                                                     double markup) noexcept {
+    const auto costs = detail::firm_costs(model, st.firms, i, k.cost);
+    const double own = detail::cost_basis(model, detail::output_subsidy_rate_on(model, st, i, k.cost), costs.unit, costs.full);
+    const std::size_t group = detail::location_group(st.firms, i);
+    const double basis = k.on_reference[group] && own > 0.0 ? std::pow(own, 1.0 - model.scenario.markets.price_convergence) * k.reference_pow[group] : own;
+    return (1.0 + markup) * basis / k.cost.rd_complement;
+}
+
+}  // namespace
+
 void set_prices(const Model& model, State& st) {
-    const auto& sc = model.scenario;
     auto& f = st.firms;
-    const auto& m = sc.markets;
+    const auto& m = model.scenario.markets;
+    const auto terms = detail::pricing_terms(model, st);
+    const bool scarcity_pricing = m.scarcity_sensitivity > 0.0;
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] == 0) {
             return;
         }
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        const double normal = sc.sectors[s].supply.markup;
-        const double n = static_cast<double>(std::max<std::size_t>(1, st.by_sector.size(s)));
-        const double share = 0.5 * (f.share_china[i] + f.share_world[i]);
-        const double utilisation = f.localized[i] != 0 ? st.sectors.utilisation[s]
-                                                       : (f.capacity[i] > 0.0 ? f.output[i] / f.capacity[i] : 1.0);
-        // A price war starts when utilisation falls below the sector's own normal utilisation.
-        const double normal_u = st.sectors.normal_utilisation[s];
-        const double slack = std::max(0.0, normal_u - utilisation);
-        const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / normal_u);
-        f.markup[i] = normal * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - 1.0 / n)) * war;
-        if (m.scarcity_sensitivity > 0.0 && utilisation > normal_u && normal_u < 1.0) {
-            // Short capacity: sellers raise markups, the mirror of the price war.
-            f.markup[i] *= 1.0 + m.scarcity_sensitivity * (utilisation - normal_u) / (1.0 - normal_u);
-        }
-        f.price[i] = list_price_of(model, st, i, f.markup[i], detail::output_subsidy_rate(model, st, i));
+        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
+        const double markup = markup_of(m, f, i, k, scarcity_pricing);
+        f.markup[i] = markup;
+        f.price[i] = priced_on_terms(model, st, i, k, markup);
     });
 }
 
@@ -267,37 +290,28 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
     return -m.price_weight * std::log(price) + m.quality_weight * std::log(productivity) - m.unfilled_weight * unfilled;
 }
 
-/*! Policy and trade terms of a firm's competitiveness in the two segments. */
-[[gnu::always_inline]] inline Competitiveness policy_terms(const Model& model, const State& st, std::size_t i) {
+/*! Policy and trade terms of firm i's competitiveness in the two segments, on its sector's table k. */
+[[gnu::always_inline]] inline Competitiveness policy_terms(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k) {
     const auto& sc = model.scenario;
-    const auto& m = sc.markets;
     const auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    const auto& c = st.now[s];
-    const bool local = f.localized[i] != 0;
-    Competitiveness t{0.0, 0.0};
+    const std::size_t group = detail::location_group(f, i);
+    Competitiveness t{0.0, k.world[group]};
     if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
         const double local_pref = sc.local.procurement_preference * detail::local_support_weight(model, st, i);
         // Buyers can only favour domestic suppliers as far as these can deliver: the bonus scales
         // with the firm's productivity relative to the frontier.
         const double capability = std::min(1.0, f.productivity[i]);
-        t.china += m.procurement_weight * capability * sc.sectors[s].demand.procurement_segment * std::min(1.0, c.procurement_share + local_pref);
+        t.china += sc.markets.procurement_weight * capability * k.procurement_segment * std::min(1.0, k.procurement_share + local_pref);
     } else {
-        t.china -= m.market_access_penalty * c.market_access;
-        if (!local) {
-            t.china -= m.localization_penalty * c.localization + m.export_control_penalty * c.export_control;
-        }
-    }
-    if (local) {
-        t.world -= m.price_weight * st.factors[s].tariff_log1p;
+        t.china = k.foreign_china[group];
     }
     return t;
 }
 
-[[gnu::always_inline]] inline Competitiveness competitiveness(const Model& model, const State& st, std::size_t i) {
+[[gnu::always_inline]] inline Competitiveness competitiveness(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k) {
     const auto& f = st.firms;
     const double base = base_competitiveness(model.scenario.markets, f.price[i], f.productivity[i], f.unfilled[i]);
-    const auto t = policy_terms(model, st, i);
+    const auto t = policy_terms(model, st, i, k);
     const double shift = f.demand_shock[i];
     return {base + t.china + f.appeal_china[i] + shift, base + t.world + f.appeal_world[i] + shift};
 }
@@ -308,7 +322,7 @@ void set_appeal(const Model& model, State& st, std::size_t i) {
     // The appeal makes the current shares the rest point of the share dynamics at the firm's price
     // and under the policy in force, without orders left unfilled or demand shocks.
     auto& f = st.firms;
-    const auto t = policy_terms(model, st, i);
+    const auto t = policy_terms(model, st, i, detail::sector_share_terms(model, st, static_cast<std::size_t>(f.sector[i])));
     const double base = base_competitiveness(model.scenario.markets, f.price[i], f.productivity[i], 0.0);
     f.appeal_china[i] = std::log(f.share_china[i]) - base - t.china;
     f.appeal_world[i] = std::log(f.share_world[i]) - base - t.world;
@@ -352,17 +366,6 @@ namespace {
     f.share_world[i] = f.share_world[i] * std::exp(dw);
 }
 
-/*! Totals of each sector's shares per segment, the divisors of the renormalisation. */
-std::vector<std::array<double, 2>> share_totals(const State& st) {
-    const auto& f = st.firms;
-    std::vector<std::array<double, 2>> totals;
-    core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) {
-        acc[0] += f.share_china[i];
-        acc[1] += f.share_world[i];
-    });
-    return totals;
-}
-
 }  // namespace
 
 Eigen::VectorXd input_spending(const Model& model, const State& st) {
@@ -375,7 +378,7 @@ namespace {
 
 /*! Renormalises each sector's shares to one per segment (floored at min_share) and, in the same
  *  pass over each sector's live firms, takes the segment price indexes and demand. */
-void compute_demand(const Model& model, State& st, const std::vector<std::array<double, 2>>& totals) {
+void compute_demand(const Model& model, State& st, const std::vector<detail::ShareTerms>& terms, const std::vector<std::array<double, 2>>& totals) {
     const auto& sc = model.scenario;
     auto& f = st.firms;
     auto& sec = st.sectors;
@@ -386,7 +389,7 @@ void compute_demand(const Model& model, State& st, const std::vector<std::array<
         f.share_china[i] = std::max(min_share, f.share_china[i] / totals[s][0]);
         f.share_world[i] = std::max(min_share, f.share_world[i] / totals[s][1]);
         acc[0] += f.share_china[i] * f.price[i];
-        acc[1] += f.share_world[i] * f.price[i] * (f.localized[i] != 0 ? 1.0 + st.now[s].tariff : 1.0);
+        acc[1] += f.share_world[i] * f.price[i] * (f.localized[i] != 0 ? terms[s].tariff_factor : 1.0);
     });
     for (std::size_t s = 0; s < model.n_sectors; ++s) {
         sec.price_index_china[s] = price[s][0] / sec.price_china0[s];
@@ -408,32 +411,41 @@ void compute_demand(const Model& model, State& st, const std::vector<std::array<
 
 void produce(const Model& model, State& st) {
     auto& f = st.firms;
-    const auto& sec = st.sectors;
+    const auto& m = model.scenario.markets;
+    const auto terms = detail::production_terms(model, st);
+    // Copied out of the Model: read through it, they would be fetched again after the log call.
+    const double volatility_weight = m.volatility_weight;
+    const double keep_variance = 1.0 - volatility_weight;
+    const double expectation_weight = m.expectation_weight;
+    const double keep_expectation = 1.0 - expectation_weight;
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] == 0) {
             return;
         }
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        const double china = f.share_china[i] * sec.demand_china[s];
-        const double world = f.share_world[i] * sec.demand_world[s];
+        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
+        const double china = f.share_china[i] * k.demand_china;
+        const double world = f.share_world[i] * k.demand_world;
         const double demanded = china + world;
         // Missing foreign components bind on every unit made, not only on idle capacity.
-        const double supplied = f.localized[i] != 0 ? 1.0 - st.now[s].component_cut : 1.0;
-        f.usable_capacity[i] = f.capacity[i] * supplied;
-        f.output[i] = std::min(demanded, f.capacity[i]) * supplied;
-        const double filled = demanded > 0.0 ? f.output[i] / demanded : 1.0;
+        const double supplied = f.localized[i] != 0 ? k.supplied_local : 1.0;
+        const double capacity = f.capacity[i];
+        const double output = std::min(demanded, capacity) * supplied;
+        f.usable_capacity[i] = capacity * supplied;
+        f.output[i] = output;
+        const double filled = demanded > 0.0 ? output / demanded : 1.0;
         f.sales_china[i] = filled * china;
         f.sales_world[i] = filled * world;
         f.unfilled[i] = 1.0 - filled;
-        const auto& m = model.scenario.markets;
         // Last quarter's expectation carried forward by the sector's expected growth is this
-        // quarter's forecast (a level that keeps pace with steady growth, not one that lags it).
-        const double forecast = f.expected_demand[i] * detail::firm_growth_factor(st, i);
+        // quarter's forecast (a level that keeps pace with steady growth, not one that lags it);
+        // the growth factor is firm_growth_factor's, from the same china and world demand.
+        const double growth = demanded > 0.0 ? (china * k.growth_factor[0] + world * k.growth_factor[1]) / demanded : k.growth_factor[0];
+        const double forecast = f.expected_demand[i] * growth;
         if (demanded > 0.0 && forecast > 0.0) {
             const double error = std::log(demanded / forecast);
-            f.demand_variance[i] = (1.0 - m.volatility_weight) * f.demand_variance[i] + m.volatility_weight * error * error;
+            f.demand_variance[i] = keep_variance * f.demand_variance[i] + volatility_weight * error * error;
         }
-        f.expected_demand[i] = (1.0 - m.expectation_weight) * forecast + m.expectation_weight * demanded;
+        f.expected_demand[i] = keep_expectation * forecast + expectation_weight * demanded;
     });
 }
 
@@ -460,14 +472,13 @@ std::vector<std::array<double, 2>> reputation_sums(const Model& model, const Sta
     return sums;
 }
 
-/*! Moves the world appeal of live firm i toward its target (reputation_sums). */
-[[gnu::always_inline]] inline void build_reputation(const Model& model, State& st, std::size_t i, const std::vector<std::array<double, 2>>& sums) {
+/*! Moves the world appeal of live firm i toward its target (reputation_sums, in its sector's table k). */
+[[gnu::always_inline]] inline void build_reputation(const Model& model, State& st, std::size_t i, const detail::ShareTerms& k) {
     auto& f = st.firms;
-    const auto& [appeal, producers] = sums[static_cast<std::size_t>(f.sector[i])];
-    if (f.localized[i] == 0 || producers <= 0.0 || f.capacity[i] <= 0.0) {
+    if (f.localized[i] == 0 || k.producers_abroad <= 0.0 || f.capacity[i] <= 0.0) {
         return;
     }
-    const double target = appeal / producers + std::log(f.capacity[i]);
+    const double target = k.appeal_abroad / k.producers_abroad + std::log(f.capacity[i]);
     f.appeal_world[i] += model.scenario.markets.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
 }
 
@@ -477,24 +488,29 @@ void clear_markets(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
     const auto reputation = reputation_sums(model, st);
-    // One pass per firm: reputation, demand shock, competitiveness and the replicator step all
-    // read and write firm i only.
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
+    const bool reputation_moves = !reputation.empty();
+    const bool shocks = m.demand_shock > 0.0;
+    const auto terms = detail::share_terms(model, st, reputation);
+    // One pass over each sector's live firms (the sector index holds exactly these; it is rebuilt
+    // whenever the population changes): reputation, demand shock, competitiveness and the
+    // replicator step read and write firm i only, and the shares' totals, the divisors of the
+    // renormalisation, are summed as they come.
+    std::vector<std::array<double, 2>> totals;
+    // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
+    core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) __attribute__((always_inline)) {
+        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
+        if (reputation_moves) {
+            build_reputation(model, st, i, k);
         }
-        if (!reputation.empty()) {
-            build_reputation(model, st, i, reputation);
-        }
-        if (m.demand_shock > 0.0) {
+        if (shocks) {
             core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
             f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
         }
-        move_shares(model, st, i, competitiveness(model, st, i));
+        move_shares(model, st, i, competitiveness(model, st, i, k));
+        acc[0] += f.share_china[i];
+        acc[1] += f.share_world[i];
     });
-    // The sector index holds exactly the live firms (it is rebuilt whenever the population
-    // changes), so renormalising inside compute_demand's pass over it covers every live firm.
-    compute_demand(model, st, share_totals(st));
+    compute_demand(model, st, terms, totals);
     produce(model, st);
 }
 

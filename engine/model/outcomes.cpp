@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/market_terms.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -43,54 +44,65 @@ bool counted_in_misallocation(const Firms& f, std::size_t i) {
     return f.localized[i] != 0 && f.output[i] > 0.0 && f.revenue[i] > 0.0 && f.capital[i] > 0.0;
 }
 
-/*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its full unit cost. */
-inline void add_sector_terms(const Model& model, const State& st, std::size_t i, double full_cost, double* a) {
+/*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its sector's cost table
+ *  and its costs. Each column is read once into a local: a store into a[] could alias it. */
+inline void add_sector_terms(const State& st, std::size_t i, const detail::CostTerms& k, const detail::FirmCosts& costs, double* a) {
     const auto& f = st.firms;
-    a[out_all] += f.output[i];
-    a[sales_china_all] += f.sales_china[i];
-    a[china_value_all] += f.price[i] * f.sales_china[i];
+    const double output = f.output[i];
+    const double price = f.price[i];
+    const double sales_china = f.sales_china[i];
+    a[out_all] += output;
+    a[sales_china_all] += sales_china;
+    a[china_value_all] += price * sales_china;
     if (f.localized[i] == 0) {
         return;
     }
+    const double revenue = f.revenue[i];
+    const double productivity = f.productivity[i];
+    const double capital = f.capital[i];
+    const double variable_cost = f.variable_cost[i];
+    const double in_progress = f.capital_in_progress[i];
+    const auto zombie = f.zombie[i];
+    const bool chinese = !st.is_foreign(i);
     a[cap_local] += f.capacity[i];
     a[usable_local] += f.usable_capacity[i];
-    a[out_local] += f.output[i];
-    a[out_sq_local] += f.output[i] * f.output[i];
-    a[sales_china_local] += f.sales_china[i];
-    a[revenue_local] += f.revenue[i];
+    a[out_local] += output;
+    a[out_sq_local] += output * output;
+    a[sales_china_local] += sales_china;
+    a[revenue_local] += revenue;
     a[op_profit_local] += f.operating_profit[i];
     a[firms_local] += 1.0;
-    a[exports_value] += f.price[i] * f.sales_world[i];
-    a[productivity_weighted] += f.productivity[i] * f.output[i];
-    a[zombies_local] += f.zombie[i];
-    a[capital_local] += f.capital[i];
-    a[zombie_capital] += f.zombie[i] != 0 ? f.capital[i] : 0.0;
+    a[exports_value] += price * f.sales_world[i];
+    a[productivity_weighted] += productivity * output;
+    a[zombies_local] += zombie;
+    a[capital_local] += capital;
+    a[zombie_capital] += zombie != 0 ? capital : 0.0;
     a[investment_local] += f.investment[i];
     a[rd_local] += f.rd[i];
     a[subsidy_central] += f.subsidy_central[i];
     a[subsidy_local_sum] += f.subsidy_local[i];
-    a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? f.revenue[i] : 0.0;
-    a[revenue_chinese] += st.is_foreign(i) ? 0.0 : f.revenue[i];
-    a[price_weighted_local] += f.price[i] * f.output[i];
-    a[varcost_local] += f.variable_cost[i];
+    a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? revenue : 0.0;
+    a[revenue_chinese] += chinese ? revenue : 0.0;
+    a[price_weighted_local] += price * output;
+    a[varcost_local] += variable_cost;
     a[inputs_local] += f.inputs[i];
     a[variance_local] += f.demand_variance[i];
     a[scrapped_local] += f.scrapped[i];
-    a[building_local] += f.capital_in_progress[i] > 0.0 ? f.capital_in_progress[i] / st.capital_per_unit(model, i) : 0.0;
-    a[markup_weighted] += f.output[i] * f.price[i] * (1.0 - model.scenario.sectors[static_cast<std::size_t>(f.sector[i])].technology.rd_intensity) / full_cost;
-    if (!st.is_foreign(i)) {
-        a[sales_china_chinese] += f.sales_china[i];
+    a[building_local] += in_progress > 0.0 ? in_progress / costs.capital_per_unit : 0.0;
+    a[markup_weighted] += output * price * k.rd_complement / costs.full;
+    if (chinese) {
+        a[sales_china_chinese] += sales_china;
         a[firms_chinese] += 1.0;
-        a[productivity_chinese] += f.productivity[i];
-        a[capital_chinese] += f.capital[i];
+        a[productivity_chinese] += productivity;
+        a[capital_chinese] += capital;
         a[fund_equity_chinese] += f.fund_equity[i];
-        a[productivity_chinese_weighted] += f.productivity[i] * f.output[i];
-        a[out_chinese] += f.output[i];
+        a[productivity_chinese_weighted] += productivity * output;
+        a[out_chinese] += output;
     }
-    if (counted_in_misallocation(f, i)) {
-        a[counted_revenue] += f.revenue[i];
-        a[counted_capital] += f.capital[i];
-        a[counted_varcost] += f.variable_cost[i];
+    if (output > 0.0 && revenue > 0.0 && capital > 0.0) {  // counted_in_misallocation (localized)
+        a[counted_revenue] += revenue;
+        a[counted_capital] += capital;
+        a[counted_varcost] += variable_cost;
     }
 }
 
@@ -100,15 +112,17 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
     constexpr std::size_t kAll = kSectorSums + 4;
     std::vector<std::array<double, kAll>> all;
     const auto& f = st.firms;
-    core::group_sums<kAll>(st.by_sector, all, [&](std::size_t i, std::array<double, kAll>& a) {
+    const auto cost_terms = detail::cost_terms(model, st);
+    // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
+    core::group_sums<kAll>(st.by_sector, all, [&](std::size_t i, std::array<double, kAll>& a) __attribute__((always_inline)) {
         // The terms of add_reference_cost_terms, sharing the firm's unit and full unit cost.
-        const double unit = detail::unit_cost(st, i);
-        const double full = unit + detail::capital_unit_cost(model, st, i);
+        const auto& k = cost_terms[static_cast<std::size_t>(f.sector[i])];
+        const auto costs = detail::firm_costs(model, f, i, k);
         const double weight = std::max(f.output[i], 0.0);
         const std::size_t group = kSectorSums + (f.localized[i] != 0 ? 0 : 2);
-        a[group] += weight * detail::cost_basis(model, detail::output_subsidy_rate(model, st, i), unit, full);
+        a[group] += weight * detail::cost_basis(model, detail::output_subsidy_rate_on(model, st, i, k), costs.unit, costs.full);
         a[group + 1] += weight;
-        add_sector_terms(model, st, i, full, a.data());
+        add_sector_terms(st, i, k, costs, a.data());
     });
     SectorSums sums(all.size());
     reference.resize(all.size());
