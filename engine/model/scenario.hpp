@@ -201,7 +201,7 @@ struct TechnologySettings {
 
     template <class V>
     void visit(V& v) {
-        v.number("export_control_setback", export_control_setback, {"1", non_negative(), "share of innovation, imitation and technology transfer lost per unit of (component intensity x export control): access to foreign tools, design software and IP", "assumption; seed 003 (a serious setback when cut off from foundational technology)"});
+        v.number("export_control_setback", export_control_setback, {"1", non_negative(), "share of innovation, imitation, technology transfer and absorption of the world frontier lost per unit of (component intensity x export control): access to foreign tools, design software and IP", "assumption; seed 003 (a serious setback when cut off from foundational technology)"});
         v.number("innovation_rate", innovation_rate, {"1", non_negative(), "expected innovation pace of a Chinese firm with the sector's normal R&D intensity and difficulty 1, relative to the frontier's growth", "assumption (the frontier is itself the result of R&D at normal intensity)"});
         v.number("imitation_rate", imitation_rate, {"1 per quarter", unit_interval(), "share of the gap to the domestic best practice closed per quarter", "assumption"});
         v.number("transfer_boost", transfer_boost, {"1", non_negative(), "extra imitation per unit of localized-foreign output share in the firm's local-government sector", "assumption; seed 004 (localization push)"});
