@@ -163,16 +163,9 @@ public:
         return size_++;
     }
 
-    /*! @brief Keeps the rows listed (strictly increasing), in that order, and drops the others.
-     *
-     *  The kept rows form runs of consecutive rows (a compaction usually drops few); each column
-     *  moves run by run with memmove. Run r lands at or below where it starts and ends before
-     *  run r + 1 starts, so moving runs in order never overwrites a row still to be moved. */
+    /*! @brief Keeps the rows listed (strictly increasing), in that order, and drops the others. */
     template <class ForEach>
     void keep(std::span<const std::uint32_t> rows, const ForEach& for_each) {
-        struct Run {
-            std::size_t from, to, length;
-        };
         std::vector<Run> runs;
         for (std::size_t j = 0; j < rows.size();) {
             std::size_t length = 1;
@@ -184,17 +177,57 @@ public:
             }
             j += length;
         }
+        move_runs(runs, rows.size(), for_each);
+    }
+
+    /*! @brief Keeps the rows r for which kept(r) is true, in order, and drops the others: the same
+     *  as keep() with the list of those rows, without making that list (a population's worth of
+     *  indices, about 3 MB at full scale, when memory peaks). */
+    template <class Kept, class ForEach>
+    void keep_if(const Kept& kept, const ForEach& for_each) {
+        std::vector<Run> runs;
+        std::size_t rows = 0;
+        for (std::size_t i = 0; i < size_;) {
+            if (!kept(i)) {
+                ++i;
+                continue;
+            }
+            std::size_t length = 1;
+            while (i + length < size_ && kept(i + length)) {
+                ++length;
+            }
+            if (i != rows) {
+                runs.push_back({i, rows, length});
+            }
+            rows += length;
+            i += length;
+        }
+        if (rows != size_) {
+            move_runs(runs, rows, for_each);
+        }
+    }
+
+private:
+    /*! A run of consecutive kept rows: `length` rows moving from row `from` to row `to`. */
+    struct Run {
+        std::size_t from, to, length;
+    };
+
+    /*! Moves each column run by run with memmove and leaves `rows` rows. A compaction usually drops
+     *  few rows, so there are few runs. Run r lands at or below where it starts and ends before
+     *  run r + 1 starts, so moving runs in order never overwrites a row still to be moved. */
+    template <class ForEach>
+    void move_runs(const std::vector<Run>& runs, std::size_t rows, const ForEach& for_each) {
         for_each([&](auto& column) {
             using T = typename std::remove_reference_t<decltype(column)>::value_type;
             for (const auto& run : runs) {
                 std::memmove(column.data_ + run.to, column.data_ + run.from, run.length * sizeof(T));
             }
-            column.size_ = rows.size();
+            column.size_ = rows;
         });
-        size_ = rows.size();
+        size_ = rows;
     }
 
-private:
     static constexpr std::align_val_t kAlignment{kPage};
 
     struct Free {

@@ -13,18 +13,7 @@ std::size_t Funds::append() {
 }
 
 void Firms::compact() {
-    const std::size_t n = size();
-    std::vector<std::uint32_t> keep;
-    keep.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        if (alive[i] != 0) {
-            keep.push_back(static_cast<std::uint32_t>(i));
-        }
-    }
-    if (keep.size() == n) {
-        return;
-    }
-    arena_.keep(keep, [this](const auto& visit) { for_each_column(visit); });
+    arena_.keep_if([this](std::size_t i) { return alive[i] != 0; }, [this](const auto& visit) { for_each_column(visit); });
 }
 
 void State::rebuild_indexes(const Model& model) {

@@ -153,3 +153,35 @@ TEST(Columns, KeepMovesLongRunsIntact) {
         EXPECT_EQ(t.value[j], 0.5 * static_cast<double>(rows[j]));
     }
 }
+
+TEST(Columns, KeepIfEqualsKeepOfTheListedRows) {
+    const auto kept = [](std::size_t i) { return i % 5 != 2 && (i < 300 || i > 340); };
+    auto listed = filled(1000);
+    std::vector<std::uint32_t> rows;
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        if (kept(i)) {
+            rows.push_back(i);
+        }
+    }
+    listed.keep(rows);
+    auto tested = filled(1000);
+    tested.arena.keep_if(kept, [&tested](const auto& visit) { tested.for_each_column(visit); });
+    ASSERT_EQ(tested.arena.size(), rows.size());
+    tested.for_each_column([&](const auto& column) { EXPECT_EQ(column.size(), rows.size()); });
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+        EXPECT_EQ(tested.id[j], listed.id[j]);
+        EXPECT_EQ(tested.flag[j], listed.flag[j]);
+        EXPECT_EQ(tested.group[j], listed.group[j]);
+        EXPECT_EQ(tested.value[j], listed.value[j]);
+    }
+}
+
+TEST(Columns, KeepIfKeepingEveryRowOrNone) {
+    auto t = filled(600);
+    t.arena.keep_if([](std::size_t) { return true; }, [&t](const auto& visit) { t.for_each_column(visit); });
+    EXPECT_EQ(t.arena.size(), 600U);
+    EXPECT_EQ(t.id[599], 599U);
+    t.arena.keep_if([](std::size_t) { return false; }, [&t](const auto& visit) { t.for_each_column(visit); });
+    EXPECT_EQ(t.arena.size(), 0U);
+    t.for_each_column([&](const auto& column) { EXPECT_EQ(column.size(), 0U); });
+}
