@@ -6,6 +6,10 @@
  */
 #include <CLI/CLI.hpp>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <iostream>
 #include <string>
@@ -20,6 +24,25 @@
 namespace {
 
 using namespace ipsim::cli;
+
+/*! Blocks from this size on (firm-sized vectors from about 32,000 firms) are mapped on their own. */
+constexpr int kLargeBlockBytes = 256 << 10;
+
+/*! Makes glibc map every large block on its own and unmap it when freed, for the whole process.
+ *
+ *  By default glibc raises its mmap threshold to the size of each mapped block freed (up to 32
+ *  MiB), so the next firm-sized vectors (index members, row maps, scratch) come from the heap;
+ *  short-lived ones freed between long-lived ones are never returned, and at full scale the heap
+ *  held about 45 MiB for about 23 MiB of live blocks (peak RSS 324 MiB, 305 with this). A fixed
+ *  threshold turns that adjustment off. It changes no result, only where blocks come from: a
+ *  firm-sized block now costs an mmap and its page faults each time (a few ms a quarter). Set
+ *  here, in the program, because a library should not change a process-wide allocator setting
+ *  behind its embedder's back. */
+void map_large_blocks_on_their_own() {
+#if defined(__GLIBC__)
+    static_cast<void>(::mallopt(M_MMAP_THRESHOLD, kLargeBlockBytes));
+#endif
+}
 
 constexpr const char* kRunHelp = R"(Runs a scenario quarter by quarter and writes its time series to an HDF5 file.
 With no SCENARIO the shipped baseline 'mic2025' (2015Q1-2035Q4) runs. SCENARIO is a YAML
@@ -168,6 +191,7 @@ int ipsim_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    map_large_blocks_on_their_own();
     try {
         return ipsim_main(argc, argv);
     } catch (const std::exception& e) {

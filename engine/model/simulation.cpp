@@ -1,9 +1,5 @@
 #include "model/simulation.hpp"
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -15,24 +11,6 @@
 
 namespace ipsim::model {
 namespace {
-
-/*! Blocks from this size on (firm-sized vectors from about 32,000 firms) are mapped on their own. */
-constexpr int kLargeBlockBytes = 256 << 10;
-
-/*! Makes glibc map every large block on its own and unmap it when freed, process-wide, once.
- *
- *  By default glibc raises its mmap threshold to the size of each mapped block freed (up to 32
- *  MiB), so the next firm-sized vectors (index members, row maps, scratch) come from the heap;
- *  short-lived ones freed between long-lived ones are never returned, and at full scale the heap
- *  held about 45 MiB for about 23 MiB of live blocks (peak RSS 324 MiB, 305 with this). A fixed
- *  threshold turns that adjustment off. It changes no result, only where blocks come from: a
- *  firm-sized block now costs an mmap and its page faults each time (a few ms a quarter). */
-void map_large_blocks_on_their_own() {
-#if defined(__GLIBC__)
-    static const bool set = ::mallopt(M_MMAP_THRESHOLD, kLargeBlockBytes) != 0;
-    static_cast<void>(set);
-#endif
-}
 
 /*! Throws if a recorded value is NaN or infinite, naming the series, entity and quarter. */
 void check_finite(const StepRecord& r, const Scenario& sc) {
@@ -74,7 +52,6 @@ void check_finite(const StepRecord& r, const Scenario& sc) {
 
 Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
     : scenario_(scenario), model_(build_model(scenario)), state_(std::make_unique<State>()) {
-    map_large_blocks_on_their_own();
     // The model's scenario-only parts exist before setup; setup_state builds the agents and fills
     // the parts calibrated on them. From here on the model is only read.
     state_->seed = seed;
