@@ -12,7 +12,9 @@
 
 #include <Random123/philox.h>
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <numbers>
 
@@ -34,6 +36,80 @@ enum class Purpose : std::uint32_t {
     bootstrap = 33,  //!< bootstrap resamples of sensitivity indices
 };
 
+/*! @brief Uniform on the open interval (0, 1) from two 32-bit words (27 and 26 bits kept, 53 bits). */
+[[nodiscard]] inline double uniform_from(std::uint32_t first, std::uint32_t second) noexcept {
+    const std::uint64_t hi = first >> 5U;
+    const std::uint64_t lo = second >> 6U;
+    return (static_cast<double>((hi << 26U) | lo) + 0.5) * 0x1.0p-53;
+}
+
+class Stream;
+
+/*!
+ * @brief The streams of one (seed, purpose, step), one per agent, with their common work done once.
+ *
+ * A `Stream` built for each agent recomputes the Philox key schedule (the same for every agent
+ * under one seed) and the half of the first round that reads only the step and the purpose.
+ * A family computes both once, so `first_uniform(agent)` costs the rest of one block; its value
+ * is exactly `Stream(seed, purpose, agent, step).uniform()` (tests/core/test_random.cpp checks
+ * it against Random123), and `stream(agent)` is that stream itself, for agents drawing more.
+ */
+class StreamFamily {
+public:
+    /*! @brief Streams of `purpose` at `step` under run `seed`. */
+    StreamFamily(std::uint64_t seed, Purpose purpose, std::uint64_t step) noexcept
+        : seed_(seed), purpose_(purpose), step_(step) {
+        auto k0 = static_cast<std::uint32_t>(seed);
+        auto k1 = static_cast<std::uint32_t>(seed >> 32U);
+        for (std::size_t r = 0; r < kRounds; ++r) {
+            keys_[r] = {k0, k1};
+            k0 += kW0;
+            k1 += kW1;
+        }
+        // First round, counter words 1 and 2: (purpose << 24) ^ agent_hi and the step.
+        const std::uint64_t product = static_cast<std::uint64_t>(kM1) * static_cast<std::uint32_t>(step);
+        first_word0_ = static_cast<std::uint32_t>(product >> 32U) ^ (static_cast<std::uint32_t>(purpose) << 24U) ^ keys_[0][0];
+        first_word1_ = static_cast<std::uint32_t>(product);
+    }
+
+    /*! @brief The first uniform of agent `agent`'s stream: `Stream(seed, purpose, agent, step).uniform()`. */
+    [[nodiscard]] double first_uniform(std::uint64_t agent) const noexcept {
+        // Counter {agent_lo, (purpose << 24) ^ agent_hi, step, 0}; round 1 with its step half precomputed.
+        const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * static_cast<std::uint32_t>(agent);
+        std::uint32_t c0 = first_word0_ ^ static_cast<std::uint32_t>(agent >> 32U);
+        std::uint32_t c1 = first_word1_;
+        std::uint32_t c2 = static_cast<std::uint32_t>(p0 >> 32U) ^ keys_[0][1];
+        std::uint32_t c3 = static_cast<std::uint32_t>(p0);
+#pragma GCC unroll 16
+        for (std::size_t r = 1; r < kRounds; ++r) {
+            const std::uint64_t q0 = static_cast<std::uint64_t>(kM0) * c0;
+            const std::uint64_t q1 = static_cast<std::uint64_t>(kM1) * c2;
+            c0 = static_cast<std::uint32_t>(q1 >> 32U) ^ c1 ^ keys_[r][0];
+            c1 = static_cast<std::uint32_t>(q1);
+            c2 = static_cast<std::uint32_t>(q0 >> 32U) ^ c3 ^ keys_[r][1];
+            c3 = static_cast<std::uint32_t>(q0);
+        }
+        return uniform_from(c0, c1);
+    }
+
+    /*! @brief Agent `agent`'s whole stream. */
+    [[nodiscard]] inline Stream stream(std::uint64_t agent) const noexcept;
+
+private:
+    static constexpr std::size_t kRounds = 10;  // Philox4x32-10, as r123::Philox4x32
+    static constexpr std::uint32_t kM0 = 0xD2511F53U;
+    static constexpr std::uint32_t kM1 = 0xCD9E8D57U;
+    static constexpr std::uint32_t kW0 = 0x9E3779B9U;
+    static constexpr std::uint32_t kW1 = 0xBB67AE85U;
+
+    std::uint64_t seed_;
+    Purpose purpose_;
+    std::uint64_t step_;
+    std::array<std::array<std::uint32_t, 2>, kRounds> keys_{};
+    std::uint32_t first_word0_ = 0;
+    std::uint32_t first_word1_ = 0;
+};
+
 /*! @brief A short-lived stream of uniform, normal and Poisson draws for one agent and step. */
 class Stream {
 public:
@@ -47,9 +123,8 @@ public:
 
     /*! @brief Uniform on the open interval (0, 1), 53 bits. */
     [[nodiscard]] double uniform() noexcept {
-        const std::uint64_t hi = next() >> 5U;  // 27 bits
-        const std::uint64_t lo = next() >> 6U;  // 26 bits
-        return (static_cast<double>((hi << 26U) | lo) + 0.5) * 0x1.0p-53;
+        const std::uint32_t first = next();
+        return uniform_from(first, next());
     }
 
     /*! @brief Standard normal (Box-Muller, one value per call). */
@@ -103,5 +178,7 @@ private:
     Philox::ctr_type block_{};
     unsigned used_ = 4;
 };
+
+inline Stream StreamFamily::stream(std::uint64_t agent) const noexcept { return {seed_, purpose_, agent, step_}; }
 
 }  // namespace ipsim::core

@@ -41,6 +41,12 @@ enum DistressCounterpart : std::size_t {
     kDistressCounterparts
 };
 
+/*! The quarter's lenders' and governments' draws, one stream per firm id. */
+struct DistressDraws {
+    core::StreamFamily refinance;
+    core::StreamFamily bailout;
+};
+
 /*! Year-end zombie test of live firm i (in the fourth quarter). */
 void update_zombie(State& st, std::size_t i, std::int32_t years) {
     auto& f = st.firms;
@@ -107,7 +113,8 @@ bool sell_capital(const Model& model, State& st, std::size_t i, double shortfall
 
 /*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
  *  China; the rest of the world for foreign firms producing abroad) and to its asset buyers'. */
-void resolve_firm(const Model& model, State& st, std::size_t i, std::array<double, kDistressCounterparts>& lenders, std::uint8_t& outcome) {
+void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDraws& draws, std::array<double, kDistressCounterparts>& lenders,
+                  std::uint8_t& outcome) {
     auto& f = st.firms;
     f.bailout[i] = 0.0;
     if (f.localized[i] == 0) {
@@ -136,8 +143,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, std::array<doubl
     // distress, its cash shortfall and negative net worth). Refused, a solvent firm repays from
     // cash, selling capital at the distress price if it must; one that cannot defaults: the
     // government may bail it out, otherwise it exits.
-    core::Stream refinance(st.seed, core::Purpose::refinance, f.id[i], static_cast<std::uint64_t>(st.step));
-    if (refinance.uniform() < refinance_probability(model, st, i)) {
+    if (draws.refinance.first_uniform(f.id[i]) < refinance_probability(model, st, i)) {
         if (f.cash[i] < 0.0) {
             f.debt[i] -= f.cash[i];
             f.cash[i] = 0.0;
@@ -158,8 +164,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, std::array<doubl
         f.debt[i] -= due;
         return;
     }
-    core::Stream rng(st.seed, core::Purpose::bailout, f.id[i], static_cast<std::uint64_t>(st.step));
-    const bool rescued = rng.uniform() < bailout_probability(model, st, i);
+    const bool rescued = draws.bailout.first_uniform(f.id[i]) < bailout_probability(model, st, i);
     if (!rescued) {
         f.alive[i] = 0;
         outcome = kExited;
@@ -187,6 +192,8 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     auto& f = st.firms;
     const auto years = static_cast<std::int32_t>(model.scenario.finance.zombie_years);
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
+    const auto step = static_cast<std::uint64_t>(st.step);
+    const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}};
     const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
         f.entered[i] = 0;
         f.age[i] += f.alive[i];
@@ -194,7 +201,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
             if (zombie_test) {
                 update_zombie(st, i, years);
             }
-            resolve_firm(model, st, i, acc, outcome[i]);
+            resolve_firm(model, st, i, draws, acc, outcome[i]);
         } else {
             f.bailout[i] = 0.0;
         }

@@ -1,11 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <Random123/philox.h>
+
 #include <cmath>
+#include <cstdint>
 
 #include "core/random.hpp"
 
 using ipsim::core::Purpose;
 using ipsim::core::Stream;
+using ipsim::core::StreamFamily;
 
 TEST(Stream, SameKeySameDraws) {
     Stream a(42, Purpose::entry, 7, 3);
@@ -73,5 +77,49 @@ TEST(Stream, BelowStaysInRange) {
     Stream s(4, Purpose::fund_candidates, 0, 0);
     for (int k = 0; k < 10000; ++k) {
         EXPECT_LT(s.below(7), 7U);
+    }
+}
+
+namespace {
+
+/*! The first uniform of a stream written out straight from Random123 (the reference). */
+double reference_first_uniform(std::uint64_t seed, Purpose purpose, std::uint64_t agent, std::uint64_t step) {
+    const r123::Philox4x32::key_type key = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32U)}};
+    const r123::Philox4x32::ctr_type counter = {{static_cast<std::uint32_t>(agent),
+                                                 (static_cast<std::uint32_t>(purpose) << 24U) ^ static_cast<std::uint32_t>(agent >> 32U),
+                                                 static_cast<std::uint32_t>(step), 0U}};
+    const auto block = r123::Philox4x32{}(counter, key);
+    const std::uint64_t hi = block.v[0] >> 5U;
+    const std::uint64_t lo = block.v[1] >> 6U;
+    return (static_cast<double>((hi << 26U) | lo) + 0.5) * 0x1.0p-53;
+}
+
+}  // namespace
+
+TEST(StreamFamily, FirstUniformIsTheStreamsFirstDraw) {
+    const std::uint64_t seeds[] = {0, 1, 3, 42, 0xFFFFFFFFULL, 0x123456789ABCDEFULL, ~0ULL};
+    const Purpose purposes[] = {Purpose::bailout, Purpose::entrant, Purpose::refinance, Purpose::bootstrap};
+    const std::uint64_t steps[] = {0, 1, 83, 0xFFFFFFFFULL, 1ULL << 40U};
+    Stream agents(7, Purpose::setup, 0, 0);
+    for (const auto seed : seeds) {
+        for (const auto purpose : purposes) {
+            for (const auto step : steps) {
+                const StreamFamily family(seed, purpose, step);
+                for (int k = 0; k < 200; ++k) {
+                    std::uint64_t agent = static_cast<std::uint64_t>(k);
+                    if (k >= 100) {
+                        agent = (static_cast<std::uint64_t>(agents.below(1ULL << 31U)) << 33U) ^ agents.below(1ULL << 32U);
+                    }
+                    const double expected = reference_first_uniform(seed, purpose, agent, step);
+                    ASSERT_EQ(expected, family.first_uniform(agent)) << seed << " " << agent << " " << step;
+                    ASSERT_EQ(expected, Stream(seed, purpose, agent, step).uniform());
+                    Stream whole = family.stream(agent);
+                    Stream direct(seed, purpose, agent, step);
+                    for (int d = 0; d < 5; ++d) {
+                        ASSERT_EQ(direct.uniform(), whole.uniform());
+                    }
+                }
+            }
+        }
     }
 }
