@@ -225,14 +225,14 @@ def expected_utilisation(k, sigma):
     return normal_cdf(a - sigma) / k + (1.0 - normal_cdf(a))
 
 
-COLUMNS = """id sector government ownership central localized alive zombie entered age capacity productivity
+COLUMNS = """id sector government ownership central localized alive zombie age capacity productivity
 markup price share_china share_world appeal_china appeal_world demand_shock output usable_capacity sales_china
 sales_world unfilled expected_demand demand_variance scrapped cumulative_output capital capital_in_progress cash
-debt fund_equity fund_stake revenue variable_cost inputs subsidy_central subsidy_local tax_central tax_local
-tax_expenditure interest interest_subsidy rd investment operating_profit net_profit dividends bailout
+debt fund_equity fund_stake revenue variable_cost inputs subsidy_central subsidy_local tax_local
+tax_expenditure interest_subsidy rd investment operating_profit bailout
 smoothed_profit smoothed_interest year_operating_profit year_interest bad_years""".split()
 INTS = {"id", "sector", "government", "ownership", "age", "bad_years"}
-FLAGS = {"central", "localized", "alive", "zombie", "entered"}
+FLAGS = {"central", "localized", "alive", "zombie"}
 PRIVATE, SOE, FOREIGN = 0, 1, 2
 
 
@@ -705,9 +705,8 @@ class Model:
         net = pretax - tax
         dividends = np.where(c["cash"] > 0, m["payout_ratio"] * np.maximum(0.0, net) * (1.0 - c["fund_stake"]), 0.0)
         c.update(revenue=revenue, variable_cost=variable_cost, inputs=inputs, subsidy_central=sub_central,
-                 subsidy_local=sub_local, rd=rd, operating_profit=op, interest=interest, interest_subsidy=interest_subsidy,
-                 tax_expenditure=full_tax - tax, tax_local=tax_local, tax_central=tax_central, net_profit=net,
-                 dividends=dividends)
+                 subsidy_local=sub_local, rd=rd, operating_profit=op, interest_subsidy=interest_subsidy,
+                 tax_expenditure=full_tax - tax, tax_local=tax_local)
         c["cash"] = c["cash"] + revenue - variable_cost - rd + subsidies - interest - tax - dividends
         c["capital"] = c["capital"] - depreciation
         c["capacity"] = (c["capital"] - c["capital_in_progress"]) / (self.cpo[s] / (c["productivity"] * self.frontier[s]))
@@ -843,7 +842,6 @@ class Model:
     def update_population(self):
         c, s, fin, rng = self.c, self.c["sector"], self.fin, self.rng
         live, loc, own = c["alive"].copy(), c["localized"], c["ownership"]
-        c["entered"][:] = False
         c["age"] = c["age"] + live
         if self.step % 4 == 3:  # year-end zombie test
             short = (c["age"] >= 4) & (c["year_operating_profit"] < c["year_interest"])
@@ -957,7 +955,6 @@ class Model:
         new["ownership"] = np.where(rng.random(k) < fc["entrant_soe_share"], SOE, PRIVATE)
         new["localized"][:] = True
         new["alive"][:] = True
-        new["entered"][:] = True
         sigma = fc["productivity_dispersion"]
         mean = fc["entrant_productivity"] * np.maximum(self.mean_productivity[es], 1e-3)
         new["productivity"] = np.minimum(self.tech["max_relative_productivity"], mean * exp(sigma * rng.standard_normal(k) - 0.5 * sigma * sigma))

@@ -195,7 +195,6 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     const auto step = static_cast<std::uint64_t>(st.step);
     const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}};
     const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
-        f.entered[i] = 0;
         f.age[i] += f.alive[i];
         if (f.alive[i] != 0) {
             if (zombie_test) {
@@ -261,7 +260,6 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     f.localized[j] = 1;
     f.government[j] = government;
     f.alive[j] = 1;
-    f.entered[j] = 1;
     const double floor = model.scenario.markets.min_share;
     f.share_china[j] = f.share_china[parent];
     f.share_world[j] = floor;
@@ -277,9 +275,9 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     f.fund_stake[j] = 0.0;
     // The plant produces from next quarter: this quarter's flows stay with the parent.
     for (auto* flow : {&f.output, &f.sales_china, &f.sales_world, &f.revenue, &f.variable_cost, &f.inputs,
-                       &f.subsidy_central, &f.subsidy_local, &f.tax_central, &f.tax_local, &f.tax_expenditure,
-                       &f.interest, &f.interest_subsidy, &f.rd, &f.investment, &f.operating_profit, &f.net_profit,
-                       &f.dividends, &f.bailout, &f.scrapped, &f.year_operating_profit, &f.year_interest}) {
+                       &f.subsidy_central, &f.subsidy_local, &f.tax_local, &f.tax_expenditure,
+                       &f.interest_subsidy, &f.rd, &f.investment, &f.operating_profit, 
+                       &f.bailout, &f.scrapped, &f.year_operating_profit, &f.year_interest}) {
         (*flow)[j] = 0.0;
     }
     f.usable_capacity[j] = f.capacity[j];
@@ -325,7 +323,6 @@ void add_entrant(const Model& model, State& st, std::size_t g, std::size_t s, co
     f.ownership[i] = static_cast<std::uint8_t>(rng.uniform() < sc.firms.entrant_soe_share ? Ownership::soe : Ownership::private_firm);
     f.localized[i] = 1;
     f.alive[i] = 1;
-    f.entered[i] = 1;
     const double sigma = sc.firms.productivity_dispersion;
     const double mean = sc.firms.entrant_productivity * std::max(st.sectors.mean_productivity[s], 1e-3);
     f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));

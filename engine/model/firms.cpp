@@ -129,13 +129,9 @@ void account_firm(const Model& model, State& st, std::size_t i, std::array<doubl
     f.subsidy_local[i] = subsidy_local;
     f.rd[i] = rd;
     f.operating_profit[i] = operating_profit;
-    f.interest[i] = interest;
     f.interest_subsidy[i] = interest_subsidy;
     f.tax_expenditure[i] = full_tax - tax;
     f.tax_local[i] = tax_local;
-    f.tax_central[i] = tax_central;
-    f.net_profit[i] = net_profit;
-    f.dividends[i] = dividends;
     st.support_weight[i] = support;
     f.cash[i] += revenue - variable_cost - rd + subsidies - interest - tax - dividends;
     f.capital[i] -= depreciation;

@@ -51,7 +51,6 @@ enum class Ownership : std::uint8_t {
     X(std::uint8_t, localized)             /* 1 if it produces in China (all Chinese firms) */                \
     X(std::uint8_t, alive)                                                                                    \
     X(std::uint8_t, zombie)                                                                                   \
-    X(std::uint8_t, entered)               /* 1 in the quarter of entry */                                    \
     X(std::int32_t, age)                   /* quarters */                                                     \
     /* production and markets */                                                                              \
     X(double, capacity)                    /* quantity per quarter */                                         \
@@ -85,16 +84,12 @@ enum class Ownership : std::uint8_t {
     X(double, inputs)                      /* purchases from the modelled sectors (part of variable cost) */  \
     X(double, subsidy_central)                                                                                \
     X(double, subsidy_local)                                                                                  \
-    X(double, tax_central)                                                                                    \
     X(double, tax_local)                                                                                      \
     X(double, tax_expenditure)             /* taxes forgone through rebates and R&D credits */                \
-    X(double, interest)                                                                                       \
     X(double, interest_subsidy)            /* interest forgone through preferential discounts */              \
     X(double, rd)                                                                                             \
     X(double, investment)                                                                                     \
     X(double, operating_profit)                                                                               \
-    X(double, net_profit)                                                                                     \
-    X(double, dividends)                                                                                      \
     X(double, bailout)                                                                                        \
     /* zombie test (yearly accumulation) */                                                                   \
     X(double, smoothed_profit)             /* moving mean of operating profit (lenders' view) */              \

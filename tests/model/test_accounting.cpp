@@ -64,7 +64,7 @@ TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {
             }
             china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
             world[static_cast<std::size_t>(f.sector[i])] += f.share_world[i];
-            if (f.entered[i] != 0) {
+            if (f.age[i] == 0) {  // entered this quarter (age counts from the next quarter)
                 continue;
             }
             EXPECT_LE(f.output[i], f.usable_capacity[i] * (1.0 + 1e-12) + 1e-15);
