@@ -15,10 +15,14 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numbers>
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
 #include "model/detail/market_terms.hpp"
+#if IPSIM_VECTOR_MATH
+#include "model/detail/vector_math.hpp"
+#endif
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
@@ -26,6 +30,10 @@ namespace ipsim::model {
 namespace {
 
 constexpr double kExponentCap = 5.0;
+#if IPSIM_VECTOR_MATH
+/*! Rows of one block of the vector-math kernels (a multiple of vector_math::kPad). */
+constexpr std::size_t kVectorBlock = 256;
+#endif
 
 /*! Trend level after this quarter's growth: the path's rate in force, compounded quarterly. */
 double next_level(double level, const TimePath& growth, double year, std::int64_t step) {
@@ -409,6 +417,7 @@ void compute_demand(const Model& model, State& st, const std::vector<detail::Sha
     }
 }
 
+#if !IPSIM_VECTOR_MATH
 void produce(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
@@ -448,6 +457,65 @@ void produce(const Model& model, State& st) {
         f.expected_demand[i] = keep_expectation * forecast + expectation_weight * demanded;
     });
 }
+#else
+/*! produce with the forecast errors' logs taken over blocks of kVectorBlock rows (vector_math). */
+void produce(const Model& model, State& st) {
+    auto& f = st.firms;
+    const auto& m = model.scenario.markets;
+    const auto terms = detail::production_terms(model, st);
+    const double volatility_weight = m.volatility_weight;
+    const double keep_variance = 1.0 - volatility_weight;
+    const double expectation_weight = m.expectation_weight;
+    const double keep_expectation = 1.0 - expectation_weight;
+    const std::size_t n = f.size();
+    core::parallel_for(
+        (n + kVectorBlock - 1) / kVectorBlock,
+        [&](std::size_t b) {
+            const std::size_t lo = b * kVectorBlock;
+            const std::size_t rows = std::min(kVectorBlock, n - lo);
+            alignas(32) std::array<double, kVectorBlock> error;
+            std::array<bool, kVectorBlock> has_error;
+            for (std::size_t j = 0; j < rows; ++j) {
+                const std::size_t i = lo + j;
+                error[j] = 1.0;
+                has_error[j] = false;
+                if (f.alive[i] == 0) {
+                    continue;
+                }
+                const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
+                const double china = f.share_china[i] * k.demand_china;
+                const double world = f.share_world[i] * k.demand_world;
+                const double demanded = china + world;
+                const double supplied = f.localized[i] != 0 ? k.supplied_local : 1.0;
+                const double capacity = f.capacity[i];
+                const double output = std::min(demanded, capacity) * supplied;
+                f.usable_capacity[i] = capacity * supplied;
+                f.output[i] = output;
+                const double filled = demanded > 0.0 ? output / demanded : 1.0;
+                f.sales_china[i] = filled * china;
+                f.sales_world[i] = filled * world;
+                f.unfilled[i] = 1.0 - filled;
+                const double growth = demanded > 0.0 ? (china * k.growth_factor[0] + world * k.growth_factor[1]) / demanded : k.growth_factor[0];
+                const double forecast = f.expected_demand[i] * growth;
+                if (demanded > 0.0 && forecast > 0.0) {
+                    error[j] = demanded / forecast;
+                    has_error[j] = true;
+                }
+                f.expected_demand[i] = keep_expectation * forecast + expectation_weight * demanded;
+            }
+            const std::size_t width = detail::vector_math::padded(rows);
+            std::fill(error.begin() + static_cast<std::ptrdiff_t>(rows), error.begin() + static_cast<std::ptrdiff_t>(width), 1.0);
+            detail::vector_math::log(error.data(), width);
+            for (std::size_t j = 0; j < rows; ++j) {
+                if (has_error[j]) {
+                    const std::size_t i = lo + j;
+                    f.demand_variance[i] = keep_variance * f.demand_variance[i] + volatility_weight * error[j] * error[j];
+                }
+            }
+        },
+        1);
+}
+#endif
 
 }  // namespace
 
@@ -484,6 +552,131 @@ std::vector<std::array<double, 2>> reputation_sums(const Model& model, const Sta
 
 }  // namespace
 
+#if IPSIM_VECTOR_MATH
+namespace {
+
+/*! The replicator pass of clear_markets (reputation, demand shock, competitiveness, replicator
+ *  step) for the live firms rows[0, count), count <= kVectorBlock, with their logs, exps and
+ *  cosines taken over arrays (vector_math): each firm's expressions are the scalar pass's, but
+ *  with libmvec's values of the transcendental calls. */
+void replicate_block(const Model& model, State& st, const std::vector<detail::ShareTerms>& terms, const std::uint32_t* rows, std::size_t count,
+                     bool reputation_moves, bool shocks) {
+    namespace vm = detail::vector_math;
+    auto& f = st.firms;
+    const auto& m = model.scenario.markets;
+    const std::size_t width = vm::padded(count);
+    alignas(32) std::array<double, kVectorBlock> log_capacity;
+    alignas(32) std::array<double, kVectorBlock> log_u1;
+    alignas(32) std::array<double, kVectorBlock> angle;
+    alignas(32) std::array<double, kVectorBlock> log_price;
+    alignas(32) std::array<double, kVectorBlock> log_productivity;
+    alignas(32) std::array<double, kVectorBlock> china;
+    alignas(32) std::array<double, kVectorBlock> world;
+    const auto reputation_target = [&](std::size_t i, const detail::ShareTerms& k) {
+        return reputation_moves && f.localized[i] != 0 && k.producers_abroad > 0.0 && f.capacity[i] > 0.0;
+    };
+    for (std::size_t j = 0; j < width; ++j) {
+        log_capacity[j] = 1.0;
+        log_u1[j] = 1.0;
+        angle[j] = 0.0;
+        log_price[j] = 1.0;
+        log_productivity[j] = 1.0;
+        china[j] = 1.0;
+        world[j] = 1.0;
+    }
+    for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t i = rows[j];
+        if (reputation_target(i, terms[static_cast<std::size_t>(f.sector[i])])) {
+            log_capacity[j] = f.capacity[i];
+        }
+        if (shocks) {
+            core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
+            log_u1[j] = rng.uniform();
+            angle[j] = 2.0 * std::numbers::pi * rng.uniform();
+        }
+        log_price[j] = f.price[i];
+        log_productivity[j] = f.productivity[i];
+        china[j] = f.share_china[i];
+        world[j] = f.share_world[i];
+    }
+    if (reputation_moves) {
+        vm::log(log_capacity.data(), width);
+    }
+    if (shocks) {
+        vm::log(log_u1.data(), width);
+        vm::cos(angle.data(), width);
+    }
+    vm::log(log_price.data(), width);
+    vm::log(log_productivity.data(), width);
+    vm::log(china.data(), width);
+    vm::log(world.data(), width);
+    for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t i = rows[j];
+        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
+        if (reputation_target(i, k)) {
+            const double target = k.appeal_abroad / k.producers_abroad + log_capacity[j];
+            f.appeal_world[i] += m.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
+        }
+        if (shocks) {
+            const double normal = std::sqrt(-2.0 * log_u1[j]) * angle[j];
+            f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * normal;
+        }
+        const double base = -m.price_weight * log_price[j] + m.quality_weight * log_productivity[j] - m.unfilled_weight * f.unfilled[i];
+        const auto t = policy_terms(model, st, i, k);
+        const double shift = f.demand_shock[i];
+        const double e_china = base + t.china + f.appeal_china[i] + shift;
+        const double e_world = base + t.world + f.appeal_world[i] + shift;
+        // china and world now hold the logs of the shares; they become the replicator exponents.
+        china[j] = std::clamp(m.selection_intensity * (e_china - china[j]), -kExponentCap, kExponentCap);
+        world[j] = std::clamp(m.selection_intensity * (e_world - world[j]), -kExponentCap, kExponentCap);
+    }
+    for (std::size_t j = count; j < width; ++j) {
+        china[j] = 0.0;
+        world[j] = 0.0;
+    }
+    vm::exp(china.data(), width);
+    vm::exp(world.data(), width);
+    for (std::size_t j = 0; j < count; ++j) {
+        const std::size_t i = rows[j];
+        f.share_china[i] = f.share_china[i] * china[j];
+        f.share_world[i] = f.share_world[i] * world[j];
+    }
+}
+
+}  // namespace
+
+/*! clear_markets with the replicator pass in blocks of the sector index's members
+ *  (replicate_block), then the shares' totals per sector in member order, as the scalar pass
+ *  sums them. */
+void clear_markets(const Model& model, State& st) {
+    auto& f = st.firms;
+    const auto& m = model.scenario.markets;
+    const auto reputation = reputation_sums(model, st);
+    const bool reputation_moves = !reputation.empty();
+    const bool shocks = m.demand_shock > 0.0;
+    const auto terms = detail::share_terms(model, st, reputation);
+    const auto& index = st.by_sector;
+    const std::size_t groups = index.groups();
+    if (groups > 0) {
+        const std::uint32_t* members = index.begin(0);
+        const auto n = static_cast<std::size_t>(index.end(groups - 1) - members);
+        core::parallel_for(
+            (n + kVectorBlock - 1) / kVectorBlock,
+            [&](std::size_t b) {
+                const std::size_t lo = b * kVectorBlock;
+                replicate_block(model, st, terms, members + lo, std::min(kVectorBlock, n - lo), reputation_moves, shocks);
+            },
+            1);
+    }
+    std::vector<std::array<double, 2>> totals;
+    core::group_sums<2>(index, totals, [&](std::size_t i, std::array<double, 2>& acc) {
+        acc[0] += f.share_china[i];
+        acc[1] += f.share_world[i];
+    });
+    compute_demand(model, st, terms, totals);
+    produce(model, st);
+}
+#else
 void clear_markets(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
@@ -513,5 +706,6 @@ void clear_markets(const Model& model, State& st) {
     compute_demand(model, st, terms, totals);
     produce(model, st);
 }
+#endif
 
 }  // namespace ipsim::model
