@@ -417,7 +417,32 @@ void compute_demand(const Model& model, State& st, const std::vector<detail::Sha
     }
 }
 
-#if !IPSIM_VECTOR_MATH
+/*! Firm i's production, sales and demand expectation this quarter; returns demanded / forecast,
+ *  whose log is the forecast error of the demand variance, or 0 when there is none. */
+[[gnu::always_inline]] inline double produce_firm(Firms& f, const detail::ProductionTerms& k, std::size_t i, double keep_expectation,
+                                                  double expectation_weight) {
+    const double china = f.share_china[i] * k.demand_china;
+    const double world = f.share_world[i] * k.demand_world;
+    const double demanded = china + world;
+    // Missing foreign components bind on every unit made, not only on idle capacity.
+    const double supplied = f.localized[i] != 0 ? k.supplied_local : 1.0;
+    const double capacity = f.capacity[i];
+    const double output = std::min(demanded, capacity) * supplied;
+    f.usable_capacity[i] = capacity * supplied;
+    f.output[i] = output;
+    const double filled = demanded > 0.0 ? output / demanded : 1.0;
+    f.sales_china[i] = filled * china;
+    f.sales_world[i] = filled * world;
+    f.unfilled[i] = 1.0 - filled;
+    // Last quarter's expectation carried forward by the sector's expected growth is this
+    // quarter's forecast (a level that keeps pace with steady growth, not one that lags it);
+    // the growth factor is firm_growth_factor's, from the same china and world demand.
+    const double growth = demanded > 0.0 ? (china * k.growth_factor[0] + world * k.growth_factor[1]) / demanded : k.growth_factor[0];
+    const double forecast = f.expected_demand[i] * growth;
+    f.expected_demand[i] = keep_expectation * forecast + expectation_weight * demanded;
+    return demanded > 0.0 && forecast > 0.0 ? demanded / forecast : 0.0;
+}
+
 void produce(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
@@ -427,46 +452,21 @@ void produce(const Model& model, State& st) {
     const double keep_variance = 1.0 - volatility_weight;
     const double expectation_weight = m.expectation_weight;
     const double keep_expectation = 1.0 - expectation_weight;
+    auto update_variance = [&](std::size_t i, double error) {
+        f.demand_variance[i] = keep_variance * f.demand_variance[i] + volatility_weight * error * error;
+    };
+#if !IPSIM_VECTOR_MATH
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] == 0) {
             return;
         }
-        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
-        const double china = f.share_china[i] * k.demand_china;
-        const double world = f.share_world[i] * k.demand_world;
-        const double demanded = china + world;
-        // Missing foreign components bind on every unit made, not only on idle capacity.
-        const double supplied = f.localized[i] != 0 ? k.supplied_local : 1.0;
-        const double capacity = f.capacity[i];
-        const double output = std::min(demanded, capacity) * supplied;
-        f.usable_capacity[i] = capacity * supplied;
-        f.output[i] = output;
-        const double filled = demanded > 0.0 ? output / demanded : 1.0;
-        f.sales_china[i] = filled * china;
-        f.sales_world[i] = filled * world;
-        f.unfilled[i] = 1.0 - filled;
-        // Last quarter's expectation carried forward by the sector's expected growth is this
-        // quarter's forecast (a level that keeps pace with steady growth, not one that lags it);
-        // the growth factor is firm_growth_factor's, from the same china and world demand.
-        const double growth = demanded > 0.0 ? (china * k.growth_factor[0] + world * k.growth_factor[1]) / demanded : k.growth_factor[0];
-        const double forecast = f.expected_demand[i] * growth;
-        if (demanded > 0.0 && forecast > 0.0) {
-            const double error = std::log(demanded / forecast);
-            f.demand_variance[i] = keep_variance * f.demand_variance[i] + volatility_weight * error * error;
+        const double ratio = produce_firm(f, terms[static_cast<std::size_t>(f.sector[i])], i, keep_expectation, expectation_weight);
+        if (ratio > 0.0) {
+            update_variance(i, std::log(ratio));
         }
-        f.expected_demand[i] = keep_expectation * forecast + expectation_weight * demanded;
     });
-}
 #else
-/*! produce with the forecast errors' logs taken over blocks of kVectorBlock rows (vector_math). */
-void produce(const Model& model, State& st) {
-    auto& f = st.firms;
-    const auto& m = model.scenario.markets;
-    const auto terms = detail::production_terms(model, st);
-    const double volatility_weight = m.volatility_weight;
-    const double keep_variance = 1.0 - volatility_weight;
-    const double expectation_weight = m.expectation_weight;
-    const double keep_expectation = 1.0 - expectation_weight;
+    // The forecast errors' logs are taken over blocks of kVectorBlock rows (vector_math).
     const std::size_t n = f.size();
     core::parallel_for(
         (n + kVectorBlock - 1) / kVectorBlock,
@@ -477,45 +477,22 @@ void produce(const Model& model, State& st) {
             std::array<bool, kVectorBlock> has_error;
             for (std::size_t j = 0; j < rows; ++j) {
                 const std::size_t i = lo + j;
-                error[j] = 1.0;
-                has_error[j] = false;
-                if (f.alive[i] == 0) {
-                    continue;
-                }
-                const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
-                const double china = f.share_china[i] * k.demand_china;
-                const double world = f.share_world[i] * k.demand_world;
-                const double demanded = china + world;
-                const double supplied = f.localized[i] != 0 ? k.supplied_local : 1.0;
-                const double capacity = f.capacity[i];
-                const double output = std::min(demanded, capacity) * supplied;
-                f.usable_capacity[i] = capacity * supplied;
-                f.output[i] = output;
-                const double filled = demanded > 0.0 ? output / demanded : 1.0;
-                f.sales_china[i] = filled * china;
-                f.sales_world[i] = filled * world;
-                f.unfilled[i] = 1.0 - filled;
-                const double growth = demanded > 0.0 ? (china * k.growth_factor[0] + world * k.growth_factor[1]) / demanded : k.growth_factor[0];
-                const double forecast = f.expected_demand[i] * growth;
-                if (demanded > 0.0 && forecast > 0.0) {
-                    error[j] = demanded / forecast;
-                    has_error[j] = true;
-                }
-                f.expected_demand[i] = keep_expectation * forecast + expectation_weight * demanded;
+                const double ratio = f.alive[i] != 0 ? produce_firm(f, terms[static_cast<std::size_t>(f.sector[i])], i, keep_expectation, expectation_weight) : 0.0;
+                has_error[j] = ratio > 0.0;
+                error[j] = has_error[j] ? ratio : 1.0;
             }
             const std::size_t width = detail::vector_math::padded(rows);
             std::fill(error.begin() + static_cast<std::ptrdiff_t>(rows), error.begin() + static_cast<std::ptrdiff_t>(width), 1.0);
             detail::vector_math::log(error.data(), width);
             for (std::size_t j = 0; j < rows; ++j) {
                 if (has_error[j]) {
-                    const std::size_t i = lo + j;
-                    f.demand_variance[i] = keep_variance * f.demand_variance[i] + volatility_weight * error[j] * error[j];
+                    update_variance(lo + j, error[j]);
                 }
             }
         },
         1);
-}
 #endif
+}
 
 }  // namespace
 
