@@ -405,8 +405,9 @@ double no_policy_cost_ratio(const Model& model, const State& st, std::size_t s) 
 
 void invest_capacity(const Model& model, State& st) {
     auto& f = st.firms;
-    auto& local_subsidy = st.firm_scratch;
-    local_subsidy.resize(f.size());  // every entry is written below: no zero fill
+    // Local to the phase, not kept in State: a firm-sized buffer held between phases would sit in
+    // the full-scale peak (the last quarter's compaction) for nothing.
+    std::vector<double> local_subsidy(f.size());
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
             invest_firm(model, st, i, to, local_subsidy);

@@ -315,7 +315,6 @@ struct State {
     core::GroupIndex by_sector;
     core::GroupIndex by_government;
     core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
-    std::vector<double> firm_scratch;       //!< firm-sized work buffer a phase may reuse (contents undefined between phases)
     /*! local_support_weight of every firm row, this quarter's: set by settle_accounts for all rows and
      *  by update_population for the rows it adds or moves, read from then to settle_governments (the
      *  phases before settle_accounts compute the weight themselves). */
