@@ -667,19 +667,20 @@ void clear_markets(const Model& model, State& st) {
     // renormalisation, are summed as they come.
     std::vector<std::array<double, 2>> totals;
     // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
-    core::group_sums<2>(st.by_sector, totals, [&](std::size_t i, std::array<double, 2>& acc) __attribute__((always_inline)) {
-        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
-        if (reputation_moves) {
-            build_reputation(model, st, i, k);
-        }
-        if (shocks) {
-            core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
-            f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
-        }
-        move_shares(model, st, i, competitiveness(model, st, i, k));
-        acc[0] += f.share_china[i];
-        acc[1] += f.share_world[i];
-    });
+    core::group_sums<2>(
+        st.by_sector, totals, [&](std::size_t i, std::array<double, 2> & acc) __attribute__((always_inline)) {
+            const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
+            if (reputation_moves) {
+                build_reputation(model, st, i, k);
+            }
+            if (shocks) {
+                core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
+                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
+            }
+            move_shares(model, st, i, competitiveness(model, st, i, k));
+            acc[0] += f.share_china[i];
+            acc[1] += f.share_world[i];
+        });
     compute_demand(model, st, terms, totals);
     produce(model, st);
 }

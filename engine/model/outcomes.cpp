@@ -114,16 +114,17 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
     const auto& f = st.firms;
     const auto cost_terms = detail::cost_terms(model, st);
     // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
-    core::group_sums<kAll>(st.by_sector, all, [&](std::size_t i, std::array<double, kAll>& a) __attribute__((always_inline)) {
-        // The terms of add_reference_cost_terms, sharing the firm's unit and full unit cost.
-        const auto& k = cost_terms[static_cast<std::size_t>(f.sector[i])];
-        const auto costs = detail::firm_costs(model, f, i, k);
-        const double weight = std::max(f.output[i], 0.0);
-        const std::size_t group = kSectorSums + (f.localized[i] != 0 ? 0 : 2);
-        a[group] += weight * detail::cost_basis(model, detail::output_subsidy_rate_on(model, st, i, k), costs.unit, costs.full);
-        a[group + 1] += weight;
-        add_sector_terms(st, i, k, costs, a.data());
-    });
+    core::group_sums<kAll>(
+        st.by_sector, all, [&](std::size_t i, std::array<double, kAll> & a) __attribute__((always_inline)) {
+            // The terms of add_reference_cost_terms, sharing the firm's unit and full unit cost.
+            const auto& k = cost_terms[static_cast<std::size_t>(f.sector[i])];
+            const auto costs = detail::firm_costs(model, f, i, k);
+            const double weight = std::max(f.output[i], 0.0);
+            const std::size_t group = kSectorSums + (f.localized[i] != 0 ? 0 : 2);
+            a[group] += weight * detail::cost_basis(model, detail::output_subsidy_rate_on(model, st, i, k), costs.unit, costs.full);
+            a[group + 1] += weight;
+            add_sector_terms(st, i, k, costs, a.data());
+        });
     SectorSums sums(all.size());
     reference.resize(all.size());
     for (std::size_t s = 0; s < all.size(); ++s) {

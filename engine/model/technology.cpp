@@ -70,10 +70,10 @@ struct SectorTerms {
     double log_frontier_step = 0.0;
     double normal_intensity = 1e-6;  // the sector's normal R&D intensity (at least 1e-6)
     double difficulty = 1.0;
-    double innovation = 0.0;   // access x innovation rate
-    double imitation = 0.0;    // access x imitation rate
-    double absorption = 0.0;   // access x frontier absorption
-    double transfer = 0.0;     // imitation rate x transfer boost
+    double innovation = 0.0;  // access x innovation rate
+    double imitation = 0.0;   // access x imitation rate
+    double absorption = 0.0;  // access x frontier absorption
+    double transfer = 0.0;    // imitation rate x transfer boost
     double cluster_support = 0.0;
 };
 

@@ -330,14 +330,11 @@ TEST(Funds, StakesInFirmsThatEarnTooLittleAreMarkedBelowBook) {
     auto strict = base;
     strict.funds.valuation_rate = 0.5;
     const double sale_price = base.finance.distress_sale_price;
-    const Probe book_equity_held = firm_sum([](const model::Firms&, std::size_t) { return true; }, [](const model::Firms& f, std::size_t i) {
-        return f.fund_stake[i] * std::max(0.0, f.cash[i] + f.capital[i] - f.debt[i]);
-    });
+    const Probe book_equity_held = firm_sum([](const model::Firms&, std::size_t) { return true; }, [](const model::Firms& f, std::size_t i) { return f.fund_stake[i] * std::max(0.0, f.cash[i] + f.capital[i] - f.debt[i]); });
     // The lenient limit: profitable firms at book, loss-making ones at their capital's sale value.
     const Probe lenient_mark = firm_sum([](const model::Firms&, std::size_t) { return true; }, [sale_price](const model::Firms& f, std::size_t i) {
         const double capital = f.smoothed_profit[i] > 0.0 ? f.capital[i] : sale_price * f.capital[i];
-        return f.fund_stake[i] * std::max(0.0, f.cash[i] + capital - f.debt[i]);
-    });
+        return f.fund_stake[i] * std::max(0.0, f.cash[i] + capital - f.debt[i]); });
     const auto b = simulate(base, {book_equity_held});
     const auto l = simulate(lenient, {lenient_mark});
     const auto s = simulate(strict);

@@ -82,11 +82,11 @@ struct FirmCosts {
 /*! @brief What set_prices reads per sector. */
 struct PricingTerms {
     CostTerms cost;
-    double normal_markup = 0.0;              //!< supply.markup
-    double inverse_count = 0.0;              //!< 1 / number of live firms (at least 1)
-    double utilisation = 0.0;                //!< sector utilisation, the one China-located firms price on
-    std::array<double, 2> reference_pow{};   //!< reference cost^price_convergence, by location_group
-    std::array<bool, 2> on_reference{};      //!< price_convergence > 0 and a positive reference cost, by location_group
+    double normal_markup = 0.0;             //!< supply.markup
+    double inverse_count = 0.0;             //!< 1 / number of live firms (at least 1)
+    double utilisation = 0.0;               //!< sector utilisation, the one China-located firms price on
+    std::array<double, 2> reference_pow{};  //!< reference cost^price_convergence, by location_group
+    std::array<bool, 2> on_reference{};     //!< price_convergence > 0 and a positive reference cost, by location_group
 };
 
 /*! @brief The pricing table of every sector for this quarter. */
@@ -109,13 +109,13 @@ struct PricingTerms {
 /*! @brief What the replicator step of clear_markets and compute_demand read per sector: the
  *  policy terms of competitiveness that do not depend on the firm, and the reputation targets. */
 struct ShareTerms {
-    double procurement_segment = 0.0;   //!< demand.procurement_segment
-    double procurement_share = 0.0;     //!< procurement share in force
+    double procurement_segment = 0.0;       //!< demand.procurement_segment
+    double procurement_share = 0.0;         //!< procurement share in force
     std::array<double, 2> foreign_china{};  //!< China term of a foreign firm: market access, and abroad localization and export controls
     std::array<double, 2> world{};          //!< world term: the tariff's price effect on China-located firms, 0 abroad
-    double tariff_factor = 1.0;         //!< 1 + tariff: the world price of China-located firms
-    double appeal_abroad = 0.0;         //!< sum over producers abroad of appeal_world - log capacity (reputation)
-    double producers_abroad = 0.0;      //!< their number (0 if reputation does not move)
+    double tariff_factor = 1.0;             //!< 1 + tariff: the world price of China-located firms
+    double appeal_abroad = 0.0;             //!< sum over producers abroad of appeal_world - log capacity (reputation)
+    double producers_abroad = 0.0;          //!< their number (0 if reputation does not move)
 };
 
 /*! @brief The share table of sector s, without the reputation sums. */
@@ -155,7 +155,7 @@ struct ShareTerms {
 struct ProductionTerms {
     double demand_china = 0.0;
     double demand_world = 0.0;
-    double supplied_local = 1.0;               //!< 1 - component cut: the usable share of a China-located firm's capacity
+    double supplied_local = 1.0;                    //!< 1 - component cut: the usable share of a China-located firm's capacity
     std::array<double, 2> growth_factor{1.0, 1.0};  //!< expected quarterly growth, China and world segments
 };
 
