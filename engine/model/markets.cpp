@@ -622,9 +622,12 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
 
 }  // namespace
 
-/*! clear_markets with the replicator pass in blocks of the sector index's members
- *  (replicate_block), then the shares' totals per sector in member order, as the scalar pass
- *  sums them. */
+#endif
+
+/*! Reputation, demand shocks, competitiveness and the replicator step for every live firm, then
+ *  demand and production. With IPSIM_VECTOR_MATH the replicator pass runs in blocks of the sector
+ *  index's members (replicate_block) and the shares' totals are summed after it, per sector in
+ *  member order, as the scalar pass sums them. */
 void clear_markets(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
@@ -632,6 +635,7 @@ void clear_markets(const Model& model, State& st) {
     const bool reputation_moves = !reputation.empty();
     const bool shocks = m.demand_shock > 0.0;
     const auto terms = detail::share_terms(model, st, reputation);
+#if IPSIM_VECTOR_MATH
     const auto& index = st.by_sector;
     const std::size_t groups = index.groups();
     if (groups > 0) {
@@ -650,17 +654,7 @@ void clear_markets(const Model& model, State& st) {
         acc[0] += f.share_china[i];
         acc[1] += f.share_world[i];
     });
-    compute_demand(model, st, terms, totals);
-    produce(model, st);
-}
 #else
-void clear_markets(const Model& model, State& st) {
-    auto& f = st.firms;
-    const auto& m = model.scenario.markets;
-    const auto reputation = reputation_sums(model, st);
-    const bool reputation_moves = !reputation.empty();
-    const bool shocks = m.demand_shock > 0.0;
-    const auto terms = detail::share_terms(model, st, reputation);
     // One pass over each sector's live firms (the sector index holds exactly these; it is rebuilt
     // whenever the population changes): reputation, demand shock, competitiveness and the
     // replicator step read and write firm i only, and the shares' totals, the divisors of the
@@ -681,9 +675,9 @@ void clear_markets(const Model& model, State& st) {
             acc[0] += f.share_china[i];
             acc[1] += f.share_world[i];
         });
+#endif
     compute_demand(model, st, terms, totals);
     produce(model, st);
 }
-#endif
 
 }  // namespace ipsim::model

@@ -275,17 +275,26 @@ TEST(WorldShocks, TariffTriggerFiresOnlyPastThresholds) {
 // =============================================================================================
 // State funds
 
-// Rule: a fund calls pledged x paid-in share over its investment period; a larger pledge invests more.
-TEST(Funds, LargerPledgeRaisesPaidInExactlyAndInvestment) {
-    auto base = quiet_baseline();
+namespace {
+
+/*! A national chips fund investing 2016-2020. */
+model::NationalFund chips_fund(double pledged, double paid_in_share) {
     model::NationalFund fund;
     fund.name = "chips_fund";
     fund.sectors = {"chips"};
-    fund.pledged = 20.0;
-    fund.paid_in_share = 0.6;
+    fund.pledged = pledged;
+    fund.paid_in_share = paid_in_share;
     fund.start_year = 2016.0;
     fund.investment_years = 4.0;
-    base.funds.national = {fund};
+    return fund;
+}
+
+}  // namespace
+
+// Rule: a fund calls pledged x paid-in share over its investment period; a larger pledge invests more.
+TEST(Funds, LargerPledgeRaisesPaidInExactlyAndInvestment) {
+    auto base = quiet_baseline();
+    base.funds.national = {chips_fund(20.0, 0.6)};
     auto variant = base;
     variant.funds.national[0].pledged = 60.0;
     const auto b = simulate(base);
@@ -312,19 +321,13 @@ TEST(Funds, LargerPledgeRaisesPaidInExactlyAndInvestment) {
     EXPECT_EQ(sector_total(v, "fund_equity", kCars), 0.0) << "the mandate is chips only";
 }
 
-// Rule: funds carry a holding's capital at the lower of book value and earnings value (after-tax
-// smoothed operating profit capitalised at funds.valuation_rate), so stakes in firms that earn too
-// little are impaired; the mark is reporting only and moves no other series.
+// Rule: funds carry a holding's capital at the lower of book value and recoverable amount (the
+// higher of after-tax smoothed operating profit capitalised at funds.valuation_rate and the
+// distress-sale value), so stakes in firms that earn too little are impaired; the mark is
+// reporting only and moves no other series.
 TEST(Funds, StakesInFirmsThatEarnTooLittleAreMarkedBelowBook) {
     auto base = quiet_baseline();
-    model::NationalFund fund;
-    fund.name = "chips_fund";
-    fund.sectors = {"chips"};
-    fund.pledged = 60.0;
-    fund.paid_in_share = 1.0;
-    fund.start_year = 2016.0;
-    fund.investment_years = 4.0;
-    base.funds.national = {fund};
+    base.funds.national = {chips_fund(60.0, 1.0)};
     auto lenient = base;
     lenient.funds.valuation_rate = 1e-12;  // earnings value far above book for every profitable firm
     auto strict = base;
