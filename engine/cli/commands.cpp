@@ -28,6 +28,7 @@
 #include "model/quarter.hpp"
 #include "model/run_checks.hpp"
 #include "model/simulation.hpp"
+#include "model/version.hpp"
 
 namespace ipsim::cli {
 namespace {
@@ -157,7 +158,7 @@ std::string output_path(const RunOptions& options, const io::LoadedScenario& loa
 
 model::RunInfo run_info(const io::LoadedScenario& loaded, std::uint64_t seed) {
     model::RunInfo info;
-    info.ipsim_version = IPSIM_VERSION;
+    info.ipsim_version = model::engine_version();
     info.scenario_name = loaded.scenario.name;
     info.scenario_yaml = loaded.resolved_yaml;
     info.seed = seed;

@@ -20,6 +20,7 @@
 #include "cli/sweep_commands.hpp"
 #include "io/input_error.hpp"
 #include "io/yaml_tree.hpp"
+#include "model/version.hpp"
 
 namespace {
 
@@ -132,7 +133,7 @@ int ipsim_main(int argc, char** argv) {
     CLI::App app{
         "ipsim: agent-based simulation of state-led industrial policy (firms, local governments,\n"
         "central government and state funds; results as HDF5 time series)."};
-    app.set_version_flag("--version", IPSIM_VERSION);
+    app.set_version_flag("--version", ipsim::model::engine_version());
     app.require_subcommand(1, 1);
     app.footer(
         "\nRun 'ipsim COMMAND --help' for a command's options and examples.\n"

@@ -27,6 +27,7 @@
 #include "io/input_error.hpp"
 #include "model/run_checks.hpp"
 #include "model/simulation.hpp"
+#include "model/version.hpp"
 
 namespace ipsim::sweep {
 namespace {
@@ -115,7 +116,7 @@ void prepare_parts(const fs::path& parts, const std::string& hash, const std::st
 
 model::RunInfo run_info(const io::LoadedScenario& loaded) {
     model::RunInfo info;
-    info.ipsim_version = IPSIM_VERSION;
+    info.ipsim_version = model::engine_version();
     info.scenario_name = loaded.scenario.name;
     info.scenario_yaml = loaded.resolved_yaml;
     info.seed = static_cast<unsigned long long>(loaded.scenario.seed);
@@ -202,7 +203,7 @@ std::string sweep_hash(const SweepSpec& spec) {
     for (const auto& arm : spec.arms) {
         h = fnv1a(arm.resolved_yaml, h);
     }
-    h = fnv1a(IPSIM_VERSION, h);
+    h = fnv1a(model::engine_version(), h);
     char buf[17];
     std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
     return buf;

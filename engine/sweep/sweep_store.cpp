@@ -21,6 +21,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/version.hpp"
 #include "sweep/detail/h5_store.hpp"
 #include "sweep/sensitivity_store.hpp"
 
@@ -209,7 +210,7 @@ void fsync_path(const fs::path& p, const std::string& shown) {
 
 AssembleResult write_all(hid_t file, const SweepSpec& spec, const SweepPlan& plan, const fs::path& parts,
                          const std::string& sweep_hash, const std::string& shown) {
-    detail::write_attr(file, "ipsim_version", IPSIM_VERSION, shown);
+    detail::write_attr(file, "ipsim_version", model::engine_version(), shown);
     detail::write_attr(file, "sweep", spec.name, shown);
     detail::write_attr(file, "layout", "sweep", shown);
     detail::write_attr(file, "sweep_hash", sweep_hash, shown);
