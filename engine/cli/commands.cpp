@@ -202,7 +202,8 @@ int run_command(const RunOptions& options) {
     const std::optional<std::int64_t> seed_option =
         options.seed ? std::optional<std::int64_t>(parse_seed(*options.seed)) : std::nullopt;
     auto loaded = load(options.scenario, options.overrides);
-    if (seed_option) {
+    if (seed_option && *seed_option != loaded.scenario.seed) {
+        // Emitting the text again costs as much as parsing it (yaml-cpp); only a new seed changes it.
         loaded.scenario.seed = *seed_option;
         loaded.resolved_yaml = io::emit_scenario_yaml(loaded.scenario);
     }

@@ -340,12 +340,13 @@ void calibrate_appeal(const Model& model, State& st) {
     auto& f = st.firms;
     auto& sec = st.sectors;
     update_reference_costs(model, st);
-    for (std::size_t i = 0; i < f.size(); ++i) {
+    // Each firm's price and appeal read only its own row and sector-wide terms.
+    core::parallel_for(f.size(), [&](std::size_t i) {
         f.share_china[i] = std::max(f.share_china[i], model.scenario.markets.min_share);
         f.share_world[i] = std::max(f.share_world[i], model.scenario.markets.min_share);
         f.price[i] = list_price(model, st, i, f.markup[i], output_subsidy_rate(model, st, i));
         set_appeal(model, st, i);
-    }
+    });
     std::vector<std::array<double, 4>> sums;
     core::group_sums<4>(st.by_sector, sums, [&](std::size_t i, std::array<double, 4>& acc) {
         acc[0] += f.share_china[i] * f.price[i];

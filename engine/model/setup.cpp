@@ -15,6 +15,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/parallel.hpp"
 #include "core/random.hpp"
 #include "model/demand_history.hpp"
 #include "model/phases.hpp"
@@ -153,18 +154,27 @@ SectorCounts split_sector(const Scenario& sc, const Sector& sector, std::size_t 
     return c;
 }
 
-void create_firm(const Model& model, State& st, std::size_t s, Ownership own, bool localized_firm, const std::vector<double>& cdf) {
-    const auto& sc = model.scenario;
-    const auto& sector = sc.sectors[s];
+/*! Appends one firm with its identity (id, sector, ownership, location flags); draw_firm does the rest. */
+void append_firm(State& st, std::size_t s, Ownership own, bool localized_firm, bool central) {
     auto& f = st.firms;
     const std::size_t i = f.append();
     f.id[i] = st.next_firm_id++;
-    core::Stream rng(st.seed, core::Purpose::setup, f.id[i], 0);
     f.sector[i] = static_cast<std::int32_t>(s);
     f.ownership[i] = static_cast<std::uint8_t>(own);
     f.localized[i] = localized_firm ? 1 : 0;
+    f.central[i] = central ? 1 : 0;
     f.alive[i] = 1;
-    f.government[i] = localized_firm ? State::pick_government(cdf, rng.uniform()) : -1;
+}
+
+/*! The draws of firm i from its own setup stream: location, productivity and relative size.
+ *  Writes only row i, so firms can be drawn in parallel. */
+void draw_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& cdf) {
+    const auto& sc = model.scenario;
+    auto& f = st.firms;
+    const auto& sector = sc.sectors[static_cast<std::size_t>(f.sector[i])];
+    const auto own = static_cast<Ownership>(f.ownership[i]);
+    core::Stream rng(st.seed, core::Purpose::setup, f.id[i], 0);
+    f.government[i] = f.localized[i] != 0 ? State::pick_government(cdf, rng.uniform()) : -1;
     const double sigma = sc.firms.productivity_dispersion;
     const double mean = own == Ownership::foreign ? 1.0 : sector.supply.china_productivity;
     f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));
@@ -172,6 +182,24 @@ void create_firm(const Model& model, State& st, std::size_t s, Ownership own, bo
     f.capacity[i] = premium * std::exp(sc.firms.size_dispersion * rng.normal());  // relative; scaled later
     f.markup[i] = sector.supply.markup;
     f.age[i] = 40;
+}
+
+/*! Appends a sector's firms in the fixed order: foreign exporters, localized foreign firms, SOEs
+ *  (central ones first), private firms. */
+void append_sector_firms(State& st, const Sector& sector, std::size_t s, const SectorCounts& counts) {
+    for (std::size_t k = 0; k < counts.exporters; ++k) {
+        append_firm(st, s, Ownership::foreign, false, false);
+    }
+    for (std::size_t k = 0; k < counts.localized; ++k) {
+        append_firm(st, s, Ownership::foreign, true, false);
+    }
+    const auto central = static_cast<std::size_t>(std::llround(static_cast<double>(counts.soe) * sector.supply.central_soe_share));
+    for (std::size_t k = 0; k < counts.soe; ++k) {
+        append_firm(st, s, Ownership::soe, true, k < central);
+    }
+    for (std::size_t k = 0; k < counts.privately_owned; ++k) {
+        append_firm(st, s, Ownership::private_firm, true, false);
+    }
 }
 
 /*! Scales capacities and sets shares so the sector's initial flows match the scenario. */
@@ -194,7 +222,8 @@ void size_sector(const Model& model, State& st, std::size_t s, std::size_t first
     }
     // Provisional capacity at the normal utilisation; firms choose their own in size_capacity.
     const double u0 = model.scenario.markets.target_utilisation;
-    for (std::size_t i = first; i < last; ++i) {
+    core::parallel_for(last - first, [&, first](std::size_t k) {
+        const std::size_t i = first + k;
         const bool local = f.localized[i] != 0;
         const double w = f.capacity[i] / (local ? local_weight : abroad_weight);
         f.share_china[i] = w * (local ? domestic / dc : 1.0 - domestic / dc);
@@ -205,17 +234,17 @@ void size_sector(const Model& model, State& st, std::size_t s, std::size_t first
         f.expected_demand[i] = f.output[i];
         f.capacity[i] = f.output[i] / u0;
         f.cumulative_output[i] = f.output[i] * kInitialExperienceQuarters;
-    }
+    });
 }
 
 void finance_firms(const Model& model, State& st) {
     const auto& sc = model.scenario;
     auto& f = st.firms;
-    for (std::size_t i = 0; i < f.size(); ++i) {
+    core::parallel_for(f.size(), [&](std::size_t i) {
         f.capital[i] = st.capital_per_unit(model, i) * f.capacity[i] + f.capital_in_progress[i];
         f.debt[i] = sc.finance.initial_leverage * f.capital[i];
         f.cash[i] = sc.finance.initial_cash * f.capital[i];
-    }
+    });
 }
 
 void build_firms(const Model& model, State& st) {
@@ -224,28 +253,20 @@ void build_firms(const Model& model, State& st) {
     for (const auto& sector : sc.sectors) {
         share_total += sector.supply.firm_share;
     }
+    std::vector<std::size_t> first(sc.sectors.size() + 1, 0);
+    std::vector<std::vector<double>> cdf(sc.sectors.size());
     for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
         const auto& sector = sc.sectors[s];
         const double share = share_total > 0.0 ? sector.supply.firm_share / share_total : 1.0 / static_cast<double>(sc.sectors.size());
         const auto n = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(static_cast<double>(sc.firms.count) * share)));
-        const auto counts = split_sector(sc, sector, n);
-        const auto cdf = st.location_cdf(model, s);
-        const std::size_t first = st.firms.size();
-        for (std::size_t k = 0; k < counts.exporters; ++k) {
-            create_firm(model, st, s, Ownership::foreign, false, cdf);
-        }
-        for (std::size_t k = 0; k < counts.localized; ++k) {
-            create_firm(model, st, s, Ownership::foreign, true, cdf);
-        }
-        const auto central = static_cast<std::size_t>(std::llround(static_cast<double>(counts.soe) * sector.supply.central_soe_share));
-        for (std::size_t k = 0; k < counts.soe; ++k) {
-            create_firm(model, st, s, Ownership::soe, true, cdf);
-            st.firms.central[st.firms.size() - 1] = k < central ? 1 : 0;
-        }
-        for (std::size_t k = 0; k < counts.privately_owned; ++k) {
-            create_firm(model, st, s, Ownership::private_firm, true, cdf);
-        }
-        size_sector(model, st, s, first, st.firms.size());
+        first[s] = st.firms.size();
+        append_sector_firms(st, sector, s, split_sector(sc, sector, n));
+        cdf[s] = st.location_cdf(model, s);
+    }
+    first.back() = st.firms.size();
+    core::parallel_for(st.firms.size(), [&](std::size_t i) { draw_firm(model, st, i, cdf[static_cast<std::size_t>(st.firms.sector[i])]); });
+    for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+        size_sector(model, st, s, first[s], first[s + 1]);
     }
 }
 
@@ -365,7 +386,7 @@ SegmentHistories replay_histories(const Model& model) {
 void size_capacity(const Model& model, State& st, const SegmentHistories& history) {
     auto& f = st.firms;
     const std::size_t ns = model.n_sectors;
-    for (std::size_t i = 0; i < f.size(); ++i) {
+    core::parallel_for(f.size(), [&](std::size_t i) {
         // At rest capacity in place is the target and the steady path's orders are under
         // construction; a demand history scales both, segment by segment in proportion to the
         // firm's sales in each.
@@ -380,7 +401,7 @@ void size_capacity(const Model& model, State& st, const SegmentHistories& histor
         f.capital_in_progress[i] = st.capital_per_unit(model, i) * pipeline;
         f.expected_demand[i] = f.sales_china[i] * hc.expectation_factor + f.sales_world[i] * hw.expectation_factor;
         f.usable_capacity[i] = f.capacity[i];
-    }
+    });
     finance_firms(model, st);
 }
 

@@ -154,6 +154,30 @@ TEST_F(Hdf5WriterTest, RoundTripsEveryValueExactly) {
     }
 }
 
+TEST_F(Hdf5WriterTest, RowsOfAPartialChunkAreWrittenAtFinish) {
+    constexpr std::size_t kSteps = 5;  // fewer than one time chunk of the 84 declared
+    const auto info = make_info(84);
+    {
+        Hdf5Writer writer(out());
+        write_run(writer, info, kSteps);
+        writer.finish();
+    }
+    const auto summary = ipsim::io::read_result_summary(out());
+    ASSERT_EQ(summary.time.size(), kSteps);
+    const std::size_t ns = info.sectors.size();
+    const std::size_t nr = info.regions.size();
+    std::size_t index[4] = {0, 0, 0, 0};
+    for (const MetricInfo& m : ipsim::model::metric_catalog()) {
+        const std::size_t metric = index[static_cast<int>(m.scope)]++;
+        const std::size_t cols = columns(m.scope, ns, nr);
+        const auto values = ipsim::io::read_series(out(), dataset_path(m));
+        ASSERT_EQ(values.size(), kSteps * cols) << dataset_path(m);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            ASSERT_EQ(values[i], value(i / cols, m.scope, metric, i % cols)) << dataset_path(m) << " at " << i;
+        }
+    }
+}
+
 TEST_F(Hdf5WriterTest, LayoutListsEveryCatalogEntryWithUnitsAndShape) {
     const auto info = make_info(4);
     {

@@ -6,7 +6,13 @@
 
 #include <oneapi/tbb/global_control.h>
 
+#include <cstring>
+#include <map>
+#include <string>
+
 #include "fixtures.hpp"
+#include "model/simulation.hpp"
+#include "model/state.hpp"
 
 using namespace ipsim;
 
@@ -27,7 +33,29 @@ void expect_identical(const std::vector<model::StepRecord>& a, const std::vector
     }
 }
 
+/*! The bytes of every firm column right after setup, by column name. */
+std::map<std::string, std::string> initial_firm_columns(const model::Scenario& sc, std::size_t threads) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    const model::Simulation sim(sc, 11);
+    std::map<std::string, std::string> columns;
+    sim.state().firms.for_each_named_column([&](const auto& column, const char* name) {
+        std::string bytes(column.size() * sizeof(*column.data()), '\0');
+        std::memcpy(bytes.data(), column.data(), bytes.size());
+        columns[name] = std::move(bytes);
+    });
+    return columns;
+}
+
 }  // namespace
+
+TEST(Determinism, InitialFirmsBitIdenticalAcrossThreadCounts) {
+    // Setup draws, sizes and prices the initial firms in parallel loops.
+    const auto sc = test::small_scenario(30000, 1);
+    const auto one = initial_firm_columns(sc, 1);
+    ASSERT_FALSE(one.empty());
+    EXPECT_EQ(one, initial_firm_columns(sc, 2));
+    EXPECT_EQ(one, initial_firm_columns(sc, 4));
+}
 
 TEST(Determinism, BitIdenticalAcrossThreadCounts) {
     // Enough firms that every parallel loop is split into several chunks.
