@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "fixtures.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
 #include "model/state.hpp"
 
@@ -48,6 +49,23 @@ TEST(Accounting, MoneyIsConservedEveryQuarter) {
         EXPECT_LT(std::abs(r.national_value(residual)), 1e-9 * std::max(1.0, gross)) << "year " << r.year;
     }
     EXPECT_GT(gross, 1.0);
+}
+
+TEST(Accounting, SupportWeightTableGivesEachFirmsWeight) {
+    const auto sc = busy_scenario();
+    model::Simulation sim(sc, 7);
+    double positive = 0.0;
+    for (int q = 0; q < 6; ++q) {
+        sim.step();
+        const auto& st = sim.state();
+        const auto table = model::detail::support_weight_table(sim.model(), st);
+        for (std::size_t i = 0; i < st.firms.size(); ++i) {
+            const double weight = model::detail::local_support_weight(sim.model(), st, i);
+            ASSERT_EQ(model::detail::local_support_weight_on(sim.model(), st, i, table), weight) << "firm row " << i;
+            positive += weight > 0.0 ? 1.0 : 0.0;
+        }
+    }
+    EXPECT_GT(positive, 0.0);  // the test sees supported firms
 }
 
 TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {
