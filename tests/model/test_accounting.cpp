@@ -9,6 +9,7 @@
 #include "fixtures.hpp"
 #include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
+#include "model/quarter.hpp"
 #include "model/state.hpp"
 
 using namespace ipsim;
@@ -35,6 +36,23 @@ model::Scenario busy_scenario() {
     sc.local.debt_limit = 0.5;
     return sc;
 }
+
+/*! A run driven quarter by quarter on its own Model and State, as Simulation drives it. */
+struct QuarterRun {
+    explicit QuarterRun(const model::Scenario& sc) : model(model::build_model(sc)) {
+        state.seed = 1;
+        model::setup_state(model, state);
+        record.resize(sc.sectors.size(), sc.regions.size());
+    }
+    void run_quarter() {
+        model::QuarterContext context{model, state, record, {}};
+        model::run_quarter(context, nullptr);
+        ++state.step;
+    }
+    model::Model model;
+    model::State state;
+    model::StepRecord record;
+};
 
 }  // namespace
 
@@ -66,6 +84,23 @@ TEST(Accounting, SupportWeightTableGivesEachFirmsWeight) {
         }
     }
     EXPECT_GT(positive, 0.0);  // the test sees supported firms
+}
+
+TEST(Accounting, SectorSumsOnStoredSupportWeightsEqualThoseOnComputedOnes) {
+    // Two copies of one run (State is not copyable); summarize_sectors reads the weights that
+    // settle_accounts stored, and computes its own when there are none.
+    const auto sc = busy_scenario();
+    QuarterRun stored(sc);
+    QuarterRun computed(sc);
+    for (int q = 0; q < 5; ++q) {
+        stored.run_quarter();
+        computed.run_quarter();
+        computed.state.support_weight.clear();
+        ASSERT_EQ(model::summarize_sectors(stored.model, stored.state), model::summarize_sectors(computed.model, computed.state)) << "quarter " << q;
+        // The weights enter the rival cost bases through the output subsidy.
+        ASSERT_EQ(stored.state.sectors.reference_cost_china, computed.state.sectors.reference_cost_china) << "quarter " << q;
+        ASSERT_EQ(stored.state.sectors.reference_cost_abroad, computed.state.sectors.reference_cost_abroad) << "quarter " << q;
+    }
 }
 
 TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {
