@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/market_terms.hpp"
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
@@ -84,7 +85,10 @@ enum Counterpart : std::size_t {
     kCounterparts
 };
 
-void account_firm(const Model& model, State& st, std::size_t i, std::array<double, kCounterparts>& to) {
+/*! Books firm i's quarter, given its sector's cost table k and its local support weight. Inlined
+ *  into settle_accounts' loop: as a call it cost a prologue and epilogue per firm. */
+[[gnu::always_inline]] inline void account_firm(const Model& model, State& st, std::size_t i, const detail::CostTerms& k, double support,
+                                                std::array<double, kCounterparts>& to) {
     // Inputs are read into locals and results stored once: a store to one column could alias
     // another as far as the compiler knows, which made it reload every value it had just written.
     const auto& sc = model.scenario;
@@ -93,8 +97,9 @@ void account_firm(const Model& model, State& st, std::size_t i, std::array<doubl
     const auto& now = st.now[s];
     const bool local = f.localized[i] != 0;
     const bool foreign = st.is_foreign(i);
-    const double cost = detail::unit_cost(st, i);
-    const double support = detail::local_support_weight(model, st, i);
+    // unit_cost and capital_per_unit, sharing the firm's absolute productivity.
+    const auto costs = detail::firm_costs(model, f, i, k);
+    const double cost = costs.unit;
     const double output = f.output[i];
     const double china_revenue = f.price[i] * f.sales_china[i];
     const double world_revenue = f.price[i] * f.sales_world[i];
@@ -107,7 +112,9 @@ void account_firm(const Model& model, State& st, std::size_t i, std::array<doubl
     const double subsidy_local = (subsidy_rate - central_rate) * cost * output;
     const double credit = local ? now.rd_tax_credit : 0.0;
     const double rd = detail::rd_share(st, i) * revenue;
-    const double depreciation = sc.finance.depreciation * (f.capital[i] - f.capital_in_progress[i]);
+    const double capital = f.capital[i];
+    const double in_progress = f.capital_in_progress[i];
+    const double depreciation = sc.finance.depreciation * (capital - in_progress);
     const double subsidies = subsidy_central + subsidy_local;
     // Operating grants count in operating profit (Chinese accounting standard CAS 16, 2017).
     const double operating_profit = revenue + subsidies - variable_cost - rd - depreciation;
@@ -134,8 +141,9 @@ void account_firm(const Model& model, State& st, std::size_t i, std::array<doubl
     f.tax_local[i] = tax_local;
     st.support_weight[i] = support;
     f.cash[i] += revenue - variable_cost - rd + subsidies - interest - tax - dividends;
-    f.capital[i] -= depreciation;
-    st.update_capacity(model, i);
+    const double capital_after = capital - depreciation;
+    f.capital[i] = capital_after;
+    f.capacity[i] = (capital_after - in_progress) / costs.capital_per_unit;  // update_capacity
     f.smoothed_profit[i] = (1.0 - kLenderMemory) * f.smoothed_profit[i] + kLenderMemory * operating_profit;
     f.smoothed_interest[i] = (1.0 - kLenderMemory) * f.smoothed_interest[i] + kLenderMemory * interest;
     f.year_operating_profit[i] += operating_profit;
@@ -178,13 +186,18 @@ void settle_accounts(const Model& model, State& st) {
     auto& f = st.firms;
     // No input of the weight changes until next quarter: the later phases read what is stored here.
     st.support_weight.resize(f.size());  // every entry is written below
-    const auto totals = core::deterministic_sums<kCounterparts>(f.size(), [&](std::size_t i, std::array<double, kCounterparts>& to) {
-        if (f.alive[i] != 0) {
-            account_firm(model, st, i, to);
-        } else {
-            st.support_weight[i] = detail::local_support_weight(model, st, i);
-        }
-    });
+    const auto cost_terms = detail::cost_terms(model, st);
+    const auto weights = detail::support_weight_table(model, st);
+    // always_inline: GCC would otherwise call this term once per firm from deterministic_sums' loop.
+    const auto totals = core::deterministic_sums<kCounterparts>(
+        f.size(), [&](std::size_t i, std::array<double, kCounterparts> & to) __attribute__((always_inline)) {
+            const double support = detail::local_support_weight_on(model, st, i, weights);
+            if (f.alive[i] != 0) {
+                account_firm(model, st, i, cost_terms[static_cast<std::size_t>(f.sector[i])], support, to);
+            } else {
+                st.support_weight[i] = support;
+            }
+        });
     st.ledger.economy += totals[economy];
     st.ledger.rest_of_world += totals[rest_of_world];
     st.ledger.banks += totals[banks];

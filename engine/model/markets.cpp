@@ -257,14 +257,16 @@ namespace {
     return markup;
 }
 
-/*! list_price of live firm i at its output subsidy rate, on the sector's table k (the expressions
- *  of cost_basis and list_price_of, in their order). */
+/*! list_price of live firm i at its output subsidy rate, on the sector's table k and the table of
+ *  support weights (the expressions of cost_basis and list_price_of, in their order); own_power is
+ *  1 - price_convergence. */
 [[gnu::always_inline]] inline double priced_on_terms(const Model& model, const State& st, std::size_t i, const detail::PricingTerms& k,
-                                                     double markup) noexcept {
+                                                     const std::vector<double>& support_weights, double own_power, double markup) noexcept {
     const auto costs = detail::firm_costs(model, st.firms, i, k.cost);
-    const double own = detail::cost_basis(model, detail::output_subsidy_rate_on(model, st, i, k.cost), costs.unit, costs.full);
+    const double subsidy_rate = detail::output_subsidy_rate_on(model, st, i, k.cost, detail::local_support_weight_on(model, st, i, support_weights));
+    const double own = detail::cost_basis(model, subsidy_rate, costs.unit, costs.full);
     const std::size_t group = detail::location_group(st.firms, i);
-    const double basis = k.on_reference[group] && own > 0.0 ? std::pow(own, 1.0 - model.scenario.markets.price_convergence) * k.reference_pow[group] : own;
+    const double basis = k.on_reference[group] && own > 0.0 ? std::pow(own, own_power) * k.reference_pow[group] : own;
     return (1.0 + markup) * basis / k.cost.rd_complement;
 }
 
@@ -274,6 +276,8 @@ void set_prices(const Model& model, State& st) {
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
     const auto terms = detail::pricing_terms(model, st);
+    const auto support_weights = detail::support_weight_table(model, st);
+    const double own_power = 1.0 - m.price_convergence;
     const bool scarcity_pricing = m.scarcity_sensitivity > 0.0;
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] == 0) {
@@ -282,7 +286,7 @@ void set_prices(const Model& model, State& st) {
         const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
         const double markup = markup_of(m, f, i, k, scarcity_pricing);
         f.markup[i] = markup;
-        f.price[i] = priced_on_terms(model, st, i, k, markup);
+        f.price[i] = priced_on_terms(model, st, i, k, support_weights, own_power, markup);
     });
 }
 

@@ -14,6 +14,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
+#include <vector>
+
+#include "core/seatbelts.hpp"
 
 #include "model/detail/firm_costs.hpp"
 #include "model/detail/market_terms.hpp"
@@ -107,8 +111,10 @@ inline void add_sector_terms(const State& st, std::size_t i, const detail::CostT
 }
 
 /*! The sector sums and, in the same pass over each sector's firms, the sums behind the reference
- *  costs (each sum adds the same terms in the same order as two separate passes would). */
-SectorSums sector_sums_with_reference_costs(const Model& model, const State& st, std::vector<std::array<double, 4>>& reference) {
+ *  costs (each sum adds the same terms in the same order as two separate passes would), given
+ *  every firm row's local support weight. */
+SectorSums sector_sums_with_reference_costs(const Model& model, const State& st, const std::vector<double>& support_weight,
+                                            std::vector<std::array<double, 4>>& reference) {
     constexpr std::size_t kAll = kSectorSums + 4;
     std::vector<std::array<double, kAll>> all;
     const auto& f = st.firms;
@@ -120,9 +126,16 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
             const auto& k = cost_terms[static_cast<std::size_t>(f.sector[i])];
             const auto costs = detail::firm_costs(model, f, i, k);
             const double weight = std::max(f.output[i], 0.0);
-            const std::size_t group = kSectorSums + (f.localized[i] != 0 ? 0 : 2);
-            a[group] += weight * detail::cost_basis(model, detail::output_subsidy_rate_on(model, st, i, k), costs.unit, costs.full);
-            a[group + 1] += weight;
+            const double subsidy_rate = detail::output_subsidy_rate_on(model, st, i, k, support_weight[i]);
+            const double weighted_cost = weight * detail::cost_basis(model, subsidy_rate, costs.unit, costs.full);
+            // Constant indices: an index chosen per firm kept the accumulators in memory.
+            if (f.localized[i] != 0) {
+                a[kSectorSums] += weighted_cost;
+                a[kSectorSums + 1] += weight;
+            } else {
+                a[kSectorSums + 2] += weighted_cost;
+                a[kSectorSums + 3] += weight;
+            }
             add_sector_terms(st, i, k, costs, a.data());
         });
     SectorSums sums(all.size());
@@ -213,11 +226,37 @@ void chain_self_sufficiency(const Model& model, State& st, const SectorSums& sum
     }
 }
 
+/*! local_support_weight of every firm row, computed. */
+std::vector<double> support_weights(const Model& model, const State& st) {
+    std::vector<double> weights(st.firms.size());
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        weights[i] = detail::local_support_weight(model, st, i);
+    }
+    return weights;
+}
+
+/*! Seatbelts: the support weights stored by settle_accounts are still every row's current weight. */
+void check_stored_support_weights([[maybe_unused]] const Model& model, [[maybe_unused]] const State& st) {
+    for (std::size_t i = 0; i < st.firms.size(); ++i) {
+        IPSIM_SEATBELT(st.support_weight[i] == detail::local_support_weight(model, st, i),
+                       "summarize_sectors: stale State::support_weight at firm row " + std::to_string(i));
+    }
+}
+
 }  // namespace
 
 SectorSums summarize_sectors(const Model& model, State& st) {
     std::vector<std::array<double, 4>> reference;
-    auto sums = sector_sums_with_reference_costs(model, st, reference);
+    // In a quarter, settle_accounts has stored every row's weight and nothing it depends on has
+    // changed since; setup_state summarizes before any settle_accounts, with none stored.
+    const bool stored = st.support_weight.size() == st.firms.size();
+    if constexpr (core::kSeatbelts) {
+        if (stored) {
+            check_stored_support_weights(model, st);
+        }
+    }
+    const std::vector<double> computed = stored ? std::vector<double>{} : support_weights(model, st);
+    auto sums = sector_sums_with_reference_costs(model, st, stored ? st.support_weight : computed, reference);
     set_reference_costs(model, st, reference);
     const auto previous_share = st.sectors.domestic_share;
     auto& sec = st.sectors;
@@ -482,7 +521,7 @@ void national_outcomes(const Model& model, const State& st, const SectorSums& su
 
 void compute_outcomes(const Model& model, const State& st, StepRecord& record) {
     std::vector<std::array<double, 4>> reference;
-    compute_outcomes(model, st, sector_sums_with_reference_costs(model, st, reference), record);
+    compute_outcomes(model, st, sector_sums_with_reference_costs(model, st, support_weights(model, st), reference), record);
 }
 
 void compute_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& record) {

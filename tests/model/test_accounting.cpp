@@ -7,7 +7,9 @@
 #include <cmath>
 
 #include "fixtures.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
+#include "model/quarter.hpp"
 #include "model/state.hpp"
 
 using namespace ipsim;
@@ -35,6 +37,23 @@ model::Scenario busy_scenario() {
     return sc;
 }
 
+/*! A run driven quarter by quarter on its own Model and State, as Simulation drives it. */
+struct QuarterRun {
+    explicit QuarterRun(const model::Scenario& sc) : model(model::build_model(sc)) {
+        state.seed = 1;
+        model::setup_state(model, state);
+        record.resize(sc.sectors.size(), sc.regions.size());
+    }
+    void run_quarter() {
+        model::QuarterContext context{model, state, record, {}};
+        model::run_quarter(context, nullptr);
+        ++state.step;
+    }
+    model::Model model;
+    model::State state;
+    model::StepRecord record;
+};
+
 }  // namespace
 
 TEST(Accounting, MoneyIsConservedEveryQuarter) {
@@ -48,6 +67,40 @@ TEST(Accounting, MoneyIsConservedEveryQuarter) {
         EXPECT_LT(std::abs(r.national_value(residual)), 1e-9 * std::max(1.0, gross)) << "year " << r.year;
     }
     EXPECT_GT(gross, 1.0);
+}
+
+TEST(Accounting, SupportWeightTableGivesEachFirmsWeight) {
+    const auto sc = busy_scenario();
+    model::Simulation sim(sc, 7);
+    double positive = 0.0;
+    for (int q = 0; q < 6; ++q) {
+        sim.step();
+        const auto& st = sim.state();
+        const auto table = model::detail::support_weight_table(sim.model(), st);
+        for (std::size_t i = 0; i < st.firms.size(); ++i) {
+            const double weight = model::detail::local_support_weight(sim.model(), st, i);
+            ASSERT_EQ(model::detail::local_support_weight_on(sim.model(), st, i, table), weight) << "firm row " << i;
+            positive += weight > 0.0 ? 1.0 : 0.0;
+        }
+    }
+    EXPECT_GT(positive, 0.0);  // the test sees supported firms
+}
+
+TEST(Accounting, SectorSumsOnStoredSupportWeightsEqualThoseOnComputedOnes) {
+    // Two copies of one run (State is not copyable); summarize_sectors reads the weights that
+    // settle_accounts stored, and computes its own when there are none.
+    const auto sc = busy_scenario();
+    QuarterRun stored(sc);
+    QuarterRun computed(sc);
+    for (int q = 0; q < 5; ++q) {
+        stored.run_quarter();
+        computed.run_quarter();
+        computed.state.support_weight.clear();
+        ASSERT_EQ(model::summarize_sectors(stored.model, stored.state), model::summarize_sectors(computed.model, computed.state)) << "quarter " << q;
+        // The weights enter the rival cost bases through the output subsidy.
+        ASSERT_EQ(stored.state.sectors.reference_cost_china, computed.state.sectors.reference_cost_china) << "quarter " << q;
+        ASSERT_EQ(stored.state.sectors.reference_cost_abroad, computed.state.sectors.reference_cost_abroad) << "quarter " << q;
+    }
 }
 
 TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {

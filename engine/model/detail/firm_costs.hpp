@@ -1,8 +1,9 @@
 /*!
  * @file firm_costs.hpp
  * @brief Inline definitions of the per-firm cost and support terms that several phases evaluate
- *        for every firm each quarter (unit cost, full unit cost, cost basis, local support weight,
- *        output subsidy rate, expected growth factor, R&D share, planning uncertainty).
+ *        for every firm each quarter (unit cost, full unit cost, cost basis, local support weight
+ *        and its per-government table, output subsidy rate, expected growth factor, R&D share,
+ *        planning uncertainty).
  *
  * The public functions of the same names (phases.hpp, defined in markets.cpp; planning_uncertainty in
  * firms.cpp) forward to these.
@@ -16,6 +17,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "model/state.hpp"
 
@@ -34,6 +36,29 @@ namespace ipsim::model::detail {
         return 0.0;
     }
     return st.local_scale * st.governments.support_multiplier[g];
+}
+
+/*! @brief The weight local_support_weight gives the firms it applies to (China-located, not
+ *  foreign-owned, not central SOEs), by government * n_sectors + sector: for a pass that takes
+ *  the weight of every firm while the governments' focus and multipliers stand still. */
+[[nodiscard]] inline std::vector<double> support_weight_table(const Model& model, const State& st) {
+    const auto& g = st.governments;
+    std::vector<double> table(g.size() * model.n_sectors, 0.0);
+    for (std::size_t k = 0; k < table.size(); ++k) {
+        if (g.focus[k] != 0) {
+            table[k] = st.local_scale * g.support_multiplier[k / model.n_sectors];
+        }
+    }
+    return table;
+}
+
+/*! @brief local_support_weight, on the table of support_weight_table. */
+[[nodiscard]] inline double local_support_weight_on(const Model& model, const State& st, std::size_t i, const std::vector<double>& table) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign) || f.central[i] != 0) {
+        return 0.0;
+    }
+    return table[static_cast<std::size_t>(f.government[i]) * model.n_sectors + static_cast<std::size_t>(f.sector[i])];
 }
 
 /*! @brief Stores local_support_weight of firm rows first_row to the end in State::support_weight. */

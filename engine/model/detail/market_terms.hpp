@@ -1,8 +1,8 @@
 /*!
  * @file market_terms.hpp
- * @brief Per-sector tables of the values that set_prices, clear_markets and the sector sums of
- *        summarize_sectors read for every firm of a sector, gathered once per pass into one small
- *        struct per sector.
+ * @brief Per-sector tables of the values that set_prices, clear_markets, settle_accounts and the
+ *        sector sums of summarize_sectors read for every firm of a sector, gathered once per pass
+ *        into one small struct per sector.
  *
  * The per-firm loops would otherwise fetch each of these from a different place (the scenario's
  * sector structs, the conditions in force, the sector state, the sector factors) for every firm.
@@ -61,13 +61,22 @@ struct FirmCosts {
     return {capital_per_unit, unit, unit + model.normal_capital_rate * capital_per_unit / k.normal_utilisation};
 }
 
+/*! @brief output_subsidy_rate of firm i, on the table k of its sector, given its local support weight. */
+[[gnu::always_inline]] inline double output_subsidy_rate_on(const Model& model, const State& st, std::size_t i, const CostTerms& k, double support_weight) noexcept {
+    const auto& f = st.firms;
+    if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
+        return 0.0;
+    }
+    return std::min(kMaxOutputSubsidy, k.output_subsidy + model.scenario.local.output_subsidy * support_weight);
+}
+
 /*! @brief output_subsidy_rate of firm i, on the table k of its sector. */
 [[gnu::always_inline]] inline double output_subsidy_rate_on(const Model& model, const State& st, std::size_t i, const CostTerms& k) noexcept {
     const auto& f = st.firms;
     if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
         return 0.0;
     }
-    return std::min(kMaxOutputSubsidy, k.output_subsidy + model.scenario.local.output_subsidy * local_support_weight(model, st, i));
+    return output_subsidy_rate_on(model, st, i, k, local_support_weight(model, st, i));
 }
 
 /*! @brief The cost table of every sector. */
