@@ -19,6 +19,10 @@
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
 
+#if IPSIM_VECTOR_MATH
+#include "model/detail/vector_math.hpp"
+#endif
+
 namespace ipsim::model {
 
 namespace {
@@ -224,19 +228,32 @@ namespace {
     return st.firms.price[i] * (1.0 - rd) - detail::unit_cost(st, i) * (1.0 - detail::output_subsidy_rate(model, st, i, support_weight));
 }
 
-/*! target_capacity given the firm's investment subsidy rate, capital per unit and local support
- *  weight (which investing firms already have). Inlined into invest_firm: as a call it spilled and
- *  reloaded the values invest_firm keeps in registers. */
-[[gnu::always_inline]] inline double target_capacity_at(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
-    const auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
+/*! The inputs of target_capacity's newsvendor factor, and what multiplies its relative factor. */
+struct CapacityTerms {
+    double sigma;       // planning uncertainty
+    double cost_ratio;  // holding cost over margin
+    double scale;       // local push times expected demand
+};
+
+/*! target_capacity's terms given the firm's investment subsidy rate, capital per unit and local
+ *  support weight (which investing firms already have). Inlined into invest_firm: as a call it
+ *  spilled and reloaded the values invest_firm keeps in registers. */
+[[gnu::always_inline]] inline CapacityTerms capacity_terms(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
+    CapacityTerms t;
     const double margin = unit_margin(model, st, i, support_weight);
-    const double ratio = margin > 0.0 ? capacity_holding_cost(model, st, i, subsidy_rate, kappa) / margin : 1.0;
+    t.cost_ratio = margin > 0.0 ? capacity_holding_cost(model, st, i, subsidy_rate, kappa) / margin : 1.0;
     // Local governments push for capacity in their focus sectors (capacity targets).
     const double push = 1.0 + model.scenario.local.capacity_push * support_weight;
+    t.scale = push * st.firms.expected_demand[i];
+    t.sigma = detail::planning_uncertainty(model, st, i);
+    return t;
+}
+
+/*! target_capacity from its terms and newsvendor::capacity_factor(t.sigma, t.cost_ratio). */
+[[gnu::always_inline]] inline double target_from(const Model& model, const State& st, std::size_t i, const CapacityTerms& t, double factor) noexcept {
     // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
-    const double relative = newsvendor::capacity_factor(detail::planning_uncertainty(model, st, i), ratio) / st.sectors.reference_capacity[s];
-    return push * f.expected_demand[i] * relative / model.scenario.markets.target_utilisation;
+    const double relative = factor / st.sectors.reference_capacity[static_cast<std::size_t>(st.firms.sector[i])];
+    return t.scale * relative / model.scenario.markets.target_utilisation;
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */
@@ -268,18 +285,34 @@ void scrap_capacity(const Model& model, State& st, std::size_t i, double desired
     f.capacity[i] = (f.capital[i] - f.capital_in_progress[i]) / kappa;  // State::update_capacity
 }
 
-/*! Invests for firm i. */
-void invest_firm(const Model& model, State& st, std::size_t i, std::array<double, kCounterparts + 1>& to,
+/*! What invest_firm computes of firm i before the newsvendor factor of its target. */
+struct InvestmentPlan {
+    double kappa;  // capital per unit
+    double subsidy_rate;
+    double central_part;
+    CapacityTerms target;
+};  // no initializers (nor in CapacityTerms): a block's array of plans is not cleared first
+
+[[gnu::always_inline]] inline InvestmentPlan plan_investment(const Model& model, const State& st, std::size_t i) {
+    InvestmentPlan p;
+    // Productivity and the frontier do not change in this phase: kappa serves every use in invest_firm.
+    p.kappa = st.capital_per_unit(model, i);
+    const double support = st.support_weight[i];
+    p.subsidy_rate = investment_subsidy_rate(model, st, i, support, p.central_part);
+    p.target = capacity_terms(model, st, i, p.subsidy_rate, p.kappa, support);
+    return p;
+}
+
+/*! Invests for firm i, given its plan and newsvendor::capacity_factor of the plan's target terms. */
+void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentPlan& plan, double factor, std::array<double, kCounterparts + 1>& to,
                  std::vector<double>& local_subsidy) {
     const auto& sc = model.scenario;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    // Productivity and the frontier do not change in this phase: kappa serves every use below.
-    const double kappa = st.capital_per_unit(model, i);
-    double central_part = 0.0;
-    const double support = st.support_weight[i];
-    const double subsidy_rate = investment_subsidy_rate(model, st, i, support, central_part);
-    const double target = target_capacity_at(model, st, i, subsidy_rate, kappa, support);
+    const double kappa = plan.kappa;
+    const double subsidy_rate = plan.subsidy_rate;
+    const double central_part = plan.central_part;
+    const double target = target_from(model, st, i, plan.target, factor);
     scrap_capacity(model, st, i, target, kappa);
     // Replace what depreciated this quarter, close part of the gap to the target and of the gap
     // to the supply line a steady path would have under construction (capacity_rule.hpp).
@@ -327,6 +360,44 @@ void invest_firm(const Model& model, State& st, std::size_t i, std::array<double
     to[central] -= central_subsidy;
     to[kCounterparts] += units;
 }
+
+/*! A firm that is gone invests nothing. */
+void clear_investment(State& st, std::size_t i, std::vector<double>& local_subsidy) {
+    st.firms.investment[i] = 0.0;
+    local_subsidy[i] = 0.0;
+}
+
+#if IPSIM_VECTOR_MATH
+/*! invest_firm for the rows [lo, lo + rows), rows <= vector_math::kBlock, with the newsvendor
+ *  factors of the live ones taken over arrays (newsvendor::capacity_factors). */
+void invest_block(const Model& model, State& st, std::size_t lo, std::size_t rows, std::array<double, kCounterparts + 1>& to,
+                  std::vector<double>& local_subsidy) {
+    namespace vm = detail::vector_math;
+    const auto& f = st.firms;
+    std::array<InvestmentPlan, vm::kBlock> plans;
+    alignas(32) std::array<double, vm::kBlock> sigma;
+    alignas(32) std::array<double, vm::kBlock> cost_ratio;
+    alignas(32) std::array<double, vm::kBlock> factor;
+    const std::size_t width = vm::padded(rows);
+    for (std::size_t j = 0; j < width; ++j) {
+        const bool live = j < rows && f.alive[lo + j] != 0;
+        if (live) {
+            plans[j] = plan_investment(model, st, lo + j);
+        }
+        // A lane without a live firm gets a ratio at the bound: no quantile to refine.
+        sigma[j] = live ? plans[j].target.sigma : 0.0;
+        cost_ratio[j] = live ? plans[j].target.cost_ratio : 1.0;
+    }
+    newsvendor::capacity_factors(sigma.data(), cost_ratio.data(), factor.data(), width);
+    for (std::size_t j = 0; j < rows; ++j) {
+        if (f.alive[lo + j] != 0) {
+            invest_firm(model, st, lo + j, plans[j], factor[j], to, local_subsidy);
+        } else {
+            clear_investment(st, lo + j, local_subsidy);
+        }
+    }
+}
+#endif
 
 /*! A capacity-removal programme: each quarter the sector's China-located firms retire the quarter's
  *  share of its finished capacity, least productive first (ties by id), their book value written off
@@ -399,7 +470,8 @@ double target_capacity(const Model& model, const State& st, std::size_t i) noexc
     double central_part = 0.0;
     const double support = local_support_weight(model, st, i);
     const double subsidy_rate = investment_subsidy_rate(model, st, i, support, central_part);
-    return target_capacity_at(model, st, i, subsidy_rate, st.capital_per_unit(model, i), support);
+    const auto t = capacity_terms(model, st, i, subsidy_rate, st.capital_per_unit(model, i), support);
+    return target_from(model, st, i, t, newsvendor::capacity_factor(t.sigma, t.cost_ratio));
 }
 
 capacity_rule::Rule ordering_rule(const Scenario& sc, std::size_t s) noexcept {
@@ -421,14 +493,26 @@ void invest_capacity(const Model& model, State& st) {
     // Local to the phase, not kept in State: a firm-sized buffer held between phases would sit in
     // the full-scale peak (the last quarter's compaction) for nothing.
     std::vector<double> local_subsidy(f.size());
+#if !IPSIM_VECTOR_MATH
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
-            invest_firm(model, st, i, to, local_subsidy);
+            const auto plan = plan_investment(model, st, i);
+            invest_firm(model, st, i, plan, newsvendor::capacity_factor(plan.target.sigma, plan.target.cost_ratio), to, local_subsidy);
         } else {
-            f.investment[i] = 0.0;
-            local_subsidy[i] = 0.0;
+            clear_investment(st, i, local_subsidy);
         }
     });
+#else
+    // Blocks of kBlock rows: the sums visit a chunk's rows in order, so the term of a block's first
+    // row invests for the whole block and the others add nothing; a block never straddles two chunks.
+    constexpr std::size_t block = detail::vector_math::kBlock;
+    static_assert(core::kReduceChunk % block == 0);
+    const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
+        if (i % block == 0) {
+            invest_block(model, st, i, std::min(block, f.size() - i), to, local_subsidy);
+        }
+    });
+#endif
     st.ledger.economy += totals[economy];
     st.ledger.rest_of_world += totals[rest_of_world];
     st.ledger.central += totals[central];

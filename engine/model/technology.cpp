@@ -18,6 +18,12 @@
 #include "core/random.hpp"
 #include "model/phases.hpp"
 
+#if IPSIM_VECTOR_MATH
+#include <array>
+
+#include "model/detail/vector_math.hpp"
+#endif
+
 namespace ipsim::model {
 namespace {
 
@@ -109,24 +115,47 @@ std::vector<ClusterInfo> clusters(const State& st) {
     return out;
 }
 
-/*! Advances firm i's productivity. */
-void advance_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
-                  const SectorTerms& t) {
+/*! The arguments of advance_firm's transcendental calls for firm i: the exponent of an innovation
+ *  (if it innovates this quarter) and the growth of its cumulative output (if it learns). */
+struct ProductivityShocks {
+    double intensity;  // R&D over revenue
+    bool innovates;
+    double jump_exponent;  // 0 unless it innovates
+    bool learns;
+    double output_growth;  // 1 unless it learns
+};
+
+[[gnu::always_inline]] inline ProductivityShocks productivity_shocks(const State& st, std::size_t i, const SectorTerms& t) {
+    const auto& f = st.firms;
+    ProductivityShocks shocks;  // no initializers: a block's array of them is not cleared first
+    core::Stream rng(st.seed, core::Purpose::innovation, f.id[i], static_cast<std::uint64_t>(st.step));
+    // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
+    // the frontier on average; success comes in jumps of twice the expected quarterly gain.
+    shocks.intensity = f.revenue[i] > 0.0 ? f.rd[i] / f.revenue[i] : 0.0;
+    // Export controls cut firms off from foreign tools, design software and know-how (t.access).
+    const double pace = t.innovation * (shocks.intensity / t.normal_intensity) / t.difficulty;
+    const double hazard = std::min(0.9, 0.5 * pace);
+    shocks.innovates = hazard > 0.0 && rng.uniform() < hazard;
+    const double expected_gain = t.log_frontier_step * pace;
+    shocks.jump_exponent = shocks.innovates ? expected_gain / hazard * (0.5 + rng.uniform()) : 0.0;
+    const double before = f.cumulative_output[i] - f.output[i];
+    shocks.learns = before > 0.0 && f.output[i] > 0.0;
+    shocks.output_growth = shocks.learns ? f.cumulative_output[i] / before : 1.0;
+    return shocks;
+}
+
+/*! Advances firm i's productivity, given its shocks, exp(shocks.jump_exponent) and
+ *  pow(shocks.output_growth, learning_rate). */
+[[gnu::always_inline]] inline void advance_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& best,
+                                                const std::vector<ClusterInfo>& cluster, const SectorTerms& t, const ProductivityShocks& shocks,
+                                                double jump, double learning) {
     const auto& tech = model.scenario.technology;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
     const auto g = static_cast<std::size_t>(f.government[i]);
     double a = f.productivity[i];
-    core::Stream rng(st.seed, core::Purpose::innovation, f.id[i], static_cast<std::uint64_t>(st.step));
-    // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
-    // the frontier on average; success comes in jumps of twice the expected quarterly gain.
-    const double intensity = f.revenue[i] > 0.0 ? f.rd[i] / f.revenue[i] : 0.0;
-    // Export controls cut firms off from foreign tools, design software and know-how (t.access).
-    const double pace = t.innovation * (intensity / t.normal_intensity) / t.difficulty;
-    const double hazard = std::min(0.9, 0.5 * pace);
-    if (hazard > 0.0 && rng.uniform() < hazard) {
-        const double expected_gain = t.log_frontier_step * pace;
-        a *= std::exp(expected_gain / hazard * (0.5 + rng.uniform()));
+    if (shocks.innovates) {
+        a *= jump;
     }
     const auto& c = cluster[g * model.n_sectors + s];
     const bool focus = st.governments.focus[g * model.n_sectors + s] != 0;
@@ -136,14 +165,24 @@ void advance_firm(const Model& model, State& st, std::size_t i, const std::vecto
     a += t.access * std::min(1.0, t.transfer * c.foreign_share) * std::max(0.0, 1.0 - a);
     // R&D's second face: it also buys the capacity to absorb what the world frontier knows, so a
     // firm behind the frontier catches up faster the more it spends (Griffith et al. 2004).
-    a += t.absorption * std::min(kMaxAbsorptiveIntensity, intensity / t.normal_intensity) * std::max(0.0, 1.0 - a);
-    const double before = f.cumulative_output[i] - f.output[i];
-    if (before > 0.0 && f.output[i] > 0.0) {
-        a *= std::pow(f.cumulative_output[i] / before, tech.learning_rate);
+    a += t.absorption * std::min(kMaxAbsorptiveIntensity, shocks.intensity / t.normal_intensity) * std::max(0.0, 1.0 - a);
+    if (shocks.learns) {
+        a *= learning;
     }
     a /= st.now[s].frontier_step;
     f.productivity[i] = std::clamp(a, 1e-3, tech.max_relative_productivity);
 }
+
+#if !IPSIM_VECTOR_MATH
+/*! Advances firm i's productivity, with its exp and pow from scalar libm. */
+void advance_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
+                  const SectorTerms& t) {
+    const auto shocks = productivity_shocks(st, i, t);
+    const double jump = shocks.innovates ? std::exp(shocks.jump_exponent) : 1.0;
+    const double learning = shocks.learns ? std::pow(shocks.output_growth, model.scenario.technology.learning_rate) : 1.0;
+    advance_firm(model, st, i, best, cluster, t, shocks, jump, learning);
+}
+#endif
 
 /*! Mean number of China-located firms per local government with at least one, per sector. */
 std::vector<double> average_cluster_size(const Model& model, const std::vector<ClusterInfo>& cluster) {
@@ -186,15 +225,57 @@ void advance_technology(const Model& model, State& st) {
         st.sectors.best_productivity[s] = best[s];
     }
     auto& f = st.firms;
+    // Chinese firms (China-located, Chinese-owned) advance; every live firm's capacity follows its productivity.
+    auto chinese = [&](std::size_t i) { return f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign); };
+    auto sector_terms_of = [&](std::size_t i) -> const SectorTerms& { return terms[static_cast<std::size_t>(f.sector[i])]; };
+#if !IPSIM_VECTOR_MATH
     core::parallel_for(f.size(), [&](std::size_t i) {
         if (f.alive[i] == 0) {
             return;
         }
-        if (f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-            advance_firm(model, st, i, best, cluster, terms[static_cast<std::size_t>(f.sector[i])]);
+        if (chinese(i)) {
+            advance_firm(model, st, i, best, cluster, sector_terms_of(i));
         }
         st.update_capacity(model, i);
     });
+#else
+    // The jumps' exps and the learning powers are taken over blocks of kBlock rows (vector_math).
+    namespace vm = detail::vector_math;
+    const double learning_rate = model.scenario.technology.learning_rate;
+    const std::size_t n = f.size();
+    core::parallel_for(
+        (n + vm::kBlock - 1) / vm::kBlock,
+        [&](std::size_t b) {
+            const std::size_t lo = b * vm::kBlock;
+            const std::size_t rows = std::min(vm::kBlock, n - lo);
+            const std::size_t width = vm::padded(rows);
+            std::array<ProductivityShocks, vm::kBlock> shocks;
+            alignas(32) std::array<double, vm::kBlock> jump;
+            alignas(32) std::array<double, vm::kBlock> learning;
+            alignas(32) std::array<double, vm::kBlock> rate;
+            for (std::size_t j = 0; j < width; ++j) {
+                const bool advancing = j < rows && f.alive[lo + j] != 0 && chinese(lo + j);
+                if (advancing) {
+                    shocks[j] = productivity_shocks(st, lo + j, sector_terms_of(lo + j));
+                }
+                jump[j] = advancing ? shocks[j].jump_exponent : 0.0;
+                learning[j] = advancing ? shocks[j].output_growth : 1.0;
+                rate[j] = learning_rate;
+            }
+            vm::exp(jump.data(), width);
+            vm::pow(learning.data(), rate.data(), width);
+            for (std::size_t i = lo; i < lo + rows; ++i) {
+                if (f.alive[i] == 0) {
+                    continue;
+                }
+                if (chinese(i)) {
+                    advance_firm(model, st, i, best, cluster, sector_terms_of(i), shocks[i - lo], jump[i - lo], learning[i - lo]);
+                }
+                st.update_capacity(model, i);
+            }
+        },
+        1);
+#endif
 }
 
 }  // namespace ipsim::model

@@ -1,9 +1,10 @@
 /*!
  * @file vector_math.hpp
- * @brief log, exp and cos over small arrays with glibc's libmvec: the build option
+ * @brief log, exp, cos, erfc and pow over small arrays with glibc's libmvec: the build option
  *        IPSIM_VECTOR_MATH (OFF by default; every rule then calls scalar libm).
  *
- * The block kernels of clear_markets and produce gather the arguments of a block of firms into
+ * The block kernels of the firm phases (clear_markets, produce, invest_capacity,
+ * advance_technology, update_population) gather the arguments of a block of firms into
  * arrays, transform them in place here, then finish each firm's rule. libmvec evaluates each lane
  * on its own, so a value depends only on its argument, never on its place in the array; arrays
  * are padded to kPad values (a multiple of every vector width used), so no value ever falls to a
@@ -23,6 +24,10 @@ namespace ipsim::model::detail::vector_math {
 /*! @brief The arrays passed below hold a multiple of kPad values. */
 inline constexpr std::size_t kPad = 4;
 
+/*! @brief Rows of one block of the firm phases' kernels (a multiple of kPad): arrays of a block
+ *  stay in the L1 cache. */
+inline constexpr std::size_t kBlock = 256;
+
 /*! @brief n rounded up to a multiple of kPad. */
 [[nodiscard]] constexpr std::size_t padded(std::size_t n) noexcept { return (n + kPad - 1) / kPad * kPad; }
 
@@ -32,6 +37,10 @@ void log(double* x, std::size_t n) noexcept;
 void exp(double* x, std::size_t n) noexcept;
 /*! @brief x[j] = cos(x[j]) for j < n (n a multiple of kPad). */
 void cos(double* x, std::size_t n) noexcept;
+/*! @brief x[j] = erfc(x[j]) for j < n (n a multiple of kPad). */
+void erfc(double* x, std::size_t n) noexcept;
+/*! @brief x[j] = pow(x[j], y[j]) for j < n (n a multiple of kPad). */
+void pow(double* x, const double* y, std::size_t n) noexcept;
 
 /*! @brief The routine family in use: "avx2" (_ZGVdN4v_*) or "sse" (_ZGVbN2v_*). */
 [[nodiscard]] const char* routine() noexcept;
