@@ -158,20 +158,20 @@ void create_firm(const Model& model, State& st, std::size_t s, Ownership own, bo
     const auto& sector = sc.sectors[s];
     auto& f = st.firms;
     const std::size_t i = f.append();
-    f.id[i] = st.next_firm_id++;
+    f.id[i] = st.new_firm_id();
     core::Stream rng(st.seed, core::Purpose::setup, f.id[i], 0);
-    f.sector[i] = static_cast<std::int32_t>(s);
+    f.sector[i] = static_cast<SectorIndex>(s);
     f.ownership[i] = static_cast<std::uint8_t>(own);
     f.localized[i] = localized_firm ? 1 : 0;
     f.alive[i] = 1;
-    f.government[i] = localized_firm ? State::pick_government(cdf, rng.uniform()) : -1;
+    f.government[i] = localized_firm ? State::pick_government(cdf, rng.uniform()) : GovernmentIndex{-1};
     const double sigma = sc.firms.productivity_dispersion;
     const double mean = own == Ownership::foreign ? 1.0 : sector.supply.china_productivity;
     f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));
     const double premium = own == Ownership::private_firm ? 1.0 : sc.firms.soe_size_premium;
     f.capacity[i] = premium * std::exp(sc.firms.size_dispersion * rng.normal());  // relative; scaled later
     f.markup[i] = sector.supply.markup;
-    f.age[i] = 40;
+    f.age[i] = kFirstFirmAge;
 }
 
 /*! Scales capacities and sets shares so the sector's initial flows match the scenario. */
@@ -410,6 +410,7 @@ void setup_state(Model& model, State& st) {
     // the input-cost terms at rest) until calibrate_input_output sets it from the initial firms.
     st.now.assign(model.n_sectors, SectorConditions{});
     build_governments(model, st);
+    check_firm_column_ranges(model.scenario, st.governments.size());
     init_sectors(model, st);
     const auto history = replay_histories(model);
     initialise_demand_history(model, st, history);
