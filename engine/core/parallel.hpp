@@ -20,7 +20,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <numeric>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace ipsim::core {
@@ -70,6 +73,74 @@ template <class F>
     return deterministic_sums<1>(n, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += f(i); })[0];
 }
 
+/*! @brief The group of each agent row, stored in the narrowest unsigned type that holds every group
+ *  and a value for "none" (the type's largest): a byte a row for up to 255 groups (firms by sector),
+ *  two up to 65,535 (by local government at full scale) instead of four. */
+class RowMap {
+    // Defined before its uses: a deduced return type must be seen first.
+    /*! f(the vector held), through get_if rather than std::visit, which may throw (on a valueless
+     *  variant: only after an assign ran out of memory, which ends the run). */
+    template <class Self, class F>
+    static decltype(auto) apply(Self& self, const F& f) {
+        if (auto* bytes = std::get_if<0>(&self.map_)) {
+            return f(*bytes);
+        }
+        if (auto* halves = std::get_if<1>(&self.map_)) {
+            return f(*halves);
+        }
+        return f(*std::get_if<2>(&self.map_));
+    }
+
+public:
+    /*! @brief `rows` rows in no group, in the type for group numbers below `groups`. */
+    void assign(std::size_t rows, std::size_t groups) {
+        if (groups <= std::numeric_limits<std::uint8_t>::max()) {
+            map_.emplace<std::vector<std::uint8_t>>(rows, std::numeric_limits<std::uint8_t>::max());
+        } else if (groups <= std::numeric_limits<std::uint16_t>::max()) {
+            map_.emplace<std::vector<std::uint16_t>>(rows, std::numeric_limits<std::uint16_t>::max());
+        } else {
+            map_.emplace<std::vector<std::uint32_t>>(rows, std::numeric_limits<std::uint32_t>::max());
+        }
+    }
+    [[nodiscard]] std::size_t size() const noexcept {
+        return apply(*this, [](const auto& map) { return map.size(); });
+    }
+    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+    /*! @brief Sets row i's group to k (k < 0: none). */
+    void set(std::size_t i, std::int64_t k) noexcept {
+        apply(*this, [&](auto& map) {
+            using Group = typename std::remove_reference_t<decltype(map)>::value_type;
+            map[i] = k >= 0 ? static_cast<Group>(k) : std::numeric_limits<Group>::max();
+        });
+    }
+    /*! @brief Keeps the first `rows` rows, or adds rows in no group. */
+    void resize(std::size_t rows) {
+        apply(*this, [&](auto& map) {
+            using Group = typename std::remove_reference_t<decltype(map)>::value_type;
+            map.resize(rows, std::numeric_limits<Group>::max());
+        });
+    }
+    /*! @brief Group of row i, or -1 if it is in none. */
+    [[nodiscard]] std::int64_t get(std::size_t i) const noexcept {
+        return apply(*this, [&](const auto& map) -> std::int64_t {
+            using Group = typename std::remove_reference_t<decltype(map)>::value_type;
+            return map[i] == std::numeric_limits<Group>::max() ? -1 : std::int64_t{map[i]};
+        });
+    }
+    /*! @brief Calls f(groups, none) with the rows' groups as a pointer to the stored type and the
+     *  value that stands for no group (the type chosen once, not per row). */
+    template <class F>
+    void visit(const F& f) const {
+        apply(*this, [&](const auto& map) {
+            using Group = typename std::remove_reference_t<decltype(map)>::value_type;
+            f(map.data(), std::numeric_limits<Group>::max());
+        });
+    }
+
+private:
+    std::variant<std::vector<std::uint8_t>, std::vector<std::uint16_t>, std::vector<std::uint32_t>> map_;
+};
+
 /*! @brief Agents grouped by an integer key (CSR layout), stable in agent order. O(n + groups). */
 class GroupIndex {
 public:
@@ -107,7 +178,7 @@ public:
         }
         members_.resize(offsets_[groups]);
         cursor_.assign(offsets_.begin(), offsets_.end() - 1);
-        group_of_.assign(n >= kScatteredMinRows ? n : 0, -1);
+        group_of_.assign(n >= kScatteredMinRows ? n : 0, groups);
         runs_ = 0;  // until finish_placing: not scattered
     }
     /*! @brief Places agent i in group k (k < 0: skipped); agents must come in index order. */
@@ -115,7 +186,7 @@ public:
         if (k >= 0) {
             members_[cursor_[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
             if (!group_of_.empty()) {
-                group_of_[i] = static_cast<std::int32_t>(k);
+                group_of_.set(i, k);
             }
         }
     }
@@ -138,7 +209,7 @@ public:
                 if (keep(static_cast<std::size_t>(m))) {
                     members_[w++] = m;  // w <= r: compacting in place never overwrites a member still to read
                 } else if (!group_of_.empty()) {
-                    group_of_[m] = -1;
+                    group_of_.set(m, -1);
                 }
             }
             sizes[g] = w - start;
@@ -166,7 +237,7 @@ public:
         const bool had_map = !group_of_.empty();
         if (had_map) {
             group_of_.resize(std::min(group_of_.size(), first_new));
-            group_of_.resize(n, -1);
+            group_of_.resize(n);
         }
         for (std::size_t i = first_new; i < n; ++i) {
             place(key(i), i);
@@ -187,7 +258,12 @@ public:
      *  over fewer than kScatteredMinRows rows, which keeps no row map. */
     [[nodiscard]] std::size_t rows() const noexcept { return group_of_.size(); }
     /*! @brief Group of agent i, or -1 if it is in none (i < rows()). */
-    [[nodiscard]] std::int32_t group_of(std::size_t i) const noexcept { return group_of_[i]; }
+    [[nodiscard]] std::int64_t group_of(std::size_t i) const noexcept { return group_of_.get(i); }
+    /*! @brief The row map for a sweep over rows: calls f(groups, none) (RowMap::visit). */
+    template <class F>
+    void visit_row_map(const F& f) const {
+        group_of_.visit(f);
+    }
     /*! @brief Whether the groups are interleaved in row order (mostly runs of one member) and span
      *  more rows than a few columns of them keep in cache: then reading the members group by group
      *  is a random walk over memory, and sums are cheaper in one sweep in row order (group_sums). */
@@ -203,27 +279,31 @@ public:
 private:
     std::vector<std::size_t> offsets_;
     std::vector<std::uint32_t> members_;
-    std::vector<std::size_t> cursor_;     // next free slot per group while placing
-    std::vector<std::int32_t> group_of_;  // group of each agent row (-1: none), for sums in row order; empty below kScatteredMinRows rows
-    std::size_t runs_ = 0;                // maximal runs of consecutive members (in row order) of one group; 0 without a row map
+    std::vector<std::size_t> cursor_;  // next free slot per group while placing
+    RowMap group_of_;                  // group of each agent row, for sums in row order; empty below kScatteredMinRows rows
+    std::size_t runs_ = 0;             // maximal runs of consecutive members (in row order) of one group; 0 without a row map
 
     void map_rows(std::size_t n) {
-        group_of_.assign(n, -1);
+        group_of_.assign(n, groups());
         for (std::size_t g = 0; g < groups(); ++g) {
             for (const auto* it = begin(g); it != end(g); ++it) {
-                group_of_[*it] = static_cast<std::int32_t>(g);
+                group_of_.set(*it, static_cast<std::int64_t>(g));
             }
         }
     }
     void count_runs() noexcept {
-        runs_ = 0;
-        std::int32_t last = -1;
-        for (const std::int32_t g : group_of_) {
-            if (g >= 0) {
-                runs_ += g != last ? 1 : 0;
-                last = g;
+        std::size_t runs = 0;
+        const std::size_t rows = group_of_.size();
+        group_of_.visit([&](const auto* map, auto none) {
+            auto last = none;
+            for (std::size_t i = 0; i < rows; ++i) {
+                if (map[i] != none) {
+                    runs += map[i] != last ? 1 : 0;
+                    last = map[i];
+                }
             }
-        }
+        });
+        runs_ = runs;
     }
 };
 
@@ -277,28 +357,31 @@ void group_sums(const GroupIndex& index, std::vector<std::array<double, K>>& out
         }
         first[p] = std::max(g, first[p - 1]);
     }
-    parallel_for(
-        parts,
-        [&](std::size_t p) {
-            const std::size_t lo_group = first[p];
-            const std::size_t count = first[p + 1] - lo_group;
-            std::size_t lo = index.rows();
-            std::size_t hi = 0;
-            for (std::size_t g = lo_group; g < lo_group + count; ++g) {
-                if (index.size(g) > 0) {
-                    lo = std::min<std::size_t>(lo, *index.begin(g));
-                    hi = std::max<std::size_t>(hi, *(index.end(g) - 1) + 1);
+    index.visit_row_map([&](const auto* group_of, auto) {
+        parallel_for(
+            parts,
+            [&](std::size_t p) {
+                const std::size_t lo_group = first[p];
+                const std::size_t count = first[p + 1] - lo_group;
+                std::size_t lo = index.rows();
+                std::size_t hi = 0;
+                for (std::size_t g = lo_group; g < lo_group + count; ++g) {
+                    if (index.size(g) > 0) {
+                        lo = std::min<std::size_t>(lo, *index.begin(g));
+                        hi = std::max<std::size_t>(hi, *(index.end(g) - 1) + 1);
+                    }
                 }
-            }
-            for (std::size_t i = lo; i < hi; ++i) {
-                // Agents of other parts' groups, and agents in none (-1), wrap to large values.
-                const auto g = static_cast<std::size_t>(index.group_of(i)) - lo_group;
-                if (g < count) {
-                    term(i, out[lo_group + g]);
+                for (std::size_t i = lo; i < hi; ++i) {
+                    // Agents of other parts' groups wrap to large values; agents in none carry the
+                    // map's largest value, at or past groups, so past this part's groups too.
+                    const std::size_t g = static_cast<std::size_t>(group_of[i]) - lo_group;
+                    if (g < count) {
+                        term(i, out[lo_group + g]);
+                    }
                 }
-            }
-        },
-        1);
+            },
+            1);
+    });
 }
 
 }  // namespace ipsim::core

@@ -51,7 +51,7 @@ struct DistressDraws {
 void update_zombie(State& st, std::size_t i, std::int32_t years) {
     auto& f = st.firms;
     const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
-    f.bad_years[i] = short_year ? f.bad_years[i] + 1 : 0;
+    f.bad_years[i] = static_cast<QuarterCount>(short_year ? f.bad_years[i] + 1 : 0);
     f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
     f.year_operating_profit[i] = 0.0;
     f.year_interest[i] = 0.0;
@@ -195,7 +195,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     const auto step = static_cast<std::uint64_t>(st.step);
     const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}};
     const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
-        f.age[i] += f.alive[i];
+        f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
         if (f.alive[i] != 0) {
             if (zombie_test) {
                 update_zombie(st, i, years);
@@ -244,7 +244,7 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     auto& f = st.firms;
     const std::size_t j = f.append();
     f.for_each_column([&](auto& column) { column[j] = column[parent]; });
-    f.id[j] = st.next_firm_id++;
+    f.id[j] = st.new_firm_id();
     const double china_part = f.output[parent] > 0.0 ? std::clamp(f.sales_china[parent] / f.output[parent], 0.0, 1.0) : 0.5;
     const auto split = [&](core::Column<double>& column) {
         column[j] = column[parent] * china_part;
@@ -258,7 +258,7 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     split(f.expected_demand);
     split(f.cumulative_output);
     f.localized[j] = 1;
-    f.government[j] = government;
+    f.government[j] = static_cast<GovernmentIndex>(government);
     f.alive[j] = 1;
     const double floor = model.scenario.markets.min_share;
     f.share_china[j] = f.share_china[parent];
@@ -316,10 +316,10 @@ void add_entrant(const Model& model, State& st, std::size_t g, std::size_t s, co
     const auto& sc = model.scenario;
     auto& f = st.firms;
     const std::size_t i = f.append();
-    f.id[i] = st.next_firm_id++;
+    f.id[i] = st.new_firm_id();
     core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
-    f.sector[i] = static_cast<std::int32_t>(s);
-    f.government[i] = static_cast<std::int32_t>(g);
+    f.sector[i] = static_cast<SectorIndex>(s);
+    f.government[i] = static_cast<GovernmentIndex>(g);
     f.ownership[i] = static_cast<std::uint8_t>(rng.uniform() < sc.firms.entrant_soe_share ? Ownership::soe : Ownership::private_firm);
     f.localized[i] = 1;
     f.alive[i] = 1;

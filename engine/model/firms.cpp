@@ -459,7 +459,7 @@ void initialise_histories(const Model& model, State& st) {
         const double interest = loan_rate(model, st, i, rate_discounts(model, st, i)) / 4.0 * f.debt[i];
         f.smoothed_profit[i] = profit;
         f.smoothed_interest[i] = interest;
-        f.bad_years[i] = profit < interest ? years : 0;
+        f.bad_years[i] = static_cast<QuarterCount>(profit < interest ? years : 0);
         f.zombie[i] = profit < interest ? 1 : 0;
     });
 }

@@ -158,8 +158,8 @@ SectorCounts split_sector(const Scenario& sc, const Sector& sector, std::size_t 
 void append_firm(State& st, std::size_t s, Ownership own, bool localized_firm, bool central) {
     auto& f = st.firms;
     const std::size_t i = f.append();
-    f.id[i] = st.next_firm_id++;
-    f.sector[i] = static_cast<std::int32_t>(s);
+    f.id[i] = st.new_firm_id();
+    f.sector[i] = static_cast<SectorIndex>(s);
     f.ownership[i] = static_cast<std::uint8_t>(own);
     f.localized[i] = localized_firm ? 1 : 0;
     f.central[i] = central ? 1 : 0;
@@ -174,14 +174,14 @@ void draw_firm(const Model& model, State& st, std::size_t i, const std::vector<d
     const auto& sector = sc.sectors[static_cast<std::size_t>(f.sector[i])];
     const auto own = static_cast<Ownership>(f.ownership[i]);
     core::Stream rng(st.seed, core::Purpose::setup, f.id[i], 0);
-    f.government[i] = f.localized[i] != 0 ? State::pick_government(cdf, rng.uniform()) : -1;
+    f.government[i] = f.localized[i] != 0 ? State::pick_government(cdf, rng.uniform()) : GovernmentIndex{-1};
     const double sigma = sc.firms.productivity_dispersion;
     const double mean = own == Ownership::foreign ? 1.0 : sector.supply.china_productivity;
     f.productivity[i] = std::min(sc.technology.max_relative_productivity, mean * std::exp(sigma * rng.normal() - 0.5 * sigma * sigma));
     const double premium = own == Ownership::private_firm ? 1.0 : sc.firms.soe_size_premium;
     f.capacity[i] = premium * std::exp(sc.firms.size_dispersion * rng.normal());  // relative; scaled later
     f.markup[i] = sector.supply.markup;
-    f.age[i] = 40;
+    f.age[i] = kFirstFirmAge;
 }
 
 /*! Appends a sector's firms in the fixed order: foreign exporters, localized foreign firms, SOEs
@@ -431,6 +431,7 @@ void setup_state(Model& model, State& st) {
     // the input-cost terms at rest) until calibrate_input_output sets it from the initial firms.
     st.now.assign(model.n_sectors, SectorConditions{});
     build_governments(model, st);
+    check_firm_column_ranges(model.scenario, st.governments.size());
     init_sectors(model, st);
     const auto history = replay_histories(model);
     initialise_demand_history(model, st, history);

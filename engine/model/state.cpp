@@ -1,6 +1,9 @@
 #include "model/state.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace ipsim::model {
 
@@ -88,9 +91,36 @@ std::vector<double> State::location_cdf(const Model& model, std::size_t s) const
     return cdf;
 }
 
-std::int32_t State::pick_government(const std::vector<double>& cdf, double u) noexcept {
+GovernmentIndex State::pick_government(const std::vector<double>& cdf, double u) noexcept {
     const auto it = std::upper_bound(cdf.begin(), cdf.end(), u * cdf.back());
-    return static_cast<std::int32_t>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
+    return static_cast<GovernmentIndex>(std::min<std::ptrdiff_t>(it - cdf.begin(), static_cast<std::ptrdiff_t>(cdf.size()) - 1));
+}
+
+FirmId State::new_firm_id() {
+    if (next_firm_id > std::numeric_limits<FirmId>::max()) {
+        throw std::overflow_error("more than " + std::to_string(std::numeric_limits<FirmId>::max()) + " firms over the run: firm ids no longer fit");
+    }
+    return static_cast<FirmId>(next_firm_id++);
+}
+
+void check_firm_column_ranges(const Scenario& scenario, std::size_t governments) {
+    const auto too_many = [](const std::string& what, std::int64_t count, std::int64_t limit) {
+        throw std::invalid_argument(what + " (" + std::to_string(count) + ") exceeds " + std::to_string(limit) +
+                                    ", the most the firm columns hold");
+    };
+    const auto sectors = static_cast<std::int64_t>(scenario.sectors.size());
+    if (sectors > std::int64_t{std::numeric_limits<SectorIndex>::max()} + 1) {
+        too_many("the number of sectors", sectors, std::int64_t{std::numeric_limits<SectorIndex>::max()} + 1);
+    }
+    if (static_cast<std::int64_t>(governments) > std::numeric_limits<GovernmentIndex>::max()) {
+        too_many("the number of local governments", static_cast<std::int64_t>(governments), std::numeric_limits<GovernmentIndex>::max());
+    }
+    // Ages grow by one a quarter from kFirstFirmAge; bad_years starts at most at zombie_years and
+    // grows by one a year.
+    const std::int64_t longest = kFirstFirmAge + scenario.time.quarters + scenario.finance.zombie_years;
+    if (longest > std::numeric_limits<QuarterCount>::max()) {
+        too_many("the oldest firm's age in quarters", longest, std::numeric_limits<QuarterCount>::max());
+    }
 }
 
 double State::money_total() const {

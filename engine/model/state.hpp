@@ -31,6 +31,19 @@
 
 namespace ipsim::model {
 
+/*! @brief Integer types of the firm columns: as narrow as the values allow, since every byte of a
+ *  row costs about 0.7 MB at full scale. check_firm_column_ranges rejects a scenario whose values
+ *  would not fit, so each value converts back exactly. */
+using FirmId = std::uint32_t;                      //!< firm ids (State::new_firm_id)
+using SectorIndex = std::uint8_t;                  //!< a firm's sector: up to 256 sectors
+using GovernmentIndex = std::int16_t;              //!< a firm's local government, -1 for none: up to 32,767
+using QuarterCount = std::int16_t;                 //!< ages in quarters and counts of years (bad_years)
+inline constexpr std::int64_t kFirstFirmAge = 40;  //!< quarters; the age of every initial firm
+
+/*! @brief Throws std::invalid_argument unless the scenario's sectors, `governments` local
+ *  governments and run length fit the firm columns' integer types. */
+void check_firm_column_ranges(const Scenario& scenario, std::size_t governments);
+
 /*! @brief Ownership of a firm. */
 enum class Ownership : std::uint8_t {
     private_firm = 0,
@@ -43,15 +56,15 @@ enum class Ownership : std::uint8_t {
 // clang-format off
 #define IPSIM_FIRM_COLUMNS(X) \
     /* identity */                                                                                            \
-    X(std::uint64_t, id)                   /* unique, never reused: keys the random streams */                \
-    X(std::int32_t, sector)                                                                                   \
-    X(std::int32_t, government)            /* local government (its region follows) */                        \
+    X(FirmId, id)                          /* unique, never reused: keys the random streams */                \
+    X(SectorIndex, sector)                                                                                    \
+    X(GovernmentIndex, government)         /* local government (its region follows), -1 for none */           \
     X(std::uint8_t, ownership)             /* Ownership */                                                    \
     X(std::uint8_t, central)               /* 1 for a central SOE: local support does not reach it */         \
     X(std::uint8_t, localized)             /* 1 if it produces in China (all Chinese firms) */                \
     X(std::uint8_t, alive)                                                                                    \
     X(std::uint8_t, zombie)                                                                                   \
-    X(std::int32_t, age)                   /* quarters */                                                     \
+    X(QuarterCount, age)                   /* quarters */                                                     \
     /* production and markets */                                                                              \
     X(double, capacity)                    /* quantity per quarter */                                         \
     X(double, productivity)                /* relative to the sector's world frontier */                      \
@@ -96,7 +109,7 @@ enum class Ownership : std::uint8_t {
     X(double, smoothed_interest)           /* moving mean of interest */                                      \
     X(double, year_operating_profit)                                                                          \
     X(double, year_interest)                                                                                  \
-    X(std::int32_t, bad_years)
+    X(QuarterCount, bad_years)
 // clang-format on
 
 /*! @brief All firms, one column per variable (IPSIM_FIRM_COLUMNS), stored in one ColumnArena.
@@ -348,7 +361,10 @@ struct State {
      *  region size x government weight x strength in the sector. */
     [[nodiscard]] std::vector<double> location_cdf(const Model& model, std::size_t s) const;
     /*! @brief The local government a uniform draw u in (0, 1) picks from a location_cdf. */
-    [[nodiscard]] static std::int32_t pick_government(const std::vector<double>& cdf, double u) noexcept;
+    [[nodiscard]] static GovernmentIndex pick_government(const std::vector<double>& cdf, double u) noexcept;
+    /*! @brief The id of a new firm (next_firm_id, then advanced); throws std::overflow_error once
+     *  the ids would not fit FirmId. */
+    [[nodiscard]] FirmId new_firm_id();
     /*! @brief Rebuilds the group indexes after entry and exit. */
     void rebuild_indexes(const Model& model);
     /*! @brief The same result after firms only died or were appended (rows from first_new on) since

@@ -9,6 +9,7 @@
 
 using ipsim::core::deterministic_sum;
 using ipsim::core::GroupIndex;
+using ipsim::core::RowMap;
 
 namespace {
 
@@ -127,6 +128,52 @@ TEST(GroupIndex, ScatteredGroupSumsMatchSequentialWithAnyThreadCount) {
         for (std::size_t g = 0; g < expected.size(); ++g) {
             EXPECT_EQ(sums[g][0], expected[g][0]) << "group " << g << ", " << threads << " threads";
             EXPECT_EQ(sums[g][1], expected[g][1]) << "group " << g << ", " << threads << " threads";
+        }
+    }
+}
+
+TEST(RowMap, HoldsEveryGroupAndNoneInEachWidth) {
+    // Group counts at and past the limits of one and two bytes a row.
+    for (const std::size_t groups : {1U, 255U, 256U, 65535U, 65536U}) {
+        RowMap map;
+        map.assign(3, groups);
+        const auto last = static_cast<std::int64_t>(groups) - 1;
+        map.set(0, last);
+        map.set(1, 0);
+        EXPECT_EQ(map.get(0), last) << groups << " groups";
+        EXPECT_EQ(map.get(1), 0) << groups << " groups";
+        EXPECT_EQ(map.get(2), -1) << groups << " groups";
+        map.set(1, -1);
+        map.resize(5);
+        EXPECT_EQ(map.get(1), -1) << groups << " groups";
+        EXPECT_EQ(map.get(4), -1) << groups << " groups";
+        EXPECT_EQ(map.get(0), last) << groups << " groups";
+    }
+}
+
+TEST(GroupIndex, ScatteredGroupSumsMatchSequentialInEveryRowMapWidth) {
+    // 101, 300 and 70,000 groups store the row map in one, two and four bytes a row.
+    const std::size_t n = GroupIndex::kScatteredMinRows + 4321;
+    const auto v = awkward_values(n);
+    for (const std::size_t groups : {101U, 300U, 70000U}) {
+        const auto key = [&](std::size_t i) { return i % 19 == 0 ? -1 : static_cast<std::int64_t>((i * 7919) % groups); };
+        GroupIndex index;
+        index.build(n, groups, key);
+        ASSERT_TRUE(index.scattered()) << groups << " groups";
+        std::vector<double> expected(groups, 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (key(i) >= 0) {
+                expected[static_cast<std::size_t>(key(i))] += v[i];
+            }
+        }
+        for (const std::size_t threads : {1U, 3U}) {
+            tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+            std::vector<std::array<double, 1>> sums;
+            ipsim::core::group_sums<1>(index, sums, [&](std::size_t i, std::array<double, 1>& a) { a[0] += v[i]; });
+            ASSERT_EQ(sums.size(), groups);
+            for (std::size_t g = 0; g < groups; ++g) {
+                ASSERT_EQ(sums[g][0], expected[g]) << "group " << g << " of " << groups << ", " << threads << " threads";
+            }
         }
     }
 }
