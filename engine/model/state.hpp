@@ -329,7 +329,7 @@ struct State {
     core::GroupIndex by_government;
     core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
     /*! local_support_weight of every firm row, this quarter's: set by settle_accounts for all rows and
-     *  by update_population for the rows it adds or moves, read from then to settle_governments (the
+     *  by update_population for the rows it adds or moves, read from then to summarize_sectors (the
      *  phases before settle_accounts compute the weight themselves). */
     std::vector<double> support_weight;
     // cumulative fund totals (for outcomes)
