@@ -253,14 +253,18 @@ void build_firms(const Model& model, State& st) {
     for (const auto& sector : sc.sectors) {
         share_total += sector.supply.firm_share;
     }
+    std::vector<std::size_t> counts(sc.sectors.size());
+    for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
+        const double share = share_total > 0.0 ? sc.sectors[s].supply.firm_share / share_total : 1.0 / static_cast<double>(sc.sectors.size());
+        counts[s] = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(static_cast<double>(sc.firms.count) * share)));
+    }
+    st.firms.reserve(std::accumulate(counts.begin(), counts.end(), std::size_t{0}));
     std::vector<std::size_t> first(sc.sectors.size() + 1, 0);
     std::vector<std::vector<double>> cdf(sc.sectors.size());
     for (std::size_t s = 0; s < sc.sectors.size(); ++s) {
         const auto& sector = sc.sectors[s];
-        const double share = share_total > 0.0 ? sector.supply.firm_share / share_total : 1.0 / static_cast<double>(sc.sectors.size());
-        const auto n = std::max<std::size_t>(2, static_cast<std::size_t>(std::llround(static_cast<double>(sc.firms.count) * share)));
         first[s] = st.firms.size();
-        append_sector_firms(st, sector, s, split_sector(sc, sector, n));
+        append_sector_firms(st, sector, s, split_sector(sc, sector, counts[s]));
         cdf[s] = st.location_cdf(model, s);
     }
     first.back() = st.firms.size();

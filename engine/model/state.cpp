@@ -11,6 +11,10 @@ std::size_t Firms::append() {
     return arena_.append([this](const auto& visit) { for_each_column(visit); });
 }
 
+void Firms::reserve(std::size_t rows) {
+    arena_.reserve(rows, [this](const auto& visit) { for_each_column(visit); });
+}
+
 std::size_t Funds::append() {
     return arena_.append([this](const auto& visit) { for_each_column(visit); });
 }

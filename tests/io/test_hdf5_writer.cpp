@@ -92,6 +92,22 @@ void write_run(Hdf5Writer& writer, const ipsim::model::RunInfo& info, std::size_
     }
 }
 
+/*! Every series of the file holds exactly the values write_run wrote for `steps` steps. */
+void expect_every_value(const std::string& file, const ipsim::model::RunInfo& info, std::size_t steps) {
+    const std::size_t ns = info.sectors.size();
+    const std::size_t nr = info.regions.size();
+    std::size_t index[4] = {0, 0, 0, 0};
+    for (const MetricInfo& m : ipsim::model::metric_catalog()) {
+        const std::size_t metric = index[static_cast<int>(m.scope)]++;
+        const std::size_t cols = columns(m.scope, ns, nr);
+        const auto values = ipsim::io::read_series(file, dataset_path(m));
+        ASSERT_EQ(values.size(), steps * cols) << dataset_path(m);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            ASSERT_EQ(values[i], value(i / cols, m.scope, metric, i % cols)) << dataset_path(m) << " at " << i;
+        }
+    }
+}
+
 [[nodiscard]] std::string slurp(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream os;
@@ -140,18 +156,7 @@ TEST_F(Hdf5WriterTest, RoundTripsEveryValueExactly) {
     }
     EXPECT_EQ(ipsim::io::read_scenario_yaml(out()), info.scenario_yaml);
 
-    const std::size_t ns = info.sectors.size();
-    const std::size_t nr = info.regions.size();
-    std::size_t index[4] = {0, 0, 0, 0};
-    for (const MetricInfo& m : ipsim::model::metric_catalog()) {
-        const std::size_t metric = index[static_cast<int>(m.scope)]++;
-        const std::size_t cols = columns(m.scope, ns, nr);
-        const auto values = ipsim::io::read_series(out(), dataset_path(m));
-        ASSERT_EQ(values.size(), kSteps * cols) << dataset_path(m);
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            ASSERT_EQ(values[i], value(i / cols, m.scope, metric, i % cols)) << dataset_path(m) << " at " << i;
-        }
-    }
+    expect_every_value(out(), info, kSteps);
 }
 
 TEST_F(Hdf5WriterTest, RowsOfAPartialChunkAreWrittenAtFinish) {
@@ -164,18 +169,7 @@ TEST_F(Hdf5WriterTest, RowsOfAPartialChunkAreWrittenAtFinish) {
     }
     const auto summary = ipsim::io::read_result_summary(out());
     ASSERT_EQ(summary.time.size(), kSteps);
-    const std::size_t ns = info.sectors.size();
-    const std::size_t nr = info.regions.size();
-    std::size_t index[4] = {0, 0, 0, 0};
-    for (const MetricInfo& m : ipsim::model::metric_catalog()) {
-        const std::size_t metric = index[static_cast<int>(m.scope)]++;
-        const std::size_t cols = columns(m.scope, ns, nr);
-        const auto values = ipsim::io::read_series(out(), dataset_path(m));
-        ASSERT_EQ(values.size(), kSteps * cols) << dataset_path(m);
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            ASSERT_EQ(values[i], value(i / cols, m.scope, metric, i % cols)) << dataset_path(m) << " at " << i;
-        }
-    }
+    expect_every_value(out(), info, kSteps);
 }
 
 TEST_F(Hdf5WriterTest, LayoutListsEveryCatalogEntryWithUnitsAndShape) {

@@ -118,7 +118,8 @@ TEST(Seatbelts, AccountingResidualStopsASimulationWithoutACheckedSink) {
 
 TEST(Seatbelts, StaleSupportWeightIsNamed) {
     IPSIM_SKIP_WITHOUT_SEATBELTS();
-    QuarterAtStart s(ipsim::test::small_scenario(200, 4));
+    const auto sc = ipsim::test::small_scenario(200, 4);  // the Model keeps a reference to it
+    QuarterAtStart s(sc);
     ASSERT_EQ(s.run_quarter_message(), "(no seatbelt fired)");
     // summarize_sectors reads the weights settle_accounts stored: one that no longer holds is named.
     ASSERT_FALSE(s.state.support_weight.empty());
