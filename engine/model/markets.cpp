@@ -31,8 +31,8 @@ namespace {
 
 constexpr double kExponentCap = 5.0;
 #if IPSIM_VECTOR_MATH
-/*! Rows of one block of the vector-math kernels (a multiple of vector_math::kPad). */
-constexpr std::size_t kVectorBlock = 256;
+/*! Rows of one block of the vector-math kernels: the same blocks as the other firm phases. */
+constexpr std::size_t kVectorBlock = detail::vector_math::kBlock;
 #endif
 
 /*! Trend level after this quarter's growth: the path's rate in force, compounded quarterly. */
