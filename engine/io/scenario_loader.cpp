@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "io/scenario_binder.hpp"
 #include "io/scenario_emitter.hpp"
 #include "io/yaml_tree.hpp"
+#include "model/state.hpp"
 
 namespace ipsim::io {
 namespace {
@@ -301,6 +303,28 @@ void check_memory(const Node& root, const model::Scenario& sc) {
     }
 }
 
+/*! The counts the firm columns' narrow integer types hold (model/state.hpp); past them a firm's
+ *  sector or local government would wrap around silently. */
+void check_firm_column_limits(const Node& root, const model::Scenario& sc) {
+    constexpr std::size_t kMaxSectors = std::size_t{std::numeric_limits<model::SectorIndex>::max()} + 1;
+    if (sc.sectors.size() > kMaxSectors) {
+        fail_at(root, node_at(root, {"sectors"}, kMaxSectors),
+                "sectors: at most " + std::to_string(kMaxSectors) + " sectors (got " + std::to_string(sc.sectors.size()) +
+                    "); each firm stores its sector in one byte, which keeps the firm table small");
+    }
+    constexpr auto kMaxGovernments = static_cast<std::size_t>(std::numeric_limits<model::GovernmentIndex>::max());
+    const auto per_region = static_cast<std::size_t>(sc.local.per_region);
+    if (sc.regions.size() * per_region > kMaxGovernments) {
+        const Node* per_region_node = node_at(root, {"local", "per_region"});
+        const char* field = per_region_node != nullptr ? "local.per_region" : "regions";
+        fail_at(root, per_region_node != nullptr ? per_region_node : node_at(root, {"regions"}, kMaxGovernments),
+                std::string(field) + ": at most " + std::to_string(kMaxGovernments) + " local governments (got " +
+                    std::to_string(sc.regions.size() * per_region) + " = regions (" + std::to_string(sc.regions.size()) +
+                    ") x local.per_region (" + std::to_string(per_region) +
+                    ")); each firm stores its local government in 16 bits (-1 for none), which keeps the firm table small");
+    }
+}
+
 LoadedScenario finish(Node tree, const std::vector<std::string>& overrides, std::string origin, std::vector<std::string> files) {
     for (const auto& o : overrides) {
         apply_override(tree, o);
@@ -318,6 +342,7 @@ LoadedScenario finish(Node tree, const std::vector<std::string>& overrides, std:
     check_references(tree, out.scenario);
     check_funds_and_links(tree, out.scenario);
     check_whole_years(tree, out.scenario);
+    check_firm_column_limits(tree, out.scenario);
     check_memory(tree, out.scenario);
     out.resolved_yaml = emit_scenario_yaml(out.scenario);
     out.origin = std::move(origin);

@@ -102,11 +102,16 @@ GovernmentIndex State::pick_government(const std::vector<double>& cdf, double u)
 
 FirmId State::new_firm_id() {
     if (next_firm_id > std::numeric_limits<FirmId>::max()) {
-        throw std::overflow_error("more than " + std::to_string(std::numeric_limits<FirmId>::max()) + " firms over the run: firm ids no longer fit");
+        // Entry decides how many firms a run creates, so no scenario check can see this coming.
+        throw std::overflow_error("more than " + std::to_string(std::numeric_limits<FirmId>::max()) +
+                                  " firms (initial firms and entrants) created over the run; firm ids are 32-bit "
+                                  "(lower firms.count, firms.entry_rate or time.quarters)");
     }
     return static_cast<FirmId>(next_firm_id++);
 }
 
+// The loader refuses the same scenarios naming the field (io/scenario_loader.cpp, or the ranges of
+// time.quarters and finance.zombie_years); this guards scenarios built in code.
 void check_firm_column_ranges(const Scenario& scenario, std::size_t governments) {
     const auto too_many = [](const std::string& what, std::int64_t count, std::int64_t limit) {
         throw std::invalid_argument(what + " (" + std::to_string(count) + ") exceeds " + std::to_string(limit) +

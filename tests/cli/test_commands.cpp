@@ -64,6 +64,35 @@ TEST_F(Cli, BadInputExitsTwoWithOneClearLine) {
     EXPECT_FALSE(fs::exists(dir_ / "no_dir"));
 }
 
+// Each count the firm columns' integer types bound is a bad field like any other: `validate` and
+// `run` both refuse it before the run starts, with exit code 2, and `run` leaves no file.
+TEST_F(Cli, CountsTheFirmColumnsCannotHoldAreRefusedByValidateAndRun) {
+    std::string many_sectors = "name: many\nsectors:\n";
+    for (int s = 0; s < 257; ++s) {
+        many_sectors += "  - name: s" + std::to_string(s) + "\n";
+    }
+    write("sectors.yaml", many_sectors + "regions: [{name: r}]\n");
+    const struct {
+        const char* args;
+        const char* message;
+    } cases[] = {
+        {"sectors.yaml", "sectors.yaml:259:5: sectors: at most 256 sectors (got 257)"},
+        {"tiny.yaml --set local.per_region=16384", "local.per_region: at most 32767 local governments (got 32768"},
+        {"tiny.yaml --set time.quarters=2001", "time.quarters must be in [1, 2000]"},
+        {"tiny.yaml --set finance.zombie_years=21", "finance.zombie_years must be in [1, 20]"},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(ipsim(std::string("validate ") + c.args), 2) << c.args;
+        EXPECT_NE(read("err.txt").find(c.message), std::string::npos) << read("err.txt");
+        EXPECT_EQ(ipsim(std::string("run ") + c.args + " --quiet -o out.h5"), 2) << c.args;
+        EXPECT_NE(read("err.txt").find(c.message), std::string::npos) << read("err.txt");
+        EXPECT_FALSE(fs::exists(dir_ / "out.h5")) << c.args;
+        for (const auto& entry : fs::directory_iterator(dir_)) {
+            EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+        }
+    }
+}
+
 TEST_F(Cli, RunWritesCompleteFileOnlyAndInfoDescribesIt) {
     ASSERT_EQ(ipsim("run tiny.yaml -o out.h5 --seed 7 --quiet"), 0) << read("err.txt");
     EXPECT_TRUE(fs::exists(dir_ / "out.h5"));

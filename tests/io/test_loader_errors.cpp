@@ -14,11 +14,25 @@
 #include "io/scenario_emitter.hpp"
 #include "io/scenario_loader.hpp"
 #include "io/yaml_tree.hpp"
+#include "model/state.hpp"
 
 using ipsim::io::InputError;
 using ipsim::io::load_scenario_text;
 
 namespace {
+
+/*! A scenario with `sectors` sectors and `regions` regions, one list item a line. */
+std::string scenario_with(std::size_t sectors, std::size_t regions) {
+    std::string text = "name: t\nsectors:\n";
+    for (std::size_t s = 0; s < sectors; ++s) {
+        text += "  - name: s" + std::to_string(s) + "\n";
+    }
+    text += "regions:\n";
+    for (std::size_t r = 0; r < regions; ++r) {
+        text += "  - name: r" + std::to_string(r) + "\n";
+    }
+    return text;
+}
 
 const std::string kMinimal = "name: t\nsectors:\n  - name: chips\n  - name: cars\nregions:\n  - name: north\n";
 
@@ -236,7 +250,7 @@ TEST(Loader, DuplicatesAndWholeYears) {
 }
 
 TEST(Loader, MemoryGuardCountsGovernmentsAndFundsAndListsFilesRead) {
-    const auto message = error_of(kMinimal, {"local.per_region=100000", "funds.local_per_government=1000000"});
+    const auto message = error_of(kMinimal, {"local.per_region=30000", "funds.local_per_government=1000000"});
     EXPECT_NE(message.find("--set funds.local_per_government: funds.local_per_government = 1000000 would need about"),
               std::string::npos)
         << message;
@@ -256,4 +270,36 @@ TEST(Loader, MemoryGuardCountsGovernmentsAndFundsAndListsFilesRead) {
     EXPECT_EQ(std::filesystem::path(child.files[1]).filename(), "base.yaml");
     EXPECT_TRUE(ipsim::io::load_embedded_scenario("export_controls").files.empty());
     std::filesystem::remove_all(dir);
+}
+
+// The firm columns' narrow integer types (model/state.hpp) bound the counts; the loader refuses a
+// scenario past them where the other checks do, so `validate` catches it, not the run's setup.
+TEST(Loader, SectorsBeyondTheFirmColumnAreRefusedAtTheFirstExtraSector) {
+    EXPECT_NO_THROW((void)load_scenario_text(scenario_with(256, 1), "t.yaml"));
+    EXPECT_EQ(error_of(scenario_with(257, 1)),
+              "t.yaml:259:5: sectors: at most 256 sectors (got 257); each firm stores its sector in one byte, which keeps "
+              "the firm table small");
+}
+
+TEST(Loader, LocalGovernmentsBeyondTheFirmColumnNameTheFieldThatDrivesThem) {
+    EXPECT_NO_THROW((void)load_scenario_text(kMinimal, "t.yaml", {"local.per_region=32767"}));
+    EXPECT_EQ(error_of(scenario_with(1, 2), {"local.per_region=16384"}),
+              "--set local.per_region: local.per_region: at most 32767 local governments (got 32768 = regions (2) x "
+              "local.per_region (16384)); each firm stores its local government in 16 bits (-1 for none), which keeps the "
+              "firm table small");
+    const std::string in_file = error_of(scenario_with(1, 2) + "local:\n  per_region: 16384\n");
+    EXPECT_TRUE(in_file.starts_with("t.yaml:8:15: local.per_region: at most 32767 local governments")) << in_file;
+    const std::string by_regions = error_of(scenario_with(1, 32768));
+    EXPECT_TRUE(by_regions.starts_with("t.yaml:32772:5: regions: at most 32767 local governments (got 32768 = regions (32768)"))
+        << by_regions;
+}
+
+// Ages and zombie-year counts are 16-bit: the ranges of time.quarters and finance.zombie_years
+// are what keeps them in range, so the longest run the loader accepts must pass the setup's check.
+TEST(Loader, TheLongestRunAcceptedFitsTheFirmAgeColumn) {
+    const auto longest = load_scenario_text(kMinimal, "t.yaml", {"time.quarters=2000", "finance.zombie_years=20"});
+    EXPECT_NO_THROW(ipsim::model::check_firm_column_ranges(longest.scenario, 1));
+    EXPECT_EQ(error_of(kMinimal, {"time.quarters=2001"}), "--set time.quarters: time.quarters must be in [1, 2000] (got 2001)");
+    EXPECT_EQ(error_of(kMinimal, {"finance.zombie_years=21"}),
+              "--set finance.zombie_years: finance.zombie_years must be in [1, 20] (got 21)");
 }
