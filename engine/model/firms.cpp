@@ -10,11 +10,13 @@
  * conserved to rounding (checked every step in the accounting_residual series).
  */
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/lanes.hpp"
 #include "model/detail/market_terms.hpp"
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
@@ -23,9 +25,15 @@
 #include "model/detail/vector_math.hpp"
 #endif
 
+// As in lanes.hpp: the functions of Double4 values here are all inlined into the block kernels
+// (the warning comes at the end of the file, where GCC instantiates them, hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace ipsim::model {
 
 namespace {
+
+namespace lanes = detail::lanes;
 
 constexpr double kLenderMemory = 0.25;         // weight of the latest quarter in lenders' view of coverage (about a year)
 constexpr double kMinLoanRate = 0.005;         // floor of any firm's loan rate per year, whatever its discounts (assumption)
@@ -34,36 +42,47 @@ constexpr double kMaxInvestmentSubsidy = 0.9;  // central plus local subsidies c
 constexpr double kCashBuffer = 0.02;           // cash a firm keeps, per unit of capital, before spending on capex (assumption)
 constexpr double kCashCeiling = 0.2;           // cash above this share of capital repays debt (assumption)
 
-/*! Interest-rate discounts (per year) a firm enjoys: SOE, fund backing, preferential loans. */
+/*! Interest-rate discounts (per year) a firm enjoys: SOE, fund backing, preferential loans (per lane, lanes.hpp). */
+template <class L>
 struct Discounts {
-    double preferential = 0.0;  // policy instrument: counted as fiscal cost
-    double implicit = 0.0;      // SOE and fund-backed access to state banks
+    L preferential;  // policy instrument: counted as fiscal cost
+    L implicit;      // SOE and fund-backed access to state banks
 };
 
-Discounts rate_discounts(const Model& model, const State& st, std::size_t i) {
+/*! Discounts of a firm given whether it is China-located, foreign-owned and an SOE, its fund stake
+ *  and its sector's preferential discount in force. */
+template <class L>
+[[gnu::always_inline]] inline Discounts<L> rate_discounts(const Model& model, const lanes::MaskOf<L>& local, const lanes::MaskOf<L>& foreign,
+                                                          const lanes::MaskOf<L>& soe, const L& fund_stake, const L& loan_discount) noexcept {
+    using lanes::select;
     const auto& fin = model.scenario.finance;
-    const auto& f = st.firms;
-    Discounts d;
-    if (f.localized[i] == 0) {
-        return d;
-    }
-    if (!st.is_foreign(i)) {
-        d.preferential = st.now[static_cast<std::size_t>(f.sector[i])].loan_discount;
-    }
-    if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe)) {
-        d.implicit += fin.soe_rate_discount;
-    }
-    if (f.fund_stake[i] > 0.0) {
-        d.implicit += fin.fund_backed_rate_discount;
-    }
-    return d;
+    const L zero = lanes::splat<L>(0.0);
+    L implicit = select(soe, zero + fin.soe_rate_discount, zero);
+    implicit = select(zero < fund_stake, implicit + fin.fund_backed_rate_discount, implicit);
+    return {select(lanes::both(local, lanes::negate(foreign)), loan_discount, zero), select(local, implicit, zero)};
 }
 
-double loan_rate(const Model& model, const State& st, std::size_t i, const Discounts& d) {
-    const auto& fin = model.scenario.finance;
+Discounts<double> rate_discounts(const Model& model, const State& st, std::size_t i) {
     const auto& f = st.firms;
-    const double leverage = f.capital[i] > 0.0 ? f.debt[i] / f.capital[i] : 0.0;
-    return std::max(kMinLoanRate, fin.base_rate + fin.leverage_spread * std::min(leverage, kMaxSpreadLeverage) - d.preferential - d.implicit);
+    if (f.localized[i] == 0) {
+        return {0.0, 0.0};  // as below, without reading the rest: a branch is cheaper for one firm
+    }
+    return rate_discounts<double>(model, true, st.is_foreign(i), f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe), f.fund_stake[i],
+                                  st.now[static_cast<std::size_t>(f.sector[i])].loan_discount);
+}
+
+/*! Loan rate per year of a firm with the given capital, debt and discounts. */
+template <class L>
+[[gnu::always_inline]] inline L loan_rate(const Model& model, const L& capital, const L& debt, const Discounts<L>& d) noexcept {
+    const auto& fin = model.scenario.finance;
+    const L zero = lanes::splat<L>(0.0);
+    const L leverage = lanes::select(zero < capital, debt / capital, zero);
+    return lanes::max_of(lanes::splat<L>(kMinLoanRate),
+                         fin.base_rate + fin.leverage_spread * lanes::min_of(leverage, lanes::splat<L>(kMaxSpreadLeverage)) - d.preferential - d.implicit);
+}
+
+double loan_rate(const Model& model, const State& st, std::size_t i, const Discounts<double>& d) {
+    return loan_rate(model, st.firms.capital[i], st.firms.debt[i], d);
 }
 
 double investment_subsidy_rate(const Model& model, const State& st, std::size_t i, double support_weight, double& central_part) {
@@ -89,85 +108,292 @@ enum Counterpart : std::size_t {
     kCounterparts
 };
 
-/*! Books firm i's quarter, given its sector's cost table k and its local support weight. Inlined
- *  into settle_accounts' loop: as a call it cost a prologue and epilogue per firm. */
-[[gnu::always_inline]] inline void account_firm(const Model& model, State& st, std::size_t i, const detail::CostTerms& k, double support,
-                                                std::array<double, kCounterparts>& to) {
-    // Inputs are read into locals and results stored once: a store to one column could alias
-    // another as far as the compiler knows, which made it reload every value it had just written.
-    const auto& sc = model.scenario;
-    auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    const auto& now = st.now[s];
-    const bool local = f.localized[i] != 0;
-    const bool foreign = st.is_foreign(i);
-    // unit_cost and capital_per_unit, sharing the firm's absolute productivity.
-    const auto costs = detail::firm_costs(model, f, i, k);
-    const double cost = costs.unit;
-    const double output = f.output[i];
-    const double china_revenue = f.price[i] * f.sales_china[i];
-    const double world_revenue = f.price[i] * f.sales_world[i];
-    const double revenue = china_revenue + world_revenue;
-    const double variable_cost = cost * output;
-    const double inputs = local ? now.input_cost_share * variable_cost : 0.0;
-    const double subsidy_rate = detail::output_subsidy_rate(model, st, i, support);
-    const double central_rate = std::min(subsidy_rate, local && !foreign ? now.output_subsidy : 0.0);
-    const double subsidy_central = central_rate * cost * output;
-    const double subsidy_local = (subsidy_rate - central_rate) * cost * output;
-    const double credit = local ? now.rd_tax_credit : 0.0;
-    const double rd = detail::rd_share(st, i) * revenue;
-    const double capital = f.capital[i];
-    const double in_progress = f.capital_in_progress[i];
-    const double depreciation = sc.finance.depreciation * (capital - in_progress);
-    const double subsidies = subsidy_central + subsidy_local;
-    // Operating grants count in operating profit (Chinese accounting standard CAS 16, 2017).
-    const double operating_profit = revenue + subsidies - variable_cost - rd - depreciation;
-    const auto discounts = rate_discounts(model, st, i);
-    const double interest = loan_rate(model, st, i, discounts) / 4.0 * f.debt[i];
-    const double interest_subsidy = discounts.preferential / 4.0 * f.debt[i];
-    const double pretax = operating_profit - interest;
-    const double rebate = local ? std::min(1.0, now.tax_rebate + (foreign ? 0.0 : sc.local.tax_rebate * support)) : 0.0;
-    const double full_tax = sc.finance.corporate_tax * std::max(0.0, pretax);
-    const double tax = sc.finance.corporate_tax * std::max(0.0, pretax - credit * rd) * (1.0 - rebate);
-    const double tax_local = local ? tax * sc.finance.local_tax_share : 0.0;
-    const double tax_central = local ? tax - tax_local : 0.0;
-    const double net_profit = pretax - tax;
-    const double dividends = f.cash[i] > 0.0 ? sc.markets.payout_ratio * std::max(0.0, net_profit) * (1.0 - f.fund_stake[i]) : 0.0;
-    f.revenue[i] = revenue;
-    f.variable_cost[i] = variable_cost;
-    f.inputs[i] = inputs;
-    f.subsidy_central[i] = subsidy_central;
-    f.subsidy_local[i] = subsidy_local;
-    f.rd[i] = rd;
-    f.operating_profit[i] = operating_profit;
-    f.interest_subsidy[i] = interest_subsidy;
-    f.tax_expenditure[i] = full_tax - tax;
-    f.tax_local[i] = tax_local;
-    st.support_weight[i] = support;
-    f.cash[i] += revenue - variable_cost - rd + subsidies - interest - tax - dividends;
-    const double capital_after = capital - depreciation;
-    f.capital[i] = capital_after;
-    f.capacity[i] = (capital_after - in_progress) / costs.capital_per_unit;  // update_capacity
-    f.smoothed_profit[i] = (1.0 - kLenderMemory) * f.smoothed_profit[i] + kLenderMemory * operating_profit;
-    f.smoothed_interest[i] = (1.0 - kLenderMemory) * f.smoothed_interest[i] + kLenderMemory * interest;
-    f.year_operating_profit[i] += operating_profit;
-    f.year_interest[i] += interest;
-    f.cumulative_output[i] += output;
+/*! Sector terms of a firm's accounts, per sector and location group (detail::location_group). */
+struct AccountTerms {
+    double base_cost;  // CostTerms::base_cost of the group
+    double frontier;
+    double capital_per_output;
+    double input_cost_share;
+    double output_subsidy;
+    double rd_tax_credit;
+    double loan_discount;
+    double tax_rebate;
+    double rd_share;  // detail::rd_share of the group
+};
 
+/*! AccountTerms of sector s and group g at entry 2 * s + g. */
+std::vector<AccountTerms> account_terms(const Model& model, const State& st) {
+    std::vector<AccountTerms> terms(2 * model.n_sectors);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
+        const auto k = detail::sector_cost_terms(model, st, s);
+        const auto& now = st.now[s];
+        const auto& factors = st.factors[s];
+        for (std::size_t g = 0; g < 2; ++g) {
+            terms[2 * s + g] = {k.base_cost[g], k.frontier, k.capital_per_output,
+                                now.input_cost_share, now.output_subsidy, now.rd_tax_credit,
+                                now.loan_discount, now.tax_rebate, g == 0 ? factors.rd_share_local : factors.rd_share_abroad};
+        }
+    }
+    return terms;
+}
+
+/*! What account_firm reads of kWidth<L> consecutive firms (lanes.hpp). */
+template <class L>
+struct FirmBooks {
+    lanes::MaskOf<L> local, foreign, soe;
+    L support;  // local support weight
+    L productivity, output, price, sales_china, sales_world, capital, in_progress, debt, cash, fund_stake;
+    L smoothed_profit, smoothed_interest, year_operating_profit, year_interest, cumulative_output;
+    L base_cost, frontier, capital_per_output, input_cost_share, output_subsidy, rd_tax_credit, loan_discount, tax_rebate, rd_share;
+};
+
+/*! FirmBooks of the firms from row i, with their local support weights. */
+template <class L>
+[[gnu::always_inline]] inline FirmBooks<L> read_books(const Firms& f, std::size_t i, const AccountTerms* terms, const L& support) noexcept {
+    const AccountTerms* t[lanes::kWidth<L>];
+    for (std::size_t k = 0; k < lanes::kWidth<L>; ++k) {
+        t[k] = &terms[2 * static_cast<std::size_t>(f.sector[i + k]) + detail::location_group(f, i + k)];
+    }
+    // Rows of a sector are mostly together: four rows of the same sector and group take one entry.
+    bool uniform = true;
+    for (std::size_t k = 1; k < lanes::kWidth<L>; ++k) {
+        uniform = uniform && t[k] == t[0];
+    }
+    const auto sector = [&](double AccountTerms::*term) __attribute__((always_inline)) {
+        return uniform ? lanes::splat<L>(t[0]->*term) : lanes::gather<L>([&](std::size_t k) { return t[k]->*term; });
+    };
+    const auto column = [&](const core::Column<double>& c) __attribute__((always_inline)) { return lanes::load<L>(c.data() + i); };
+    return {lanes::nonzero<L>(f.localized.data() + i),
+            lanes::equal<L>(f.ownership.data() + i, static_cast<std::uint8_t>(Ownership::foreign)),
+            lanes::equal<L>(f.ownership.data() + i, static_cast<std::uint8_t>(Ownership::soe)),
+            support,
+            column(f.productivity),
+            column(f.output),
+            column(f.price),
+            column(f.sales_china),
+            column(f.sales_world),
+            column(f.capital),
+            column(f.capital_in_progress),
+            column(f.debt),
+            column(f.cash),
+            column(f.fund_stake),
+            column(f.smoothed_profit),
+            column(f.smoothed_interest),
+            column(f.year_operating_profit),
+            column(f.year_interest),
+            column(f.cumulative_output),
+            sector(&AccountTerms::base_cost),
+            sector(&AccountTerms::frontier),
+            sector(&AccountTerms::capital_per_output),
+            sector(&AccountTerms::input_cost_share),
+            sector(&AccountTerms::output_subsidy),
+            sector(&AccountTerms::rd_tax_credit),
+            sector(&AccountTerms::loan_discount),
+            sector(&AccountTerms::tax_rebate),
+            sector(&AccountTerms::rd_share)};
+}
+
+/*! What account_firm books: the columns it stores and the counterpart flows (add_counterparts). */
+template <class L>
+struct Books {
+    L revenue, variable_cost, inputs, subsidy_central, subsidy_local, rd, operating_profit, interest_subsidy, tax_expenditure, tax_local;
+    L cash, capital, capacity, smoothed_profit, smoothed_interest, year_operating_profit, year_interest, cumulative_output;
+    L china_revenue, world_revenue, domestic_costs, dividends, interest, central_net, costs_abroad;
+};
+
+/*! The firms' quarter: the rule of settle_accounts, written once for one firm (L = double) and for
+ *  kWidth<L> firms at a time; every branch is a select, every expression in its scalar order. */
+template <class L>
+[[gnu::always_inline]] inline Books<L> account_firm(const Model& model, const FirmBooks<L>& x) noexcept {
+    using lanes::max_of;
+    using lanes::min_of;
+    using lanes::select;
+    const auto& sc = model.scenario;
+    const L zero = lanes::splat<L>(0.0);
+    const auto domestic = lanes::both(x.local, lanes::negate(x.foreign));  // China-located and Chinese-owned
+    const auto costs = detail::unit_costs(x.productivity, x.frontier, x.capital_per_output, x.base_cost);
+    const L cost = costs.unit;
+    const L output = x.output;
+    Books<L> b;
+    b.china_revenue = x.price * x.sales_china;
+    b.world_revenue = x.price * x.sales_world;
+    const L revenue = b.china_revenue + b.world_revenue;
+    const L variable_cost = cost * output;
+    const L inputs = select(x.local, x.input_cost_share * variable_cost, zero);
+    const L subsidy_rate = select(domestic, detail::capped_output_subsidy(x.output_subsidy, sc.local.output_subsidy, x.support), zero);
+    const L central_rate = min_of(subsidy_rate, select(domestic, x.output_subsidy, zero));
+    const L subsidy_central = central_rate * cost * output;
+    const L subsidy_local = (subsidy_rate - central_rate) * cost * output;
+    const L credit = select(x.local, x.rd_tax_credit, zero);
+    const L rd = x.rd_share * revenue;
+    const L depreciation = sc.finance.depreciation * (x.capital - x.in_progress);
+    const L subsidies = subsidy_central + subsidy_local;
+    // Operating grants count in operating profit (Chinese accounting standard CAS 16, 2017).
+    const L operating_profit = revenue + subsidies - variable_cost - rd - depreciation;
+    const auto discounts = rate_discounts<L>(model, x.local, x.foreign, x.soe, x.fund_stake, x.loan_discount);
+    const L interest = loan_rate<L>(model, x.capital, x.debt, discounts) / 4.0 * x.debt;
+    const L pretax = operating_profit - interest;
+    const L rebate = select(x.local, min_of(lanes::splat<L>(1.0), x.tax_rebate + select(x.foreign, zero, sc.local.tax_rebate * x.support)), zero);
+    const L full_tax = sc.finance.corporate_tax * max_of(zero, pretax);
+    const L tax = sc.finance.corporate_tax * max_of(zero, pretax - credit * rd) * (1.0 - rebate);
+    const L tax_local = select(x.local, tax * sc.finance.local_tax_share, zero);
+    const L tax_central = select(x.local, tax - tax_local, zero);
+    const L net_profit = pretax - tax;
+    const L dividends = select(zero < x.cash, sc.markets.payout_ratio * max_of(zero, net_profit) * (1.0 - x.fund_stake), zero);
+    b.revenue = revenue;
+    b.variable_cost = variable_cost;
+    b.inputs = inputs;
+    b.subsidy_central = subsidy_central;
+    b.subsidy_local = subsidy_local;
+    b.rd = rd;
+    b.operating_profit = operating_profit;
+    b.interest_subsidy = discounts.preferential / 4.0 * x.debt;
+    b.tax_expenditure = full_tax - tax;
+    b.tax_local = tax_local;
+    b.cash = x.cash + (revenue - variable_cost - rd + subsidies - interest - tax - dividends);
+    b.capital = x.capital - depreciation;
+    b.capacity = (b.capital - x.in_progress) / costs.capital_per_unit;  // update_capacity
+    b.smoothed_profit = (1.0 - kLenderMemory) * x.smoothed_profit + kLenderMemory * operating_profit;
+    b.smoothed_interest = (1.0 - kLenderMemory) * x.smoothed_interest + kLenderMemory * interest;
+    b.year_operating_profit = x.year_operating_profit + operating_profit;
+    b.year_interest = x.year_interest + interest;
+    b.cumulative_output = x.cumulative_output + output;
+    b.domestic_costs = variable_cost - inputs + rd;
+    b.dividends = dividends;
+    b.interest = interest;
+    b.central_net = tax_central - subsidy_central;
+    b.costs_abroad = variable_cost + rd + interest + tax + dividends;
+    return b;
+}
+
+/*! Stores the books of the firms from row i where alive holds: one line per column. */
+template <class L, class M>
+[[gnu::always_inline]] inline void write_books(Firms& f, std::size_t i, const M& alive, const Books<L>& b) noexcept {
+    const auto put = [&](core::Column<double> & c, const L& v) __attribute__((always_inline)) { lanes::store_where(c.data() + i, alive, v); };
+    put(f.revenue, b.revenue);
+    put(f.variable_cost, b.variable_cost);
+    put(f.inputs, b.inputs);
+    put(f.subsidy_central, b.subsidy_central);
+    put(f.subsidy_local, b.subsidy_local);
+    put(f.rd, b.rd);
+    put(f.operating_profit, b.operating_profit);
+    put(f.interest_subsidy, b.interest_subsidy);
+    put(f.tax_expenditure, b.tax_expenditure);
+    put(f.tax_local, b.tax_local);
+    put(f.cash, b.cash);
+    put(f.capital, b.capital);
+    put(f.capacity, b.capacity);
+    put(f.smoothed_profit, b.smoothed_profit);
+    put(f.smoothed_interest, b.smoothed_interest);
+    put(f.year_operating_profit, b.year_operating_profit);
+    put(f.year_interest, b.year_interest);
+    put(f.cumulative_output, b.cumulative_output);
+}
+
+/*! The counterpart flows of Books, one array per flow with a value per lane. */
+namespace flow {
+enum : std::size_t {
+    china_revenue,
+    world_revenue,
+    supplier_bills,
+    domestic_costs,
+    dividends,
+    interest,
+    central_net,
+    costs_abroad,
+    kCount
+};
+}  // namespace flow
+
+template <class L>
+using FlowLanes = std::array<std::array<double, lanes::kWidth<L>>, flow::kCount>;
+
+/*! The books' counterpart flows, stored per lane for add_counterparts. */
+template <class L>
+[[gnu::always_inline]] inline void store_flows(const Books<L>& b, FlowLanes<L>& flows) noexcept {
+    lanes::store(flows[flow::china_revenue].data(), b.china_revenue);
+    lanes::store(flows[flow::world_revenue].data(), b.world_revenue);
+    lanes::store(flows[flow::supplier_bills].data(), b.inputs);
+    lanes::store(flows[flow::domestic_costs].data(), b.domestic_costs);
+    lanes::store(flows[flow::dividends].data(), b.dividends);
+    lanes::store(flows[flow::interest].data(), b.interest);
+    lanes::store(flows[flow::central_net].data(), b.central_net);
+    lanes::store(flows[flow::costs_abroad].data(), b.costs_abroad);
+}
+
+/*! Adds lane k of the counterpart flows to the sums: called in the firms' row order. */
+template <class Flows>
+[[gnu::always_inline]] inline void add_counterparts(const Flows& values, std::size_t k, bool local, bool foreign, std::array<double, kCounterparts>& to) noexcept {
     // Sales in China are paid by final buyers (the economy) and, for their inputs, by the
     // China-located firms of the using sectors: the economy pays China sales less input bills.
-    to[economy] -= china_revenue;
-    to[rest_of_world] -= world_revenue;
+    to[economy] -= values[flow::china_revenue][k];
+    to[rest_of_world] -= values[flow::world_revenue][k];
     if (local) {
-        to[economy] += inputs;  // this firm pays its suppliers, not final buyers
-        to[economy] += variable_cost - inputs + rd;
-        to[foreign ? rest_of_world : economy] += dividends;
-        to[banks] += interest;
-        to[central] += tax_central - subsidy_central;
+        to[economy] += values[flow::supplier_bills][k];  // this firm pays its suppliers, not final buyers
+        to[economy] += values[flow::domestic_costs][k];
+        to[foreign ? rest_of_world : economy] += values[flow::dividends][k];
+        to[banks] += values[flow::interest][k];
+        to[central] += values[flow::central_net][k];
     } else {
-        to[rest_of_world] += variable_cost + rd + interest + tax + dividends;
+        to[rest_of_world] += values[flow::costs_abroad][k];
     }
 }
+
+/*! settle_accounts for the kWidth<L> firms from row i: the local support weight of every row,
+ *  the books of the live ones. */
+template <class L>
+[[gnu::always_inline]] inline void settle_rows(const Model& model, State& st, std::size_t i, const AccountTerms* terms, const std::vector<double>& weights,
+                                               std::array<double, kCounterparts>& to) noexcept {
+    auto& f = st.firms;
+    const L support = lanes::gather<L>([&](std::size_t k) { return detail::local_support_weight_on(model, st, i + k, weights); });
+    lanes::store(st.support_weight.data() + i, support);
+    const auto alive = lanes::nonzero<L>(f.alive.data() + i);
+    if (lanes::none(alive)) {
+        return;
+    }
+    const auto b = account_firm<L>(model, read_books<L>(f, i, terms, support));
+    // Dead rows are rare (they go at the yearly compaction): plain stores unless one is here.
+    if (lanes::all(alive)) {
+        write_books<L>(f, i, true, b);
+    } else {
+        write_books<L>(f, i, alive, b);
+    }
+    alignas(32) FlowLanes<L> flows;
+    store_flows(b, flows);
+    for (std::size_t k = 0; k < lanes::kWidth<L>; ++k) {
+        if (f.alive[i + k] != 0) {
+            add_counterparts(flows, k, f.localized[i + k] != 0, st.is_foreign(i + k), to);
+        }
+    }
+}
+
+#if IPSIM_VECTOR_MATH
+/*! settle_rows over the rows [lo, lo + rows), four at a time, the last rows one at a time. */
+[[gnu::always_inline]] inline void settle_block_lanes(const Model& model, State& st, std::size_t lo, std::size_t rows, const AccountTerms* terms,
+                                                      const std::vector<double>& weights, std::array<double, kCounterparts>& to) noexcept {
+    constexpr std::size_t width = lanes::kWidth<lanes::Double4>;
+    auto sums = to;  // a local the column stores cannot alias
+    std::size_t j = 0;
+    for (; j + width <= rows; j += width) {
+        settle_rows<lanes::Double4>(model, st, lo + j, terms, weights, sums);
+    }
+    for (; j < rows; ++j) {
+        settle_rows<double>(model, st, lo + j, terms, weights, sums);
+    }
+    to = sums;
+}
+
+// AVX2 without FMA: a * b + c must stay two roundings.
+[[gnu::target("avx2")]] void settle_block_avx2(const Model& model, State& st, std::size_t lo, std::size_t rows, const AccountTerms* terms,
+                                               const std::vector<double>& weights, std::array<double, kCounterparts>& to) noexcept {
+    settle_block_lanes(model, st, lo, rows, terms, weights, to);
+}
+
+void settle_block_sse2(const Model& model, State& st, std::size_t lo, std::size_t rows, const AccountTerms* terms, const std::vector<double>& weights,
+                       std::array<double, kCounterparts>& to) noexcept {
+    settle_block_lanes(model, st, lo, rows, terms, weights, to);
+}
+#endif
 
 void settle_local_governments(State& st) {
     const auto& f = st.firms;
@@ -190,18 +416,26 @@ void settle_accounts(const Model& model, State& st) {
     auto& f = st.firms;
     // No input of the weight changes until next quarter: the later phases read what is stored here.
     st.support_weight.resize(f.size());  // every entry is written below
-    const auto cost_terms = detail::cost_terms(model, st);
+    const auto terms = account_terms(model, st);
     const auto weights = detail::support_weight_table(model, st);
+#if !IPSIM_VECTOR_MATH
     // always_inline: GCC would otherwise call this term once per firm from deterministic_sums' loop.
     const auto totals = core::deterministic_sums<kCounterparts>(
         f.size(), [&](std::size_t i, std::array<double, kCounterparts> & to) __attribute__((always_inline)) {
-            const double support = detail::local_support_weight_on(model, st, i, weights);
-            if (f.alive[i] != 0) {
-                account_firm(model, st, i, cost_terms[static_cast<std::size_t>(f.sector[i])], support, to);
-            } else {
-                st.support_weight[i] = support;
-            }
+            settle_rows<double>(model, st, i, terms.data(), weights, to);
         });
+#else
+    // Blocks of kBlock rows, as in invest_capacity: a block never straddles two chunks of the sums,
+    // and each block adds its rows' flows in row order.
+    constexpr std::size_t block = detail::vector_math::kBlock;
+    static_assert(core::kReduceChunk % block == 0);
+    const auto settle_block = detail::vector_math::uses_avx2() ? settle_block_avx2 : settle_block_sse2;
+    const auto totals = core::deterministic_sums<kCounterparts>(f.size(), [&](std::size_t i, std::array<double, kCounterparts>& to) {
+        if (i % block == 0) {
+            settle_block(model, st, i, std::min(block, f.size() - i), terms.data(), weights, to);
+        }
+    });
+#endif
     st.ledger.economy += totals[economy];
     st.ledger.rest_of_world += totals[rest_of_world];
     st.ledger.banks += totals[banks];

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/detail/lanes.hpp"
 #include "model/state.hpp"
 
 namespace ipsim::model::detail {
@@ -101,6 +102,17 @@ inline void store_support_weights(const Model& model, State& st, std::size_t fir
 /*! @brief Central plus local output subsidies cover at most 90% of unit cost (assumption). */
 inline constexpr double kMaxOutputSubsidy = 0.9;
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"  // inlined into its callers (lanes.hpp)
+/*! @brief The output subsidy rate of a China-located, Chinese-owned firm: the central rate in force
+ *  plus the local rate times its support weight, at most kMaxOutputSubsidy (per lane). */
+template <class L>
+[[gnu::always_inline]] inline L capped_output_subsidy(const L& central, double local_rate, const L& support_weight) noexcept {
+    return lanes::min_of(lanes::splat<L>(kMaxOutputSubsidy), central + local_rate * support_weight);
+}
+
+#pragma GCC diagnostic pop
+
 /*! @brief output_subsidy_rate given the firm's local support weight (phases.hpp). */
 [[nodiscard]] inline double output_subsidy_rate(const Model& model, const State& st, std::size_t i, double support_weight) noexcept {
     const auto& f = st.firms;
@@ -112,8 +124,7 @@ inline constexpr double kMaxOutputSubsidy = 0.9;
         return 0.0;
     }
     const auto s = static_cast<std::size_t>(f.sector[i]);
-    const double local = model.scenario.local.output_subsidy * support_weight;
-    return std::min(kMaxOutputSubsidy, st.now[s].output_subsidy + local);
+    return capped_output_subsidy(st.now[s].output_subsidy, model.scenario.local.output_subsidy, support_weight);
 }
 
 /*! @brief output_subsidy_rate (phases.hpp). */

@@ -52,13 +52,31 @@ struct FirmCosts {
     double full;
 };
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"  // inlined into its callers (lanes.hpp)
+/*! @brief Capital per unit and unit cost (per lane, lanes.hpp), with the expressions of
+ *  capital_per_unit and unit_cost in their order. */
+template <class L>
+struct UnitCosts {
+    L capital_per_unit;
+    L unit;
+};
+
+/*! @brief UnitCosts of a firm of the given relative productivity, on its sector's frontier, capital
+ *  per output and base cost (CostTerms::base_cost of its location group). */
+template <class L>
+[[gnu::always_inline]] inline UnitCosts<L> unit_costs(const L& productivity, const L& frontier, const L& capital_per_output, const L& base_cost) noexcept {
+    const L absolute_productivity = productivity * frontier;
+    return {capital_per_output / absolute_productivity, base_cost / absolute_productivity};
+}
+
+#pragma GCC diagnostic pop
+
 /*! @brief FirmCosts of firm i, with the expressions of unit_cost, capital_per_unit and
  *  capital_unit_cost in their order. */
 [[gnu::always_inline]] inline FirmCosts firm_costs(const Model& model, const Firms& f, std::size_t i, const CostTerms& k) noexcept {
-    const double absolute_productivity = f.productivity[i] * k.frontier;
-    const double capital_per_unit = k.capital_per_output / absolute_productivity;
-    const double unit = k.base_cost[location_group(f, i)] / absolute_productivity;
-    return {capital_per_unit, unit, unit + model.normal_capital_rate * capital_per_unit / k.normal_utilisation};
+    const auto c = unit_costs(f.productivity[i], k.frontier, k.capital_per_output, k.base_cost[location_group(f, i)]);
+    return {c.capital_per_unit, c.unit, c.unit + model.normal_capital_rate * c.capital_per_unit / k.normal_utilisation};
 }
 
 /*! @brief output_subsidy_rate of firm i, on the table k of its sector, given its local support weight. */
@@ -67,7 +85,7 @@ struct FirmCosts {
     if (f.localized[i] == 0 || f.ownership[i] == static_cast<std::uint8_t>(Ownership::foreign)) {
         return 0.0;
     }
-    return std::min(kMaxOutputSubsidy, k.output_subsidy + model.scenario.local.output_subsidy * support_weight);
+    return capped_output_subsidy(k.output_subsidy, model.scenario.local.output_subsidy, support_weight);
 }
 
 /*! @brief output_subsidy_rate of firm i, on the table k of its sector. */

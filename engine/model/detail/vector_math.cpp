@@ -101,6 +101,8 @@ void pow(double* x, const double* y, std::size_t n) noexcept {
     kAvx2 ? apply_binary_avx2<_ZGVdN4vv_pow>(x, y, n) : apply_binary_sse<_ZGVbN2vv_pow>(x, y, n);
 }
 
+bool uses_avx2() noexcept { return kAvx2; }
+
 const char* routine() noexcept { return kAvx2 ? "avx2" : "sse"; }
 
 }  // namespace ipsim::model::detail::vector_math

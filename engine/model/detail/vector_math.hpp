@@ -42,6 +42,10 @@ void erfc(double* x, std::size_t n) noexcept;
 /*! @brief x[j] = pow(x[j], y[j]) for j < n (n a multiple of kPad). */
 void pow(double* x, const double* y, std::size_t n) noexcept;
 
+/*! @brief True if the AVX2 routines are in use (routine() is "avx2"): the other block kernels
+ *  follow the same choice. */
+[[nodiscard]] bool uses_avx2() noexcept;
+
 /*! @brief The routine family in use: "avx2" (_ZGVdN4v_*) or "sse" (_ZGVbN2v_*). */
 [[nodiscard]] const char* routine() noexcept;
 
