@@ -14,6 +14,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -40,6 +41,12 @@ void parallel_for(std::size_t n, const Body& body, std::size_t grain = 1024) {
                               body(i);
                           }
                       });
+}
+
+/*! @brief Calls every f() at once, for tasks that each write only their own data. */
+template <class... F>
+void parallel_invoke(const F&... f) {
+    tbb::parallel_invoke(f...);
 }
 
 /*! @brief K sums over i in [0, n) of term(i, acc) where term adds into acc; deterministic. */
@@ -95,11 +102,11 @@ public:
     /*! @brief `rows` rows in no group, in the type for group numbers below `groups`. */
     void assign(std::size_t rows, std::size_t groups) {
         if (groups <= std::numeric_limits<std::uint8_t>::max()) {
-            map_.emplace<std::vector<std::uint8_t>>(rows, std::numeric_limits<std::uint8_t>::max());
+            assign_as<std::uint8_t>(rows);
         } else if (groups <= std::numeric_limits<std::uint16_t>::max()) {
-            map_.emplace<std::vector<std::uint16_t>>(rows, std::numeric_limits<std::uint16_t>::max());
+            assign_as<std::uint16_t>(rows);
         } else {
-            map_.emplace<std::vector<std::uint32_t>>(rows, std::numeric_limits<std::uint32_t>::max());
+            assign_as<std::uint32_t>(rows);
         }
     }
     [[nodiscard]] std::size_t size() const noexcept {
@@ -139,6 +146,17 @@ public:
 
 private:
     std::variant<std::vector<std::uint8_t>, std::vector<std::uint16_t>, std::vector<std::uint32_t>> map_;
+
+    /*! Reuses the vector held when it has the wanted type: a fresh one would be zeroed page by page
+     *  by the kernel on first touch, at full scale a megabyte each rebuild, on the serial path. */
+    template <class Group>
+    void assign_as(std::size_t rows) {
+        if (auto* map = std::get_if<std::vector<Group>>(&map_)) {
+            map->assign(rows, std::numeric_limits<Group>::max());
+        } else {
+            map_.emplace<std::vector<Group>>(rows, std::numeric_limits<Group>::max());
+        }
+    }
 };
 
 /*! @brief Agents grouped by an integer key (CSR layout), stable in agent order. O(n + groups). */
@@ -200,7 +218,9 @@ public:
     template <class Keep, class Key>
     void update(std::size_t first_new, std::size_t n, const Keep& keep, const Key& key) {
         const std::size_t groups = this->groups();
-        std::vector<std::size_t> sizes(groups, 0);
+        // Members kept per group, in cursor_ (free until placing): the groups are compacted to the
+        // front of members_, in order.
+        cursor_.resize(groups);
         std::size_t w = 0;
         for (std::size_t g = 0; g < groups; ++g) {
             const std::size_t start = w;
@@ -212,7 +232,7 @@ public:
                     group_of_.set(m, -1);
                 }
             }
-            sizes[g] = w - start;
+            cursor_[g] = w - start;
         }
         std::vector<std::size_t> added(groups, 0);
         for (std::size_t i = first_new; i < n; ++i) {
@@ -221,17 +241,26 @@ public:
                 ++added[static_cast<std::size_t>(k)];
             }
         }
-        std::vector<std::uint32_t> members(w + std::accumulate(added.begin(), added.end(), std::size_t{0}));
-        std::size_t from = 0;
-        offsets_[0] = 0;
-        cursor_.resize(groups);
-        for (std::size_t g = 0; g < groups; ++g) {
-            std::copy_n(members_.begin() + static_cast<std::ptrdiff_t>(from), sizes[g], members.begin() + static_cast<std::ptrdiff_t>(offsets_[g]));
-            from += sizes[g];
-            cursor_[g] = offsets_[g] + sizes[g];
-            offsets_[g + 1] = cursor_[g] + added[g];
+        // Each group moves right by the agents added to the groups before it, into members_ itself
+        // (a fresh array would be zeroed by the kernel page by page, serially, every quarter). Moving
+        // the last group first never overwrites members still to move.
+        std::size_t kept_end = w;
+        std::size_t new_end = w + std::accumulate(added.begin(), added.end(), std::size_t{0});
+        members_.resize(new_end);
+        for (std::size_t g = groups; g-- > 0;) {
+            const std::size_t kept = cursor_[g];
+            const std::size_t new_start = new_end - added[g] - kept;
+            if (new_start != kept_end - kept) {
+                std::copy_backward(members_.begin() + static_cast<std::ptrdiff_t>(kept_end - kept),
+                                   members_.begin() + static_cast<std::ptrdiff_t>(kept_end),
+                                   members_.begin() + static_cast<std::ptrdiff_t>(new_start + kept));
+            }
+            offsets_[g + 1] = new_end;
+            cursor_[g] = new_start + kept;
+            kept_end -= kept;
+            new_end = new_start;
         }
-        members_.swap(members);
+        offsets_[0] = 0;
         // The row map, kept from kScatteredMinRows rows on, follows the new rows as they are placed,
         // or is made from the members when the index grows past that size.
         const bool had_map = !group_of_.empty();

@@ -312,11 +312,12 @@ struct SectorTotals {
     double exports_share = 0.0;
 };
 
-void add_entrant(const Model& model, State& st, std::size_t g, std::size_t s, const SectorTotals& totals) {
+/*! Draws entrant row i (appended, its id given) in local government g and sector s; reads only its
+ *  own row and sector- and government-wide values. Returns what its owners and banks pay in (debt
+ *  minus cash). */
+double draw_entrant(const Model& model, State& st, std::size_t i, std::size_t g, std::size_t s, const SectorTotals& totals) {
     const auto& sc = model.scenario;
     auto& f = st.firms;
-    const std::size_t i = f.append();
-    f.id[i] = st.new_firm_id();
     core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
     f.sector[i] = static_cast<SectorIndex>(s);
     f.government[i] = static_cast<GovernmentIndex>(g);
@@ -340,8 +341,7 @@ void add_entrant(const Model& model, State& st, std::size_t g, std::size_t s, co
     f.expected_demand[i] = f.capacity[i] * st.sectors.normal_utilisation[s];
     f.cumulative_output[i] = f.expected_demand[i];
     // Owners and banks finance the plant: the economy pays in equity, buys nothing back yet.
-    st.ledger.economy += f.debt[i] - f.cash[i];
-    st.sectors.entries[s] += 1.0;
+    return f.debt[i] - f.cash[i];
 }
 
 /*! Entrants take their market shares from China-located incumbents of their sector (business
@@ -427,11 +427,29 @@ void enter(const Model& model, State& st) {
         core::Stream rng(st.seed, core::Purpose::entry, key, static_cast<std::uint64_t>(st.step));
         arrivals[key] = static_cast<std::uint32_t>(std::min<std::uint64_t>(rng.poisson(lambda), 1000));
     });
+    // Entrants get their rows and ids in (government, sector) order; each then draws from its own
+    // stream and reads only its row and sector-wide values, so the rows are filled in parallel and
+    // the payments booked in entrant order afterwards.
     const std::size_t first_entrant = st.firms.size();
+    std::vector<std::uint32_t> entrant_key;
     for (std::size_t key = 0; key < ng * ns; ++key) {
         for (std::uint32_t k = 0; k < arrivals[key]; ++k) {
-            add_entrant(model, st, key / ns, key % ns, totals[key % ns]);
+            const std::size_t i = st.firms.append();
+            st.firms.id[i] = st.new_firm_id();
+            entrant_key.push_back(static_cast<std::uint32_t>(key));
         }
+    }
+    std::vector<double> paid_in(entrant_key.size());
+    core::parallel_for(
+        entrant_key.size(),
+        [&](std::size_t j) {
+            const std::size_t key = entrant_key[j];
+            paid_in[j] = draw_entrant(model, st, first_entrant + j, key / ns, key % ns, totals[key % ns]);
+        },
+        64);
+    for (std::size_t j = 0; j < entrant_key.size(); ++j) {
+        st.ledger.economy += paid_in[j];
+        st.sectors.entries[entrant_key[j] % ns] += 1.0;
     }
     make_room_for_entrants(model, st, first_entrant, incumbents);
 }

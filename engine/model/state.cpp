@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/parallel.hpp"
+
 namespace ipsim::model {
 
 std::size_t Firms::append() {
@@ -66,12 +68,16 @@ void State::update_indexes(const Model& model, std::size_t first_new) {
     const auto government = [&](std::size_t i) -> std::int64_t {
         return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
     };
-    by_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t { return firms.alive[i] != 0 ? firms.sector[i] : -1; });
-    by_government.update(first_new, n, alive, government);
-    by_government_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t {
-        const std::int64_t g = government(i);
-        return g >= 0 ? g * ns + firms.sector[i] : -1;
-    });
+    // Each update only reads the firms and writes its own index: the three run at once.
+    core::parallel_invoke(
+        [&] { by_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t { return firms.alive[i] != 0 ? firms.sector[i] : -1; }); },
+        [&] { by_government.update(first_new, n, alive, government); },
+        [&] {
+            by_government_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t {
+                const std::int64_t g = government(i);
+                return g >= 0 ? g * ns + firms.sector[i] : -1;
+            });
+        });
 }
 
 double State::leverage_limit(const Model& model, std::size_t i) const noexcept {

@@ -101,6 +101,43 @@ TEST(GroupIndex, UpdateAfterLeaversAndNewcomersEqualsRebuild) {
     }
 }
 
+TEST(GroupIndex, RepeatedUpdatesInPlaceEqualRebuild) {
+    // Rounds in which the index shrinks (group 0 empties), grows, and only group 4 gains: each group
+    // moves within the same member array, so a wrong shift shows as a wrong member.
+    std::vector<int> key;
+    std::vector<bool> alive;
+    for (std::size_t i = 0; i < 600; ++i) {
+        key.push_back(static_cast<int>((i * 31) % 5));
+        alive.push_back(true);
+    }
+    const auto current = [&](std::size_t i) { return alive[i] ? key[i] : -1; };
+    GroupIndex updated;
+    updated.build(key.size(), 5, current);
+    const std::size_t appended[] = {0, 400, 10, 0, 250};
+    for (std::size_t round = 0; round < 5; ++round) {
+        const std::size_t first_new = key.size();
+        for (std::size_t i = 0; i < first_new; ++i) {
+            if (alive[i] && (key[i] == 0 || (i + round) % 3 == 0)) {
+                alive[i] = false;
+            }
+        }
+        for (std::size_t j = 0; j < appended[round]; ++j) {
+            key.push_back(round == 2 ? 4 : static_cast<int>((j * 7 + round) % 5));
+            alive.push_back(true);
+        }
+        updated.update(
+            first_new, key.size(), [&](std::size_t i) { return static_cast<bool>(alive[i]); }, current);
+        GroupIndex rebuilt;
+        rebuilt.build(key.size(), 5, current);
+        for (std::size_t g = 0; g < 5; ++g) {
+            ASSERT_EQ(updated.size(g), rebuilt.size(g)) << "round " << round << ", group " << g;
+            for (std::size_t j = 0; j < rebuilt.size(g); ++j) {
+                ASSERT_EQ(updated.member(g, j), rebuilt.member(g, j)) << "round " << round << ", group " << g << ", member " << j;
+            }
+        }
+    }
+}
+
 TEST(GroupIndex, ScatteredGroupSumsMatchSequentialWithAnyThreadCount) {
     // Interleaved groups over more rows than GroupIndex::kScatteredMinRows: summed in one sweep in
     // row order, which must add each group's terms in member order like the group-by-group read.
