@@ -194,6 +194,7 @@ public:
         for (std::size_t g = 0; g < groups; ++g) {
             offsets_[g + 1] += offsets_[g];
         }
+        make_room(offsets_[groups], false);
         members_.resize(offsets_[groups]);
         cursor_.assign(offsets_.begin(), offsets_.end() - 1);
         group_of_.assign(n >= kScatteredMinRows ? n : 0, groups);
@@ -246,6 +247,7 @@ public:
         // the last group first never overwrites members still to move.
         std::size_t kept_end = w;
         std::size_t new_end = w + std::accumulate(added.begin(), added.end(), std::size_t{0});
+        make_room(new_end, true);
         members_.resize(new_end);
         for (std::size_t g = groups; g-- > 0;) {
             const std::size_t kept = cursor_[g];
@@ -312,6 +314,22 @@ private:
     RowMap group_of_;                  // group of each agent row, for sums in row order; empty below kScatteredMinRows rows
     std::size_t runs_ = 0;             // maximal runs of consecutive members (in row order) of one group; 0 without a row map
 
+    /*! Capacity for `members` members, with a quarter to spare when it must grow so that the next
+     *  updates grow in place (the spare pages are not touched until used). A growing index otherwise
+     *  held its old and its new members at once, on top of everything else when memory peaks.
+     *  Without `keep` the current members are not needed and go first. */
+    void make_room(std::size_t members, bool keep) {
+        if (members <= members_.capacity()) {
+            return;
+        }
+        std::vector<std::uint32_t> room;
+        if (!keep) {
+            members_ = std::vector<std::uint32_t>{};
+        }
+        room.reserve(members + members / 4);
+        room.assign(members_.begin(), members_.end());
+        members_.swap(room);
+    }
     void map_rows(std::size_t n) {
         group_of_.assign(n, groups());
         for (std::size_t g = 0; g < groups(); ++g) {
@@ -406,6 +424,79 @@ void group_sums(const GroupIndex& index, std::vector<std::array<double, K>>& out
                     const std::size_t g = static_cast<std::size_t>(group_of[i]) - lo_group;
                     if (g < count) {
                         term(i, out[lo_group + g]);
+                    }
+                }
+            },
+            1);
+    });
+}
+
+/*! @brief group_sums over the coarse groups of an index whose groups nest in them: coarse group c
+ *  holds the members of groups c * per to (c + 1) * per - 1, per = index.groups() / coarse. Each
+ *  coarse group's terms are added in agent order, so the sums equal group_sums over an index built
+ *  with the coarse key (firms by local government from firms by government and sector), without
+ *  keeping that index.
+ *
+ *  With a row map, threads take contiguous ranges of coarse groups and sweep the rows from their
+ *  first member to their last, as group_sums does for a scattered index; without one (fewer than
+ *  GroupIndex::kScatteredMinRows rows) each coarse group's members are gathered and sorted. */
+template <std::size_t K, class Term>
+void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<std::array<double, K>>& out, const Term& term) {
+    out.assign(coarse, std::array<double, K>{});
+    if (coarse == 0 || index.groups() == 0) {
+        return;
+    }
+    const std::size_t per = index.groups() / coarse;
+    if (index.rows() == 0) {
+        parallel_for(
+            coarse,
+            [&](std::size_t c) {
+                std::vector<std::uint32_t> rows(index.begin(c * per), index.end(c * per + per - 1));
+                std::sort(rows.begin(), rows.end());
+                std::array<double, K> acc{};
+                for (const auto i : rows) {
+                    term(static_cast<std::size_t>(i), acc);
+                }
+                out[c] = acc;
+            },
+            1);
+        return;
+    }
+    const std::size_t parts = std::min(coarse, available_threads());
+    const auto members_before = [&](std::size_t c) { return static_cast<std::size_t>(index.begin(c * per) - index.begin(0)); };
+    const std::size_t members = static_cast<std::size_t>(index.end(index.groups() - 1) - index.begin(0));
+    std::vector<std::size_t> first(parts + 1, coarse);
+    first[0] = 0;
+    for (std::size_t p = 1, c = 0; p < parts; ++p) {
+        while (c < coarse && members_before(c) * parts < p * members) {
+            ++c;
+        }
+        first[p] = std::max(c, first[p - 1]);
+    }
+    // A table, not a division per row.
+    std::vector<std::uint32_t> coarse_of(index.groups());
+    for (std::size_t g = 0; g < coarse_of.size(); ++g) {
+        coarse_of[g] = static_cast<std::uint32_t>(g / per);
+    }
+    index.visit_row_map([&](const auto* group_of, auto) {
+        parallel_for(
+            parts,
+            [&](std::size_t p) {
+                // The groups [lo_group, lo_group + count) make this part's coarse groups.
+                const std::size_t lo_group = first[p] * per;
+                const std::size_t count = (first[p + 1] - first[p]) * per;
+                std::size_t lo = index.rows();
+                std::size_t hi = 0;
+                for (std::size_t g = lo_group; g < lo_group + count; ++g) {
+                    if (index.size(g) > 0) {
+                        lo = std::min<std::size_t>(lo, *index.begin(g));
+                        hi = std::max<std::size_t>(hi, *(index.end(g) - 1) + 1);
+                    }
+                }
+                for (std::size_t i = lo; i < hi; ++i) {
+                    const auto fine = static_cast<std::size_t>(group_of[i]);
+                    if (fine - lo_group < count) {  // agents in no group or in other parts' groups wrap past count
+                        term(i, out[coarse_of[fine]]);
                     }
                 }
             },

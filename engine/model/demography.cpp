@@ -84,7 +84,7 @@ double refinance_probability(const Model& model, const State& st, std::size_t i)
     if (f.fund_stake[i] > 0.0) {
         score += fin.refinance_fund_bonus;
     }
-    score += fin.refinance_local_bonus * st.support_weight[i];
+    score += fin.refinance_local_bonus * detail::local_support_weight(model, st, i);
     return 1.0 / (1.0 + std::exp(-score));
 }
 
@@ -209,7 +209,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     st.ledger.rest_of_world += totals[kLendersAbroad];
     st.ledger.economy += totals[kAssetBuyers];
     std::vector<std::array<double, 1>> per_government;
-    core::group_sums<1>(st.by_government, per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += f.bailout[i]; });
+    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += f.bailout[i]; });
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
         st.governments.debt[g] += per_government[g][0];
         st.governments.bailouts[g] += per_government[g][0];
@@ -274,9 +274,9 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     f.fund_equity[j] = 0.0;
     f.fund_stake[j] = 0.0;
     // The plant produces from next quarter: this quarter's flows stay with the parent.
-    for (auto* flow : {&f.output, &f.sales_china, &f.sales_world, &f.revenue, &f.variable_cost, &f.inputs,
+    for (auto* flow : {&f.output, &f.sales_china, &f.sales_world, &f.variable_cost,
                        &f.subsidy_central, &f.subsidy_local, &f.tax_local, &f.tax_expenditure,
-                       &f.interest_subsidy, &f.rd, &f.investment, &f.operating_profit,
+                       &f.interest_subsidy, &f.investment, &f.operating_profit,
                        &f.bailout, &f.scrapped, &f.year_operating_profit, &f.year_interest}) {
         (*flow)[j] = 0.0;
     }
@@ -480,10 +480,8 @@ void update_population(const Model& model, State& st) {
     }
     if (compacted) {
         st.rebuild_indexes(model);
-        detail::store_support_weights(model, st, 0);
     } else if (exited || appended) {
         st.update_indexes(model, before);
-        detail::store_support_weights(model, st, before);
     }
 }
 

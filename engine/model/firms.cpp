@@ -99,6 +99,17 @@ double investment_subsidy_rate(const Model& model, const State& st, std::size_t 
     return total;
 }
 
+/*! An investment subsidy: the whole and its central part, for `cost` at the rates investment_subsidy_rate gives. */
+struct InvestmentSubsidies {
+    double total;
+    double central;
+};
+
+InvestmentSubsidies investment_subsidies(double subsidy_rate, double central_part, double cost) noexcept {
+    const double subsidy = subsidy_rate * cost;
+    return {subsidy, subsidy_rate > 0.0 ? subsidy * central_part / subsidy_rate : 0.0};
+}
+
 /*! Counterpart flows of one firm, summed per sector of the economy. */
 enum Counterpart : std::size_t {
     economy,
@@ -270,12 +281,9 @@ template <class L>
 template <class L, class M>
 [[gnu::always_inline]] inline void write_books(Firms& f, std::size_t i, const M& alive, const Books<L>& b) noexcept {
     const auto put = [&](core::Column<double> & c, const L& v) __attribute__((always_inline)) { lanes::store_where(c.data() + i, alive, v); };
-    put(f.revenue, b.revenue);
     put(f.variable_cost, b.variable_cost);
-    put(f.inputs, b.inputs);
     put(f.subsidy_central, b.subsidy_central);
     put(f.subsidy_local, b.subsidy_local);
-    put(f.rd, b.rd);
     put(f.operating_profit, b.operating_profit);
     put(f.interest_subsidy, b.interest_subsidy);
     put(f.tax_expenditure, b.tax_expenditure);
@@ -346,7 +354,6 @@ template <class L>
                                                std::array<double, kCounterparts>& to) noexcept {
     auto& f = st.firms;
     const L support = lanes::gather<L>([&](std::size_t k) { return detail::local_support_weight_on(model, st, i + k, weights); });
-    lanes::store(st.support_weight.data() + i, support);
     const auto alive = lanes::nonzero<L>(f.alive.data() + i);
     if (lanes::none(alive)) {
         return;
@@ -398,7 +405,7 @@ void settle_block_sse2(const Model& model, State& st, std::size_t lo, std::size_
 void settle_local_governments(State& st) {
     const auto& f = st.firms;
     std::vector<std::array<double, 2>> per_government;
-    core::group_sums<2>(st.by_government, per_government, [&](std::size_t i, std::array<double, 2>& acc) {
+    st.government_sums<2>(per_government, [&](std::size_t i, std::array<double, 2>& acc) {
         acc[0] += f.tax_local[i];
         acc[1] += f.subsidy_local[i];
     });
@@ -414,8 +421,6 @@ void settle_local_governments(State& st) {
 
 void settle_accounts(const Model& model, State& st) {
     auto& f = st.firms;
-    // No input of the weight changes until next quarter: the later phases read what is stored here.
-    st.support_weight.resize(f.size());  // every entry is written below
     const auto terms = account_terms(model, st);
     const auto weights = detail::support_weight_table(model, st);
 #if !IPSIM_VECTOR_MATH
@@ -531,15 +536,14 @@ struct InvestmentPlan {
     InvestmentPlan p;
     // Productivity and the frontier do not change in this phase: kappa serves every use in invest_firm.
     p.kappa = st.capital_per_unit(model, i);
-    const double support = st.support_weight[i];
+    const double support = detail::local_support_weight(model, st, i);
     p.subsidy_rate = investment_subsidy_rate(model, st, i, support, p.central_part);
     p.target = capacity_terms(model, st, i, p.subsidy_rate, p.kappa, support);
     return p;
 }
 
 /*! Invests for firm i, given its plan and newsvendor::capacity_factor of the plan's target terms. */
-void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentPlan& plan, double factor, std::array<double, kCounterparts + 1>& to,
-                 std::vector<double>& local_subsidy) {
+void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentPlan& plan, double factor, std::array<double, kCounterparts + 1>& to) {
     const auto& sc = model.scenario;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
@@ -569,8 +573,7 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
             units = cost / kappa;
         }
     }
-    const double subsidy = subsidy_rate * cost;
-    const double central_subsidy = subsidy_rate > 0.0 ? subsidy * central_part / subsidy_rate : 0.0;
+    const auto [subsidy, central_subsidy] = investment_subsidies(subsidy_rate, central_part, cost);
     const double used_loan = std::min(loan, std::max(0.0, cost - subsidy - internal));
     f.cash[i] += subsidy + used_loan - cost;
     f.debt[i] += used_loan;
@@ -582,7 +585,6 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
     f.investment[i] = cost;
     f.subsidy_central[i] += central_subsidy;
     f.subsidy_local[i] += subsidy - central_subsidy;
-    local_subsidy[i] = subsidy - central_subsidy;
     // Surplus cash repays debt (no effect on net financial positions).
     const double surplus = f.cash[i] - kCashCeiling * f.capital[i];
     if (surplus > 0.0 && f.debt[i] > 0.0) {
@@ -596,16 +598,21 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
 }
 
 /*! A firm that is gone invests nothing. */
-void clear_investment(State& st, std::size_t i, std::vector<double>& local_subsidy) {
-    st.firms.investment[i] = 0.0;
-    local_subsidy[i] = 0.0;
+void clear_investment(State& st, std::size_t i) { st.firms.investment[i] = 0.0; }
+
+/*! The local part of the investment subsidy invest_firm booked for firm i this quarter, recomputed
+ *  from the investment it stored: no input of the rates changes after it. */
+double local_investment_subsidy(const Model& model, const State& st, std::size_t i) {
+    double central_part = 0.0;
+    const double subsidy_rate = investment_subsidy_rate(model, st, i, detail::local_support_weight(model, st, i), central_part);
+    const auto [subsidy, central_subsidy] = investment_subsidies(subsidy_rate, central_part, st.firms.investment[i]);
+    return subsidy - central_subsidy;
 }
 
 #if IPSIM_VECTOR_MATH
 /*! invest_firm for the rows [lo, lo + rows), rows <= vector_math::kBlock, with the newsvendor
  *  factors of the live ones taken over arrays (newsvendor::capacity_factors). */
-void invest_block(const Model& model, State& st, std::size_t lo, std::size_t rows, std::array<double, kCounterparts + 1>& to,
-                  std::vector<double>& local_subsidy) {
+void invest_block(const Model& model, State& st, std::size_t lo, std::size_t rows, std::array<double, kCounterparts + 1>& to) {
     namespace vm = detail::vector_math;
     const auto& f = st.firms;
     std::array<InvestmentPlan, vm::kBlock> plans;
@@ -625,9 +632,9 @@ void invest_block(const Model& model, State& st, std::size_t lo, std::size_t row
     newsvendor::capacity_factors(sigma.data(), cost_ratio.data(), factor.data(), width);
     for (std::size_t j = 0; j < rows; ++j) {
         if (f.alive[lo + j] != 0) {
-            invest_firm(model, st, lo + j, plans[j], factor[j], to, local_subsidy);
+            invest_firm(model, st, lo + j, plans[j], factor[j], to);
         } else {
-            clear_investment(st, lo + j, local_subsidy);
+            clear_investment(st, lo + j);
         }
     }
 }
@@ -724,16 +731,13 @@ double no_policy_cost_ratio(const Model& model, const State& st, std::size_t s) 
 
 void invest_capacity(const Model& model, State& st) {
     auto& f = st.firms;
-    // Local to the phase, not kept in State: a firm-sized buffer held between phases would sit in
-    // the full-scale peak (the last quarter's compaction) for nothing.
-    std::vector<double> local_subsidy(f.size());
 #if !IPSIM_VECTOR_MATH
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
             const auto plan = plan_investment(model, st, i);
-            invest_firm(model, st, i, plan, newsvendor::capacity_factor(plan.target.sigma, plan.target.cost_ratio), to, local_subsidy);
+            invest_firm(model, st, i, plan, newsvendor::capacity_factor(plan.target.sigma, plan.target.cost_ratio), to);
         } else {
-            clear_investment(st, i, local_subsidy);
+            clear_investment(st, i);
         }
     });
 #else
@@ -743,7 +747,7 @@ void invest_capacity(const Model& model, State& st) {
     static_assert(core::kReduceChunk % block == 0);
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (i % block == 0) {
-            invest_block(model, st, i, std::min(block, f.size() - i), to, local_subsidy);
+            invest_block(model, st, i, std::min(block, f.size() - i), to);
         }
     });
 #endif
@@ -751,8 +755,9 @@ void invest_capacity(const Model& model, State& st) {
     st.ledger.rest_of_world += totals[rest_of_world];
     st.ledger.central += totals[central];
     retire_ordered_capacity(model, st);
+    // Recomputed per firm rather than kept in a firm-sized buffer, which set the full-scale peak.
     std::vector<std::array<double, 1>> per_government;
-    core::group_sums<1>(st.by_government, per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_subsidy[i]; });
+    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_investment_subsidy(model, st, i); });
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
         st.governments.debt[g] += per_government[g][0];
         st.governments.support_spent[g] += per_government[g][0];

@@ -22,6 +22,7 @@
 #include <numeric>
 
 #include "core/random.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
 
 namespace ipsim::model {
@@ -372,11 +373,12 @@ namespace {
  *  quarter by firms that received local support (focus sectors with support in force), what the
  *  supported firms give back; [1] this quarter's output in priority sectors (Chinese-owned firms),
  *  for next year's tournament. */
-std::vector<std::array<double, 2>> government_firm_sums(const State& st) {
+std::vector<std::array<double, 2>> government_firm_sums(const Model& model, const State& st) {
     const auto& f = st.firms;
+    const auto weights = detail::support_weight_table(model, st);
     std::vector<std::array<double, 2>> sums;
-    core::group_sums<2>(st.by_government, sums, [&](std::size_t i, std::array<double, 2>& acc) {
-        if (st.support_weight[i] > 0.0) {
+    st.government_sums<2>(sums, [&](std::size_t i, std::array<double, 2>& acc) {
+        if (detail::local_support_weight_on(model, st, i, weights) > 0.0) {
             acc[0] += f.tax_local[i];
         }
         if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
@@ -413,7 +415,7 @@ void settle_governments(const Model& model, State& st) {
     const double base_factor = std::pow(1.0 + local.tax_base_growth, t);
     const double quarter_rate = local.debt_rate / 4.0;
     // Neither sum reads what the loop below writes (government columns and the ledger).
-    const auto firm_sums = government_firm_sums(st);
+    const auto firm_sums = government_firm_sums(model, st);
     for (std::size_t k = 0; k < g.size(); ++k) {
         const double tax_base = g.tax_base[k] * base_factor;
         g.land_revenue[k] = g.land_revenue_base[k] * land_factor;

@@ -17,8 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "core/seatbelts.hpp"
-
 #include "model/detail/firm_costs.hpp"
 #include "model/detail/market_terms.hpp"
 #include "model/phases.hpp"
@@ -44,13 +42,14 @@ enum SectorSum : std::size_t {
 static_assert(kSectorSums == kSectorSumCount);
 
 /*! A firm counts in the misallocation measure if it produces in China with positive output, revenue and capital. */
-bool counted_in_misallocation(const Firms& f, std::size_t i) {
-    return f.localized[i] != 0 && f.output[i] > 0.0 && f.revenue[i] > 0.0 && f.capital[i] > 0.0;
+bool counted_in_misallocation(const Firms& f, std::size_t i, double revenue) {
+    return f.localized[i] != 0 && f.output[i] > 0.0 && revenue > 0.0 && f.capital[i] > 0.0;
 }
 
 /*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its sector's cost table
- *  and its costs. Each column is read once into a local: a store into a[] could alias it. */
-inline void add_sector_terms(const State& st, std::size_t i, const detail::CostTerms& k, const detail::FirmCosts& costs, double* a) {
+ *  its costs and whether this quarter's flows are booked (not yet in the initial state, where they
+ *  are all zero). Each column is read once into a local: a store into a[] could alias it. */
+inline void add_sector_terms(const State& st, std::size_t i, const detail::CostTerms& k, const detail::FirmCosts& costs, bool booked, double* a) {
     const auto& f = st.firms;
     const double output = f.output[i];
     const double price = f.price[i];
@@ -61,7 +60,7 @@ inline void add_sector_terms(const State& st, std::size_t i, const detail::CostT
     if (f.localized[i] == 0) {
         return;
     }
-    const double revenue = f.revenue[i];
+    const double revenue = booked ? detail::firm_revenue(f, i) : 0.0;
     const double productivity = f.productivity[i];
     const double capital = f.capital[i];
     const double variable_cost = f.variable_cost[i];
@@ -82,14 +81,14 @@ inline void add_sector_terms(const State& st, std::size_t i, const detail::CostT
     a[capital_local] += capital;
     a[zombie_capital] += zombie != 0 ? capital : 0.0;
     a[investment_local] += f.investment[i];
-    a[rd_local] += f.rd[i];
+    a[rd_local] += detail::firm_rd(st, i, revenue);
     a[subsidy_central] += f.subsidy_central[i];
     a[subsidy_local_sum] += f.subsidy_local[i];
     a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? revenue : 0.0;
     a[revenue_chinese] += chinese ? revenue : 0.0;
     a[price_weighted_local] += price * output;
     a[varcost_local] += variable_cost;
-    a[inputs_local] += f.inputs[i];
+    a[inputs_local] += detail::firm_inputs(st, i);
     a[variance_local] += f.demand_variance[i];
     a[scrapped_local] += f.scrapped[i];
     a[building_local] += in_progress > 0.0 ? in_progress / costs.capital_per_unit : 0.0;
@@ -111,14 +110,14 @@ inline void add_sector_terms(const State& st, std::size_t i, const detail::CostT
 }
 
 /*! The sector sums and, in the same pass over each sector's firms, the sums behind the reference
- *  costs (each sum adds the same terms in the same order as two separate passes would), given
- *  every firm row's local support weight. */
-SectorSums sector_sums_with_reference_costs(const Model& model, const State& st, const std::vector<double>& support_weight,
-                                            std::vector<std::array<double, 4>>& reference) {
+ *  costs (each sum adds the same terms in the same order as two separate passes would); `booked`
+ *  as add_sector_terms. */
+SectorSums sector_sums_with_reference_costs(const Model& model, const State& st, bool booked, std::vector<std::array<double, 4>>& reference) {
     constexpr std::size_t kAll = kSectorSums + 4;
     std::vector<std::array<double, kAll>> all;
     const auto& f = st.firms;
     const auto cost_terms = detail::cost_terms(model, st);
+    const auto support_weights = detail::support_weight_table(model, st);
     // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
     core::group_sums<kAll>(
         st.by_sector, all, [&](std::size_t i, std::array<double, kAll> & a) __attribute__((always_inline)) {
@@ -126,7 +125,7 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
             const auto& k = cost_terms[static_cast<std::size_t>(f.sector[i])];
             const auto costs = detail::firm_costs(model, f, i, k);
             const double weight = std::max(f.output[i], 0.0);
-            const double subsidy_rate = detail::output_subsidy_rate_on(model, st, i, k, support_weight[i]);
+            const double subsidy_rate = detail::output_subsidy_rate_on(model, st, i, k, detail::local_support_weight_on(model, st, i, support_weights));
             const double weighted_cost = weight * detail::cost_basis(model, subsidy_rate, costs.unit, costs.full);
             // Constant indices: an index chosen per firm kept the accumulators in memory.
             if (f.localized[i] != 0) {
@@ -136,7 +135,7 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
                 a[kSectorSums + 2] += weighted_cost;
                 a[kSectorSums + 3] += weight;
             }
-            add_sector_terms(st, i, k, costs, a.data());
+            add_sector_terms(st, i, k, costs, booked, a.data());
         });
     SectorSums sums(all.size());
     reference.resize(all.size());
@@ -161,12 +160,13 @@ std::vector<std::pair<double, double>> misallocation_by_sector(const Model& mode
     }
     std::vector<std::array<double, 1>> terms;
     core::group_sums<1>(st.by_sector, terms, [&](std::size_t i, std::array<double, 1>& a) {
-        if (!counted_in_misallocation(f, i)) {
+        const double revenue = detail::firm_revenue(f, i);
+        if (!counted_in_misallocation(f, i, revenue)) {
             return;
         }
         const auto s = static_cast<std::size_t>(f.sector[i]);
         const auto& t = totals[s];
-        const double y = f.revenue[i] / t[counted_revenue];
+        const double y = revenue / t[counted_revenue];
         const double k = f.capital[i] / t[counted_capital];
         const double l = f.variable_cost[i] / t[counted_varcost];
         a[0] += y * y * y / (l * l) * std::exp(exponent[s] * std::log(k / l));
@@ -226,37 +226,10 @@ void chain_self_sufficiency(const Model& model, State& st, const SectorSums& sum
     }
 }
 
-/*! local_support_weight of every firm row, computed. */
-std::vector<double> support_weights(const Model& model, const State& st) {
-    std::vector<double> weights(st.firms.size());
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-        weights[i] = detail::local_support_weight(model, st, i);
-    }
-    return weights;
-}
-
-/*! Seatbelts: the support weights stored by settle_accounts are still every row's current weight. */
-void check_stored_support_weights([[maybe_unused]] const Model& model, [[maybe_unused]] const State& st) {
-    for (std::size_t i = 0; i < st.firms.size(); ++i) {
-        IPSIM_SEATBELT(st.support_weight[i] == detail::local_support_weight(model, st, i),
-                       "summarize_sectors: stale State::support_weight at firm row " + std::to_string(i));
-    }
-}
-
-}  // namespace
-
-SectorSums summarize_sectors(const Model& model, State& st) {
+/*! summarize_sectors, or summarize_initial_state with `booked` false. */
+SectorSums summarize(const Model& model, State& st, bool booked) {
     std::vector<std::array<double, 4>> reference;
-    // In a quarter, settle_accounts has stored every row's weight and nothing it depends on has
-    // changed since; setup_state summarizes before any settle_accounts, with none stored.
-    const bool stored = st.support_weight.size() == st.firms.size();
-    if constexpr (core::kSeatbelts) {
-        if (stored) {
-            check_stored_support_weights(model, st);
-        }
-    }
-    const std::vector<double> computed = stored ? std::vector<double>{} : support_weights(model, st);
-    auto sums = sector_sums_with_reference_costs(model, st, stored ? st.support_weight : computed, reference);
+    auto sums = sector_sums_with_reference_costs(model, st, booked, reference);
     set_reference_costs(model, st, reference);
     const auto previous_share = st.sectors.domestic_share;
     auto& sec = st.sectors;
@@ -302,6 +275,12 @@ SectorSums summarize_sectors(const Model& model, State& st) {
     chain_self_sufficiency(model, st, sums, previous_share);
     return sums;
 }
+
+}  // namespace
+
+SectorSums summarize_sectors(const Model& model, State& st) { return summarize(model, st, true); }
+
+SectorSums summarize_initial_state(const Model& model, State& st) { return summarize(model, st, false); }
 
 namespace {
 
@@ -364,8 +343,8 @@ void region_outcomes(const Model& model, const State& st, StepRecord& r) {
     const std::size_t nr = model.n_regions;
     const std::size_t ns = model.n_sectors;
     std::vector<std::array<double, 1>> value_added;
-    core::group_sums<1>(st.by_government, value_added, [&](std::size_t i, std::array<double, 1>& a) {
-        a[0] += f.revenue[i] - f.inputs[i];
+    st.government_sums<1>(value_added, [&](std::size_t i, std::array<double, 1>& a) {
+        a[0] += detail::firm_revenue(f, i) - detail::firm_inputs(st, i);
     });
     using R = RegionMetric;
     std::vector<double> governments(nr, 0.0);
@@ -521,7 +500,7 @@ void national_outcomes(const Model& model, const State& st, const SectorSums& su
 
 void compute_outcomes(const Model& model, const State& st, StepRecord& record) {
     std::vector<std::array<double, 4>> reference;
-    compute_outcomes(model, st, sector_sums_with_reference_costs(model, st, support_weights(model, st), reference), record);
+    compute_outcomes(model, st, sector_sums_with_reference_costs(model, st, true, reference), record);
 }
 
 void compute_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& record) {

@@ -80,6 +80,11 @@ void compute_outcomes(const Model& model, const State& state, const SectorSums& 
  *  Returns the per-sector sums it took, for compute_outcomes. */
 SectorSums summarize_sectors(const Model& model, State& state);
 
+/*! @brief summarize_sectors on the initial state (setup_state), before any quarter has booked its
+ *  flows: those the sums recompute from prices and sales (revenue, R&D) count as zero, as the
+ *  booked ones (variable cost, profits, subsidies) are. */
+SectorSums summarize_initial_state(const Model& model, State& state);
+
 /*! @brief Unit cost of firm i at initial prices: sector base cost over absolute productivity. */
 [[nodiscard]] double unit_cost(const Model& model, const State& st, std::size_t i) noexcept;
 

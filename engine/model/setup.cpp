@@ -450,7 +450,7 @@ void setup_state(Model& model, State& st) {
     set_instruments(model, st, model.scenario.time.start_year - 0.25);
     size_capacity(model, st, history);
     initialise_histories(model, st);
-    summarize_sectors(model, st);
+    summarize_initial_state(model, st);
     initialise_demand_history(model, st, history);
     st.ledger.initial_total = st.money_total();
 }

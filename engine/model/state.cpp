@@ -26,12 +26,11 @@ void Firms::compact() {
 }
 
 void State::rebuild_indexes(const Model& model) {
-    // The three indexes in one counting and one placing pass: by sector (live firms), by local
-    // government and by (government, sector) (live China-located firms).
+    // The two indexes in one counting and one placing pass: by sector (live firms) and by
+    // (government, sector) (live China-located firms).
     const std::size_t n = firms.size();
     const auto ns = static_cast<std::int64_t>(model.n_sectors);
     by_sector.reset(model.n_sectors);
-    by_government.reset(governments.size());
     by_government_sector.reset(governments.size() * model.n_sectors);
     const auto visit = [&](auto&& add) {
         for (std::size_t i = 0; i < n; ++i) {
@@ -40,24 +39,20 @@ void State::rebuild_indexes(const Model& model) {
             }
             const std::int64_t s = firms.sector[i];
             const std::int64_t g = firms.localized[i] != 0 ? firms.government[i] : -1;
-            add(i, s, g, g >= 0 ? g * ns + s : -1);
+            add(i, s, g >= 0 ? g * ns + s : -1);
         }
     };
-    visit([&](std::size_t, std::int64_t s, std::int64_t g, std::int64_t gs) {
+    visit([&](std::size_t, std::int64_t s, std::int64_t gs) {
         by_sector.count(s);
-        by_government.count(g);
         by_government_sector.count(gs);
     });
     by_sector.start_placing(n);
-    by_government.start_placing(n);
     by_government_sector.start_placing(n);
-    visit([&](std::size_t i, std::int64_t s, std::int64_t g, std::int64_t gs) {
+    visit([&](std::size_t i, std::int64_t s, std::int64_t gs) {
         by_sector.place(s, i);
-        by_government.place(g, i);
         by_government_sector.place(gs, i);
     });
     by_sector.finish_placing();
-    by_government.finish_placing();
     by_government_sector.finish_placing();
 }
 
@@ -68,10 +63,9 @@ void State::update_indexes(const Model& model, std::size_t first_new) {
     const auto government = [&](std::size_t i) -> std::int64_t {
         return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
     };
-    // Each update only reads the firms and writes its own index: the three run at once.
+    // Each update only reads the firms and writes its own index: the two run at once.
     core::parallel_invoke(
         [&] { by_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t { return firms.alive[i] != 0 ? firms.sector[i] : -1; }); },
-        [&] { by_government.update(first_new, n, alive, government); },
         [&] {
             by_government_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t {
                 const std::int64_t g = government(i);

@@ -91,16 +91,14 @@ enum class Ownership : std::uint8_t {
     X(double, debt)                                                                                           \
     X(double, fund_equity)                 /* equity paid in by state funds (book) */                         \
     X(double, fund_stake)                  /* share of the firm held by state funds */                        \
-    /* flows of the current quarter (bn CNY) */                                                               \
-    X(double, revenue)                                                                                        \
+    /* flows of the current quarter (bn CNY); revenue, R&D and input purchases are not kept but     */        \
+    /* recomputed where read (detail::firm_revenue, firm_rd, firm_inputs in detail/firm_costs.hpp)  */        \
     X(double, variable_cost)                                                                                  \
-    X(double, inputs)                      /* purchases from the modelled sectors (part of variable cost) */  \
     X(double, subsidy_central)                                                                                \
     X(double, subsidy_local)                                                                                  \
     X(double, tax_local)                                                                                      \
     X(double, tax_expenditure)             /* taxes forgone through rebates and R&D credits */                \
     X(double, interest_subsidy)            /* interest forgone through preferential discounts */              \
-    X(double, rd)                                                                                             \
     X(double, investment)                                                                                     \
     X(double, operating_profit)                                                                               \
     X(double, bailout)                                                                                        \
@@ -326,14 +324,10 @@ struct State {
     std::vector<SectorFactors> factors;  //!< per sector, hoisted out of per-firm loops
     double local_scale = 1.0;            //!< policy_scale.local in force this quarter
     Ledger ledger;
-    // group indexes, rebuilt after demography
+    // group indexes, rebuilt after demography (sums by local government come from
+    // by_government_sector: government_sums)
     core::GroupIndex by_sector;
-    core::GroupIndex by_government;
     core::GroupIndex by_government_sector;  //!< key government * n_sectors + sector, China-located only
-    /*! local_support_weight of every firm row, this quarter's: set by settle_accounts for all rows and
-     *  by update_population for the rows it adds or moves, read from then to summarize_sectors (the
-     *  phases before settle_accounts compute the weight themselves). */
-    std::vector<double> support_weight;
     // cumulative fund totals (for outcomes)
     double funds_write_offs = 0.0;
     // national self-sufficiency indexes (value weights over sectors' domestic shares)
@@ -367,6 +361,12 @@ struct State {
     /*! @brief The id of a new firm (next_firm_id, then advanced); throws std::overflow_error once
      *  the ids would not fit FirmId. */
     [[nodiscard]] FirmId new_firm_id();
+    /*! @brief core::group_sums over live China-located firms by local government: each government's
+     *  terms in row order, taken from by_government_sector (no index of its own). */
+    template <std::size_t K, class Term>
+    void government_sums(std::vector<std::array<double, K>>& out, const Term& term) const {
+        core::coarse_group_sums<K>(by_government_sector, governments.size(), out, term);
+    }
     /*! @brief Rebuilds the group indexes after entry and exit. */
     void rebuild_indexes(const Model& model);
     /*! @brief The same result after firms only died or were appended (rows from first_new on) since

@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "core/random.hpp"
+#include "model/detail/firm_costs.hpp"
 #include "model/phases.hpp"
 
 #if IPSIM_VECTOR_MATH
@@ -131,7 +132,8 @@ struct ProductivityShocks {
     core::Stream rng(st.seed, core::Purpose::innovation, f.id[i], static_cast<std::uint64_t>(st.step));
     // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
     // the frontier on average; success comes in jumps of twice the expected quarterly gain.
-    shocks.intensity = f.revenue[i] > 0.0 ? f.rd[i] / f.revenue[i] : 0.0;
+    const double revenue = detail::firm_revenue(f, i);
+    shocks.intensity = revenue > 0.0 ? detail::firm_rd(st, i, revenue) / revenue : 0.0;
     // Export controls cut firms off from foreign tools, design software and know-how (t.access).
     const double pace = t.innovation * (shocks.intensity / t.normal_intensity) / t.difficulty;
     const double hazard = std::min(0.9, 0.5 * pace);

@@ -169,6 +169,39 @@ TEST(GroupIndex, ScatteredGroupSumsMatchSequentialWithAnyThreadCount) {
     }
 }
 
+TEST(GroupIndex, CoarseGroupSumsEqualGroupSumsOverTheCoarseKey) {
+    // Groups nest in coarse groups of `per` (firms by government and sector in firms by
+    // government): the coarse sums must add each coarse group's terms in row order, as group_sums
+    // over an index on the coarse key does. Below and above the row map's threshold.
+    constexpr std::size_t coarse = 53;
+    constexpr std::size_t per = 7;
+    for (const std::size_t n : {std::size_t{5003}, GroupIndex::kScatteredMinRows + 4321}) {
+        const auto v = awkward_values(n);
+        const auto coarse_key = [](std::size_t i) { return i % 23 == 0 ? -1 : static_cast<int>((i * 7919) % coarse); };
+        const auto fine_key = [&](std::size_t i) { return coarse_key(i) < 0 ? -1 : coarse_key(i) * static_cast<int>(per) + static_cast<int>(i % per); };
+        GroupIndex fine;
+        fine.build(n, coarse * per, fine_key);
+        GroupIndex reference_index;
+        reference_index.build(n, coarse, coarse_key);
+        const auto term = [&](std::size_t i, std::array<double, 2>& a) {
+            a[0] += v[i];
+            a[1] += v[i] * static_cast<double>(i % 5);
+        };
+        std::vector<std::array<double, 2>> expected;
+        ipsim::core::group_sums<2>(reference_index, expected, term);
+        for (const std::size_t threads : {1U, 2U, 3U, 8U}) {
+            tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+            std::vector<std::array<double, 2>> sums;
+            ipsim::core::coarse_group_sums<2>(fine, coarse, sums, term);
+            ASSERT_EQ(sums.size(), expected.size());
+            for (std::size_t c = 0; c < coarse; ++c) {
+                EXPECT_EQ(sums[c][0], expected[c][0]) << "coarse group " << c << ", " << n << " rows, " << threads << " threads";
+                EXPECT_EQ(sums[c][1], expected[c][1]) << "coarse group " << c << ", " << n << " rows, " << threads << " threads";
+            }
+        }
+    }
+}
+
 TEST(RowMap, HoldsEveryGroupAndNoneInEachWidth) {
     // Group counts at and past the limits of one and two bytes a row.
     for (const std::size_t groups : {1U, 255U, 256U, 65535U, 65536U}) {

@@ -37,23 +37,6 @@ model::Scenario busy_scenario() {
     return sc;
 }
 
-/*! A run driven quarter by quarter on its own Model and State, as Simulation drives it. */
-struct QuarterRun {
-    explicit QuarterRun(const model::Scenario& sc) : model(model::build_model(sc)) {
-        state.seed = 1;
-        model::setup_state(model, state);
-        record.resize(sc.sectors.size(), sc.regions.size());
-    }
-    void run_quarter() {
-        model::QuarterContext context{model, state, record, {}};
-        model::run_quarter(context, nullptr);
-        ++state.step;
-    }
-    model::Model model;
-    model::State state;
-    model::StepRecord record;
-};
-
 }  // namespace
 
 TEST(Accounting, MoneyIsConservedEveryQuarter) {
@@ -84,23 +67,6 @@ TEST(Accounting, SupportWeightTableGivesEachFirmsWeight) {
         }
     }
     EXPECT_GT(positive, 0.0);  // the test sees supported firms
-}
-
-TEST(Accounting, SectorSumsOnStoredSupportWeightsEqualThoseOnComputedOnes) {
-    // Two copies of one run (State is not copyable); summarize_sectors reads the weights that
-    // settle_accounts stored, and computes its own when there are none.
-    const auto sc = busy_scenario();
-    QuarterRun stored(sc);
-    QuarterRun computed(sc);
-    for (int q = 0; q < 5; ++q) {
-        stored.run_quarter();
-        computed.run_quarter();
-        computed.state.support_weight.clear();
-        ASSERT_EQ(model::summarize_sectors(stored.model, stored.state), model::summarize_sectors(computed.model, computed.state)) << "quarter " << q;
-        // The weights enter the rival cost bases through the output subsidy.
-        ASSERT_EQ(stored.state.sectors.reference_cost_china, computed.state.sectors.reference_cost_china) << "quarter " << q;
-        ASSERT_EQ(stored.state.sectors.reference_cost_abroad, computed.state.sectors.reference_cost_abroad) << "quarter " << q;
-    }
 }
 
 TEST(Accounting, OutputWithinCapacityAndSharesSumToOne) {

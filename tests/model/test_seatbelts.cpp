@@ -115,16 +115,3 @@ TEST(Seatbelts, AccountingResidualStopsASimulationWithoutACheckedSink) {
         EXPECT_NE(std::string(e.what()).find("(quarter " + std::to_string(sim.steps_done() + 1) + ")"), std::string::npos) << e.what();
     }
 }
-
-TEST(Seatbelts, StaleSupportWeightIsNamed) {
-    IPSIM_SKIP_WITHOUT_SEATBELTS();
-    const auto sc = ipsim::test::small_scenario(200, 4);  // the Model keeps a reference to it
-    QuarterAtStart s(sc);
-    ASSERT_EQ(s.run_quarter_message(), "(no seatbelt fired)");
-    // summarize_sectors reads the weights settle_accounts stored: one that no longer holds is named.
-    ASSERT_FALSE(s.state.support_weight.empty());
-    s.state.support_weight.back() += 1.0;
-    const auto row = std::to_string(s.state.support_weight.size() - 1);
-    EXPECT_EQ(seatbelt_message([&] { ipsim::model::summarize_sectors(s.model, s.state); }),
-              "seatbelt: summarize_sectors: stale State::support_weight at firm row " + row);
-}

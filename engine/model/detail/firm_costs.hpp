@@ -62,14 +62,6 @@ namespace ipsim::model::detail {
     return table[static_cast<std::size_t>(f.government[i]) * model.n_sectors + static_cast<std::size_t>(f.sector[i])];
 }
 
-/*! @brief Stores local_support_weight of firm rows first_row to the end in State::support_weight. */
-inline void store_support_weights(const Model& model, State& st, std::size_t first_row) {
-    st.support_weight.resize(st.firms.size());
-    for (std::size_t i = first_row; i < st.firms.size(); ++i) {
-        st.support_weight[i] = local_support_weight(model, st, i);
-    }
-}
-
 /*! @brief Variable unit cost: sector base cost over absolute productivity, times the index of input prices. */
 [[nodiscard]] inline double unit_cost(const State& st, std::size_t i) noexcept {
     const auto s = static_cast<std::size_t>(st.firms.sector[i]);
@@ -150,6 +142,21 @@ template <class L>
 [[nodiscard]] inline double rd_share(const State& st, std::size_t i) noexcept {
     const auto& k = st.factors[static_cast<std::size_t>(st.firms.sector[i])];
     return st.firms.localized[i] != 0 ? k.rd_share_local : k.rd_share_abroad;
+}
+
+/*! @brief Firm i's revenue this quarter as settle_accounts books it, recomputed: no phase after it
+ *  changes a row's price or sales until next quarter's set_prices (rows added later have no sales). */
+[[nodiscard]] inline double firm_revenue(const Firms& f, std::size_t i) noexcept {
+    return f.price[i] * f.sales_china[i] + f.price[i] * f.sales_world[i];
+}
+
+/*! @brief Firm i's R&D spending this quarter as settle_accounts books it, given its revenue. */
+[[nodiscard]] inline double firm_rd(const State& st, std::size_t i, double revenue) noexcept { return rd_share(st, i) * revenue; }
+
+/*! @brief Firm i's purchases from the modelled sectors this quarter as settle_accounts books them
+ *  (part of its variable cost): the input cost share does not change within a quarter. */
+[[nodiscard]] inline double firm_inputs(const State& st, std::size_t i) noexcept {
+    return st.firms.localized[i] != 0 ? st.now[static_cast<std::size_t>(st.firms.sector[i])].input_cost_share * st.firms.variable_cost[i] : 0.0;
 }
 
 /*! @brief planning_uncertainty (phases.hpp). */
