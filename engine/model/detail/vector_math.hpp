@@ -1,7 +1,8 @@
 /*!
  * @file vector_math.hpp
  * @brief log, exp, cos, erfc and pow over small arrays with glibc's libmvec: the build option
- *        IPSIM_VECTOR_MATH (OFF by default; every rule then calls scalar libm).
+ *        IPSIM_VECTOR_MATH (ON by default on x86-64 with libmvec; OFF, as in the release-scalar
+ *        preset, every rule calls scalar libm).
  *
  * The block kernels of the firm phases (clear_markets, produce, invest_capacity,
  * advance_technology, update_population) gather the arguments of a block of firms into
