@@ -437,9 +437,10 @@ void group_sums(const GroupIndex& index, std::vector<std::array<double, K>>& out
  *  with the coarse key (firms by local government from firms by government and sector), without
  *  keeping that index.
  *
- *  With a row map, threads take contiguous ranges of coarse groups and sweep the rows from their
- *  first member to their last, as group_sums does for a scattered index; without one (fewer than
- *  GroupIndex::kScatteredMinRows rows) each coarse group's members are gathered and sorted. */
+ *  Threads take contiguous ranges of coarse groups and sweep the rows from their first member to
+ *  their last, as group_sums does for a scattered index, on the index's row map or, below
+ *  GroupIndex::kScatteredMinRows rows where it keeps none, on one made for the call (a byte or two
+ *  a row: linear in the rows, where sorting each coarse group's members was not). */
 template <std::size_t K, class Term>
 void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<std::array<double, K>>& out, const Term& term) {
     out.assign(coarse, std::array<double, K>{});
@@ -447,21 +448,6 @@ void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<
         return;
     }
     const std::size_t per = index.groups() / coarse;
-    if (index.rows() == 0) {
-        parallel_for(
-            coarse,
-            [&](std::size_t c) {
-                std::vector<std::uint32_t> rows(index.begin(c * per), index.end(c * per + per - 1));
-                std::sort(rows.begin(), rows.end());
-                std::array<double, K> acc{};
-                for (const auto i : rows) {
-                    term(static_cast<std::size_t>(i), acc);
-                }
-                out[c] = acc;
-            },
-            1);
-        return;
-    }
     const std::size_t parts = std::min(coarse, available_threads());
     const auto members_before = [&](std::size_t c) { return static_cast<std::size_t>(index.begin(c * per) - index.begin(0)); };
     const std::size_t members = static_cast<std::size_t>(index.end(index.groups() - 1) - index.begin(0));
@@ -478,14 +464,14 @@ void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<
     for (std::size_t g = 0; g < coarse_of.size(); ++g) {
         coarse_of[g] = static_cast<std::uint32_t>(g / per);
     }
-    index.visit_row_map([&](const auto* group_of, auto) {
+    const auto sweep = [&](const auto* group_of) {
         parallel_for(
             parts,
             [&](std::size_t p) {
                 // The groups [lo_group, lo_group + count) make this part's coarse groups.
                 const std::size_t lo_group = first[p] * per;
                 const std::size_t count = (first[p + 1] - first[p]) * per;
-                std::size_t lo = index.rows();
+                std::size_t lo = std::numeric_limits<std::size_t>::max();
                 std::size_t hi = 0;
                 for (std::size_t g = lo_group; g < lo_group + count; ++g) {
                     if (index.size(g) > 0) {
@@ -501,7 +487,25 @@ void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<
                 }
             },
             1);
-    });
+    };
+    if (index.rows() > 0) {
+        index.visit_row_map([&](const auto* group_of, auto) { sweep(group_of); });
+        return;
+    }
+    std::size_t rows = 0;  // past the last member: the rows any part sweeps
+    for (std::size_t g = 0; g < index.groups(); ++g) {
+        if (index.size(g) > 0) {
+            rows = std::max<std::size_t>(rows, *(index.end(g) - 1) + 1);
+        }
+    }
+    RowMap map;
+    map.assign(rows, index.groups());
+    for (std::size_t g = 0; g < index.groups(); ++g) {
+        for (const auto* it = index.begin(g); it != index.end(g); ++it) {
+            map.set(*it, static_cast<std::int64_t>(g));
+        }
+    }
+    map.visit([&](const auto* group_of, auto) { sweep(group_of); });
 }
 
 }  // namespace ipsim::core
