@@ -142,17 +142,17 @@ struct ClusterTerms {
     double best = 0.0;       // the sector's best practice
 };
 
-/*! Firm i's innovation draw and learning, before their exp and pow: kept per row of a block. */
+/*! Firm i's innovation hazard and learning, before its draws, exp and pow. */
 struct Shocks {
     double relative_intensity;  // R&D intensity over the sector's normal
-    bool innovates;
-    double jump_exponent;  // when it innovates
+    double hazard;              // of an innovation this quarter
+    double expected_gain;       // log of the expected productivity gain
     bool learns;
     double output_growth;  // when it learns
 };
 
 /*! The shocks of Chinese firm i. */
-[[gnu::always_inline]] inline Shocks shocks_of(const State& st, std::size_t i, const SectorTerms& t, const core::StreamFamily& innovation) {
+[[gnu::always_inline]] inline Shocks shocks_of(const State& st, std::size_t i, const SectorTerms& t) {
     const auto& f = st.firms;
     Shocks shocks{};
     // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
@@ -162,17 +162,17 @@ struct Shocks {
     shocks.relative_intensity = intensity / t.normal_intensity;
     // Export controls cut firms off from foreign tools, design software and know-how (t.access).
     const double pace = t.innovation * shocks.relative_intensity / t.difficulty;
-    const double hazard = std::min(0.9, 0.5 * pace);
-    if (hazard > 0.0) {
-        // The stream's first two draws: whether it innovates and the size of the jump.
-        const auto u = innovation.first_uniforms(f.id[i]);
-        shocks.innovates = u[0] < hazard;
-        shocks.jump_exponent = t.log_frontier_step * pace / hazard * (0.5 + u[1]);
-    }
+    shocks.hazard = std::min(0.9, 0.5 * pace);
+    shocks.expected_gain = t.log_frontier_step * pace;
     const double before = f.cumulative_output[i] - f.output[i];
     shocks.learns = before > 0.0 && f.output[i] > 0.0;
     shocks.output_growth = shocks.learns ? f.cumulative_output[i] / before : 1.0;
     return shocks;
+}
+
+/*! The exponent of the jump of a firm that innovates, from its second draw. */
+[[nodiscard]] inline double jump_exponent(double expected_gain, double hazard, double draw) noexcept {
+    return expected_gain / hazard * (0.5 + draw);
 }
 
 /*! Advances Chinese firm i's productivity, given its relative R&D intensity, the factor of its
@@ -267,11 +267,19 @@ void advance_block(const Model& model, State& st, std::size_t lo, std::size_t ro
     alignas(32) std::array<double, kRowsPerBlock> relative_intensity;
     alignas(32) std::array<double, kRowsPerBlock> jump;
     alignas(32) std::array<double, kRowsPerBlock> learning;
+    // Packed: the rows that draw (hazard > 0), that innovate, that learn.
+    std::array<std::uint64_t, kRowsPerBlock> agent;
+    std::array<std::uint16_t, kRowsPerBlock> drawer;
+    std::array<double, kRowsPerBlock> hazard;
+    std::array<double, kRowsPerBlock> expected_gain;
+    std::array<double, kRowsPerBlock> first_draw;
+    std::array<double, kRowsPerBlock> second_draw;
     alignas(32) std::array<double, kRowsPerBlock> exponents;
     alignas(32) std::array<double, kRowsPerBlock> growths;
     std::array<std::uint16_t, kRowsPerBlock> jumper;
     std::array<std::uint16_t, kRowsPerBlock> learner;
     std::array<bool, kRowsPerBlock> advancing;
+    std::size_t drawers = 0;
     std::size_t jumpers = 0;
     std::size_t learners = 0;
     for (std::size_t j = 0; j < rows; ++j) {
@@ -282,15 +290,25 @@ void advance_block(const Model& model, State& st, std::size_t lo, std::size_t ro
         if (!advancing[j]) {
             continue;
         }
-        const auto shocks = shocks_of(st, i, terms[static_cast<std::size_t>(f.sector[i])], innovation);
+        const auto shocks = shocks_of(st, i, terms[static_cast<std::size_t>(f.sector[i])]);
         relative_intensity[j] = shocks.relative_intensity;
-        if (shocks.innovates) {
-            exponents[jumpers] = shocks.jump_exponent;
-            jumper[jumpers++] = static_cast<std::uint16_t>(j);
+        if (shocks.hazard > 0.0) {
+            agent[drawers] = f.id[i];
+            hazard[drawers] = shocks.hazard;
+            expected_gain[drawers] = shocks.expected_gain;
+            drawer[drawers++] = static_cast<std::uint16_t>(j);
         }
         if (shocks.learns) {
             growths[learners] = shocks.output_growth;
             learner[learners++] = static_cast<std::uint16_t>(j);
+        }
+    }
+    // Each stream's first two draws: whether the firm innovates and the size of its jump.
+    innovation.first_uniforms(agent.data(), drawers, first_draw.data(), second_draw.data());
+    for (std::size_t k = 0; k < drawers; ++k) {
+        if (first_draw[k] < hazard[k]) {
+            exponents[jumpers] = jump_exponent(expected_gain[k], hazard[k], second_draw[k]);
+            jumper[jumpers++] = drawer[k];
         }
     }
     // Padding for vector math: values whose results are not read.
