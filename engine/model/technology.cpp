@@ -19,16 +19,23 @@
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/lanes.hpp"
 #include "model/phases.hpp"
 
 #if IPSIM_VECTOR_MATH
 #include "model/detail/vector_math.hpp"
 #endif
 
+// As in lanes.hpp: the functions of Double4 values here are all inlined into the block kernels
+// (the warning comes at the end of the file, where GCC instantiates them, hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace ipsim::model {
 namespace {
 
 /*! R&D intensity, relative to the sector's normal, beyond which absorptive capacity stops growing. */
+namespace lanes = detail::lanes;
+
 constexpr double kMaxAbsorptiveIntensity = 2.0;
 
 /*! Rows of one block of the firm rule: its arrays stay in the L1 cache. */
@@ -175,26 +182,90 @@ struct Shocks {
     return expected_gain / hazard * (0.5 + draw);
 }
 
-/*! Advances Chinese firm i's productivity, given its relative R&D intensity, the factor of its
- *  innovation jump and of its learning (1 without). */
-[[gnu::always_inline]] inline void advance_firm(const Model& model, State& st, std::size_t i, const ClusterTerms& c, const SectorTerms& t,
-                                                double relative_intensity, double jump, double learning) {
+/*! What the firm rule reads per row of a block besides the firm columns. */
+struct BlockRows {
+    alignas(32) std::array<double, kRowsPerBlock> relative_intensity;  // R&D intensity over the sector's normal
+    alignas(32) std::array<double, kRowsPerBlock> jump;                // exp of the innovation jump, 1 without
+    alignas(32) std::array<double, kRowsPerBlock> learning;            // pow of the output growth, 1 without
+    std::array<std::uint8_t, kRowsPerBlock> advancing;                 // 1 for live Chinese firms
+};
+
+/*! The ClusterTerms read for rows that do not advance (their results are not kept). */
+inline constexpr ClusterTerms kNoCluster{};
+
+/*! The rows lo + j .. lo + j + kWidth<L> - 1: Chinese firms' productivity advances, given their
+ *  jump and learning factors, and every live row's capacity follows its productivity (as
+ *  State::update_capacity). Every branch is a select, every expression in its scalar order. */
+template <class L>
+[[gnu::always_inline]] inline void advance_rows(const Model& model, State& st, std::size_t lo, std::size_t j, const BlockRows& b,
+                                                const std::vector<SectorTerms>& terms, const std::vector<ClusterTerms>& cluster) noexcept {
+    using lanes::max_of;
+    using lanes::min_of;
+    constexpr std::size_t width = lanes::kWidth<L>;
     auto& f = st.firms;
-    double a = f.productivity[i] * jump;
-    a += c.imitation * std::max(0.0, c.best - a);
-    a += c.transfer * std::max(0.0, 1.0 - a);
+    const std::size_t i = lo + j;
+    const auto alive = lanes::nonzero<L>(f.alive.data() + i);
+    if (lanes::none(alive)) {
+        return;
+    }
+    std::array<const SectorTerms*, width> t{};
+    std::array<const ClusterTerms*, width> c{};
+    for (std::size_t k = 0; k < width; ++k) {
+        const auto s = static_cast<std::size_t>(f.sector[i + k]);
+        t[k] = &terms[s];
+        c[k] = b.advancing[j + k] != 0 ? &cluster[static_cast<std::size_t>(f.government[i + k]) * model.n_sectors + s] : &kNoCluster;
+    }
+    const auto of_sector = [&](double SectorTerms::*term) __attribute__((always_inline)) { return lanes::gather<L>([&](std::size_t k) { return t[k]->*term; }); };
+    const auto of_cluster = [&](double ClusterTerms::*term) __attribute__((always_inline)) { return lanes::gather<L>([&](std::size_t k) { return c[k]->*term; }); };
+    const L zero = lanes::splat<L>(0.0);
+    const L one = lanes::splat<L>(1.0);
+    const L before = lanes::load<L>(f.productivity.data() + i);
+    L a = before * lanes::load<L>(b.jump.data() + j);
+    a += of_cluster(&ClusterTerms::imitation) * max_of(zero, of_cluster(&ClusterTerms::best) - a);
+    a += of_cluster(&ClusterTerms::transfer) * max_of(zero, one - a);
     // R&D's second face: it also buys the capacity to absorb what the world frontier knows, so a
     // firm behind the frontier catches up faster the more it spends (Griffith et al. 2004).
-    a += t.absorption * std::min(kMaxAbsorptiveIntensity, relative_intensity) * std::max(0.0, 1.0 - a);
-    a *= learning;
-    a /= t.frontier_step;
-    f.productivity[i] = std::clamp(a, 1e-3, model.scenario.technology.max_relative_productivity);
+    a += of_sector(&SectorTerms::absorption) * min_of(lanes::splat<L>(kMaxAbsorptiveIntensity), lanes::load<L>(b.relative_intensity.data() + j)) * max_of(zero, one - a);
+    a *= lanes::load<L>(b.learning.data() + j);
+    a /= of_sector(&SectorTerms::frontier_step);
+    const L clamped = min_of(max_of(a, lanes::splat<L>(1e-3)), lanes::splat<L>(model.scenario.technology.max_relative_productivity));  // std::clamp
+    const L productivity = lanes::select(lanes::nonzero<L>(b.advancing.data() + j), clamped, before);
+    lanes::store(f.productivity.data() + i, productivity);
+    const L capacity = (lanes::load<L>(f.capital.data() + i) - lanes::load<L>(f.capital_in_progress.data() + i)) /
+                       (of_sector(&SectorTerms::capital_per_output) / (productivity * of_sector(&SectorTerms::frontier)));
+    lanes::store_where(f.capacity.data() + i, alive, capacity);
 }
 
-/*! State::update_capacity with the sector's constants taken once. */
-[[gnu::always_inline]] inline void update_capacity(State& st, std::size_t i, const SectorTerms& t) {
-    auto& f = st.firms;
-    f.capacity[i] = (f.capital[i] - f.capital_in_progress[i]) / (t.capital_per_output / (f.productivity[i] * t.frontier));
+/*! advance_rows over the rows [lo, lo + rows) of a block: four at a time where the build has vector
+ *  math, the last rows one at a time. */
+[[gnu::always_inline]] inline void advance_block_rows(const Model& model, State& st, std::size_t lo, std::size_t rows, const BlockRows& b,
+                                                      const std::vector<SectorTerms>& terms, const std::vector<ClusterTerms>& cluster) noexcept {
+    std::size_t j = 0;
+#if IPSIM_VECTOR_MATH
+    constexpr std::size_t width = lanes::kWidth<lanes::Double4>;
+    for (; j + width <= rows; j += width) {
+        advance_rows<lanes::Double4>(model, st, lo, j, b, terms, cluster);
+    }
+#endif
+    for (; j < rows; ++j) {
+        advance_rows<double>(model, st, lo, j, b, terms, cluster);
+    }
+}
+
+using AdvanceRows = void (*)(const Model&, State&, std::size_t, std::size_t, const BlockRows&, const std::vector<SectorTerms>&,
+                             const std::vector<ClusterTerms>&) noexcept;
+
+#if IPSIM_VECTOR_MATH
+// AVX2 without FMA: a * b + c must stay two roundings.
+[[gnu::target("avx2")]] void advance_rows_avx2(const Model& model, State& st, std::size_t lo, std::size_t rows, const BlockRows& b,
+                                               const std::vector<SectorTerms>& terms, const std::vector<ClusterTerms>& cluster) noexcept {
+    advance_block_rows(model, st, lo, rows, b, terms, cluster);
+}
+#endif
+
+void advance_rows_sse2(const Model& model, State& st, std::size_t lo, std::size_t rows, const BlockRows& b, const std::vector<SectorTerms>& terms,
+                       const std::vector<ClusterTerms>& cluster) noexcept {
+    advance_block_rows(model, st, lo, rows, b, terms, cluster);
 }
 
 /*! x[k] = exp(x[k]) for k < n, from vector math where the build uses it. */
@@ -261,12 +332,9 @@ std::vector<ClusterTerms> cluster_terms(const Model& model, const State& st, con
  *  row's capacity: the shocks of the block first, then the exps of the jumps and the powers of
  *  the learners over packed arrays (a value depends only on its argument), then the rule. */
 void advance_block(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
-                   const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate) {
+                   const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate, AdvanceRows advance) {
     auto& f = st.firms;
-    const std::size_t ns = model.n_sectors;
-    alignas(32) std::array<double, kRowsPerBlock> relative_intensity;
-    alignas(32) std::array<double, kRowsPerBlock> jump;
-    alignas(32) std::array<double, kRowsPerBlock> learning;
+    BlockRows b;
     // Packed: the rows that draw (hazard > 0), that innovate, that learn.
     std::array<std::uint64_t, kRowsPerBlock> agent;
     std::array<std::uint16_t, kRowsPerBlock> drawer;
@@ -278,20 +346,21 @@ void advance_block(const Model& model, State& st, std::size_t lo, std::size_t ro
     alignas(32) std::array<double, kRowsPerBlock> growths;
     std::array<std::uint16_t, kRowsPerBlock> jumper;
     std::array<std::uint16_t, kRowsPerBlock> learner;
-    std::array<bool, kRowsPerBlock> advancing;
     std::size_t drawers = 0;
     std::size_t jumpers = 0;
     std::size_t learners = 0;
     for (std::size_t j = 0; j < rows; ++j) {
         const std::size_t i = lo + j;
-        advancing[j] = f.alive[i] != 0 && f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign);
-        jump[j] = 1.0;
-        learning[j] = 1.0;
-        if (!advancing[j]) {
+        const bool advancing = f.alive[i] != 0 && f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign);
+        b.advancing[j] = advancing ? 1 : 0;
+        b.jump[j] = 1.0;
+        b.learning[j] = 1.0;
+        b.relative_intensity[j] = 0.0;
+        if (!advancing) {
             continue;
         }
         const auto shocks = shocks_of(st, i, terms[static_cast<std::size_t>(f.sector[i])]);
-        relative_intensity[j] = shocks.relative_intensity;
+        b.relative_intensity[j] = shocks.relative_intensity;
         if (shocks.hazard > 0.0) {
             agent[drawers] = f.id[i];
             hazard[drawers] = shocks.hazard;
@@ -317,23 +386,12 @@ void advance_block(const Model& model, State& st, std::size_t lo, std::size_t ro
     exp_of(exponents.data(), jumpers);
     pow_of(growths.data(), learning_rate, learners);
     for (std::size_t k = 0; k < jumpers; ++k) {
-        jump[jumper[k]] = exponents[k];
+        b.jump[jumper[k]] = exponents[k];
     }
     for (std::size_t k = 0; k < learners; ++k) {
-        learning[learner[k]] = growths[k];
+        b.learning[learner[k]] = growths[k];
     }
-    for (std::size_t j = 0; j < rows; ++j) {
-        const std::size_t i = lo + j;
-        if (f.alive[i] == 0) {
-            continue;
-        }
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        if (advancing[j]) {
-            const auto& c = cluster[static_cast<std::size_t>(f.government[i]) * ns + s];
-            advance_firm(model, st, i, c, terms[s], relative_intensity[j], jump[j], learning[j]);
-        }
-        update_capacity(st, i, terms[s]);
-    }
+    advance(model, st, lo, rows, b, terms, cluster);
 }
 
 }  // namespace
@@ -365,11 +423,16 @@ void advance_technology(const Model& model, State& st) {
     learning_rate.fill(model.scenario.technology.learning_rate);
     // Chinese firms (China-located, Chinese-owned) advance; every live firm's capacity follows its productivity.
     const std::size_t n = st.firms.size();
+#if IPSIM_VECTOR_MATH
+    const AdvanceRows advance = detail::vector_math::uses_avx2() ? advance_rows_avx2 : advance_rows_sse2;
+#else
+    const AdvanceRows advance = advance_rows_sse2;
+#endif
     core::parallel_for(
         (n + kRowsPerBlock - 1) / kRowsPerBlock,
         [&](std::size_t b) {
             const std::size_t lo = b * kRowsPerBlock;
-            advance_block(model, st, lo, std::min(kRowsPerBlock, n - lo), terms, per_cluster, innovation, learning_rate.data());
+            advance_block(model, st, lo, std::min(kRowsPerBlock, n - lo), terms, per_cluster, innovation, learning_rate.data(), advance);
         },
         1);
 }
