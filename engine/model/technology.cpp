@@ -149,46 +149,70 @@ struct ClusterTerms {
     double best = 0.0;       // the sector's best practice
 };
 
-/*! Firm i's innovation hazard and learning, before its draws, exp and pow. */
-struct Shocks {
-    double relative_intensity;  // R&D intensity over the sector's normal
-    double hazard;              // of an innovation this quarter
-    double expected_gain;       // log of the expected productivity gain
-    bool learns;
-    double output_growth;  // when it learns
-};
-
-/*! The shocks of Chinese firm i. */
-[[gnu::always_inline]] inline Shocks shocks_of(const State& st, std::size_t i, const SectorTerms& t) {
-    const auto& f = st.firms;
-    Shocks shocks{};
-    // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
-    // the frontier on average; success comes in jumps of twice the expected quarterly gain.
-    const double revenue = detail::firm_revenue(f, i);
-    const double intensity = revenue > 0.0 ? t.rd_share * revenue / revenue : 0.0;  // R&D over revenue, as booked
-    shocks.relative_intensity = intensity / t.normal_intensity;
-    // Export controls cut firms off from foreign tools, design software and know-how (t.access).
-    const double pace = t.innovation * shocks.relative_intensity / t.difficulty;
-    shocks.hazard = std::min(0.9, 0.5 * pace);
-    shocks.expected_gain = t.log_frontier_step * pace;
-    const double before = f.cumulative_output[i] - f.output[i];
-    shocks.learns = before > 0.0 && f.output[i] > 0.0;
-    shocks.output_growth = shocks.learns ? f.cumulative_output[i] / before : 1.0;
-    return shocks;
-}
-
 /*! The exponent of the jump of a firm that innovates, from its second draw. */
 [[nodiscard]] inline double jump_exponent(double expected_gain, double hazard, double draw) noexcept {
     return expected_gain / hazard * (0.5 + draw);
 }
 
-/*! What the firm rule reads per row of a block besides the firm columns. */
+/*! Per row of a block: what the firm rule computes before its draws, exps and pows, and their results. */
 struct BlockRows {
     alignas(32) std::array<double, kRowsPerBlock> relative_intensity;  // R&D intensity over the sector's normal
+    alignas(32) std::array<double, kRowsPerBlock> hazard;              // of an innovation this quarter
+    alignas(32) std::array<double, kRowsPerBlock> expected_gain;       // log of the expected productivity gain
+    alignas(32) std::array<double, kRowsPerBlock> output_growth;       // of cumulative output, when it learns
     alignas(32) std::array<double, kRowsPerBlock> jump;                // exp of the innovation jump, 1 without
     alignas(32) std::array<double, kRowsPerBlock> learning;            // pow of the output growth, 1 without
     std::array<std::uint8_t, kRowsPerBlock> advancing;                 // 1 for live Chinese firms
+    std::array<std::uint8_t, kRowsPerBlock> learns;                    // 1 if it learns by doing
 };
+
+/*! Per lane, the terms of row k's sector: one value for all lanes when they share a sector (rows
+ *  of a sector are mostly together). */
+template <class L, class T>
+[[gnu::always_inline]] inline L sector_lanes(const std::array<const T*, lanes::kWidth<L>>& t, bool uniform, double T::*term) noexcept {
+    return uniform ? lanes::splat<L>(t[0]->*term) : lanes::gather<L>([&](std::size_t k) { return t[k]->*term; });
+}
+
+/*! The shocks of rows lo + j .. lo + j + kWidth<L> - 1 into b, before their draws, exps and pows
+ *  (the values of rows that do not advance are not read). */
+template <class L>
+[[gnu::always_inline]] inline void shock_rows(const State& st, std::size_t lo, std::size_t j, const std::vector<SectorTerms>& terms, BlockRows& b) noexcept {
+    using lanes::select;
+    constexpr std::size_t width = lanes::kWidth<L>;
+    const auto& f = st.firms;
+    const std::size_t i = lo + j;
+    const auto advancing = lanes::both(lanes::both(lanes::nonzero<L>(f.alive.data() + i), lanes::nonzero<L>(f.localized.data() + i)),
+                                       lanes::negate(lanes::equal<L>(f.ownership.data() + i, static_cast<std::uint8_t>(Ownership::foreign))));
+    std::array<const SectorTerms*, width> t{};
+    bool uniform = true;
+    for (std::size_t k = 0; k < width; ++k) {
+        t[k] = &terms[static_cast<std::size_t>(f.sector[i + k])];
+        uniform = uniform && t[k] == t[0];
+    }
+    const auto sector = [&](double SectorTerms::*term) __attribute__((always_inline)) { return sector_lanes<L>(t, uniform, term); };
+    const auto column = [&](const core::Column<double>& c) __attribute__((always_inline)) { return lanes::load<L>(c.data() + i); };
+    const L zero = lanes::splat<L>(0.0);
+    // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
+    // the frontier on average; success comes in jumps of twice the expected quarterly gain.
+    const L price = column(f.price);
+    const L revenue = price * column(f.sales_china) + price * column(f.sales_world);  // detail::firm_revenue
+    const L intensity = select(zero < revenue, sector(&SectorTerms::rd_share) * revenue / revenue, zero);  // R&D over revenue, as booked
+    const L relative_intensity = intensity / sector(&SectorTerms::normal_intensity);
+    // Export controls cut firms off from foreign tools, design software and know-how (t.access).
+    const L pace = sector(&SectorTerms::innovation) * relative_intensity / sector(&SectorTerms::difficulty);
+    lanes::store(b.relative_intensity.data() + j, relative_intensity);
+    lanes::store(b.hazard.data() + j, lanes::min_of(lanes::splat<L>(0.9), 0.5 * pace));
+    lanes::store(b.expected_gain.data() + j, sector(&SectorTerms::log_frontier_step) * pace);
+    const L output = column(f.output);
+    const L cumulative = column(f.cumulative_output);
+    const L before = cumulative - output;
+    const auto learns = lanes::both(zero < before, zero < output);
+    lanes::store(b.output_growth.data() + j, select(learns, cumulative / before, lanes::splat<L>(1.0)));
+    for (std::size_t k = 0; k < width; ++k) {
+        b.advancing[j + k] = lanes::holds(advancing, k) ? 1 : 0;
+        b.learns[j + k] = lanes::holds(learns, k) ? 1 : 0;
+    }
+}
 
 /*! The ClusterTerms read for rows that do not advance (their results are not kept). */
 inline constexpr ClusterTerms kNoCluster{};
@@ -250,22 +274,6 @@ template <class L>
     for (; j < rows; ++j) {
         advance_rows<double>(model, st, lo, j, b, terms, cluster);
     }
-}
-
-using AdvanceRows = void (*)(const Model&, State&, std::size_t, std::size_t, const BlockRows&, const std::vector<SectorTerms>&,
-                             const std::vector<ClusterTerms>&) noexcept;
-
-#if IPSIM_VECTOR_MATH
-// AVX2 without FMA: a * b + c must stay two roundings.
-[[gnu::target("avx2")]] void advance_rows_avx2(const Model& model, State& st, std::size_t lo, std::size_t rows, const BlockRows& b,
-                                               const std::vector<SectorTerms>& terms, const std::vector<ClusterTerms>& cluster) noexcept {
-    advance_block_rows(model, st, lo, rows, b, terms, cluster);
-}
-#endif
-
-void advance_rows_sse2(const Model& model, State& st, std::size_t lo, std::size_t rows, const BlockRows& b, const std::vector<SectorTerms>& terms,
-                       const std::vector<ClusterTerms>& cluster) noexcept {
-    advance_block_rows(model, st, lo, rows, b, terms, cluster);
 }
 
 /*! x[k] = exp(x[k]) for k < n, from vector math where the build uses it. */
@@ -331,8 +339,8 @@ std::vector<ClusterTerms> cluster_terms(const Model& model, const State& st, con
 /*! Advances the Chinese firms of rows [lo, lo + rows) (rows <= kBlock) and updates every live
  *  row's capacity: the shocks of the block first, then the exps of the jumps and the powers of
  *  the learners over packed arrays (a value depends only on its argument), then the rule. */
-void advance_block(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
-                   const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate, AdvanceRows advance) {
+[[gnu::always_inline]] inline void advance_block(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
+                                                 const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate) {
     auto& f = st.firms;
     BlockRows b;
     // Packed: the rows that draw (hazard > 0), that innovate, that learn.
@@ -349,26 +357,30 @@ void advance_block(const Model& model, State& st, std::size_t lo, std::size_t ro
     std::size_t drawers = 0;
     std::size_t jumpers = 0;
     std::size_t learners = 0;
-    for (std::size_t j = 0; j < rows; ++j) {
-        const std::size_t i = lo + j;
-        const bool advancing = f.alive[i] != 0 && f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign);
-        b.advancing[j] = advancing ? 1 : 0;
+    std::size_t j = 0;
+#if IPSIM_VECTOR_MATH
+    for (; j + lanes::kWidth<lanes::Double4> <= rows; j += lanes::kWidth<lanes::Double4>) {
+        shock_rows<lanes::Double4>(st, lo, j, terms, b);
+    }
+#endif
+    for (; j < rows; ++j) {
+        shock_rows<double>(st, lo, j, terms, b);
+    }
+    for (j = 0; j < rows; ++j) {
         b.jump[j] = 1.0;
         b.learning[j] = 1.0;
-        b.relative_intensity[j] = 0.0;
-        if (!advancing) {
+        if (b.advancing[j] == 0) {
+            b.relative_intensity[j] = 0.0;  // read by advance_rows, result not kept
             continue;
         }
-        const auto shocks = shocks_of(st, i, terms[static_cast<std::size_t>(f.sector[i])]);
-        b.relative_intensity[j] = shocks.relative_intensity;
-        if (shocks.hazard > 0.0) {
-            agent[drawers] = f.id[i];
-            hazard[drawers] = shocks.hazard;
-            expected_gain[drawers] = shocks.expected_gain;
+        if (b.hazard[j] > 0.0) {
+            agent[drawers] = f.id[lo + j];
+            hazard[drawers] = b.hazard[j];
+            expected_gain[drawers] = b.expected_gain[j];
             drawer[drawers++] = static_cast<std::uint16_t>(j);
         }
-        if (shocks.learns) {
-            growths[learners] = shocks.output_growth;
+        if (b.learns[j] != 0) {
+            growths[learners] = b.output_growth[j];
             learner[learners++] = static_cast<std::uint16_t>(j);
         }
     }
@@ -391,7 +403,23 @@ void advance_block(const Model& model, State& st, std::size_t lo, std::size_t ro
     for (std::size_t k = 0; k < learners; ++k) {
         b.learning[learner[k]] = growths[k];
     }
-    advance(model, st, lo, rows, b, terms, cluster);
+    advance_block_rows(model, st, lo, rows, b, terms, cluster);
+}
+
+using AdvanceBlock = void (*)(const Model&, State&, std::size_t, std::size_t, const std::vector<SectorTerms>&, const std::vector<ClusterTerms>&,
+                              const core::StreamFamily&, const double*);
+
+#if IPSIM_VECTOR_MATH
+// AVX2 without FMA: a * b + c must stay two roundings.
+[[gnu::target("avx2")]] void advance_block_avx2(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
+                                                const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate) {
+    advance_block(model, st, lo, rows, terms, cluster, innovation, learning_rate);
+}
+#endif
+
+void advance_block_sse2(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
+                        const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate) {
+    advance_block(model, st, lo, rows, terms, cluster, innovation, learning_rate);
 }
 
 }  // namespace
@@ -424,15 +452,15 @@ void advance_technology(const Model& model, State& st) {
     // Chinese firms (China-located, Chinese-owned) advance; every live firm's capacity follows its productivity.
     const std::size_t n = st.firms.size();
 #if IPSIM_VECTOR_MATH
-    const AdvanceRows advance = detail::vector_math::uses_avx2() ? advance_rows_avx2 : advance_rows_sse2;
+    const AdvanceBlock advance_rows = detail::vector_math::uses_avx2() ? advance_block_avx2 : advance_block_sse2;
 #else
-    const AdvanceRows advance = advance_rows_sse2;
+    const AdvanceBlock advance_rows = advance_block_sse2;
 #endif
     core::parallel_for(
         (n + kRowsPerBlock - 1) / kRowsPerBlock,
         [&](std::size_t b) {
             const std::size_t lo = b * kRowsPerBlock;
-            advance_block(model, st, lo, std::min(kRowsPerBlock, n - lo), terms, per_cluster, innovation, learning_rate.data(), advance);
+            advance_rows(model, st, lo, std::min(kRowsPerBlock, n - lo), terms, per_cluster, innovation, learning_rate.data());
         },
         1);
 }
