@@ -100,7 +100,7 @@ struct SectorTerms {
     double absorption = 0.0;  // access x frontier absorption
     double transfer = 0.0;    // imitation rate x transfer boost
     double cluster_support = 0.0;
-    double rd_share = 0.0;           // R&D over revenue of China-located firms (detail::rd_share)
+    double rd_share = 0.0;            // R&D over revenue of China-located firms (detail::rd_share)
     double capital_per_output = 0.0;  // for capacity: capital per unit at the frontier
     double frontier = 1.0;            // the frontier after this quarter's step
 };
@@ -195,7 +195,7 @@ template <class L>
     // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
     // the frontier on average; success comes in jumps of twice the expected quarterly gain.
     const L price = column(f.price);
-    const L revenue = price * column(f.sales_china) + price * column(f.sales_world);  // detail::firm_revenue
+    const L revenue = price * column(f.sales_china) + price * column(f.sales_world);                       // detail::firm_revenue
     const L intensity = select(zero < revenue, sector(&SectorTerms::rd_share) * revenue / revenue, zero);  // R&D over revenue, as booked
     const L relative_intensity = intensity / sector(&SectorTerms::normal_intensity);
     // Export controls cut firms off from foreign tools, design software and know-how (t.access).
@@ -239,8 +239,12 @@ template <class L>
         t[k] = &terms[s];
         c[k] = b.advancing[j + k] != 0 ? &cluster[static_cast<std::size_t>(f.government[i + k]) * model.n_sectors + s] : &kNoCluster;
     }
-    const auto of_sector = [&](double SectorTerms::*term) __attribute__((always_inline)) { return lanes::gather<L>([&](std::size_t k) { return t[k]->*term; }); };
-    const auto of_cluster = [&](double ClusterTerms::*term) __attribute__((always_inline)) { return lanes::gather<L>([&](std::size_t k) { return c[k]->*term; }); };
+    const auto of_sector = [&](double SectorTerms::*term) __attribute__((always_inline)) {
+        return lanes::gather<L>([&](std::size_t k) { return t[k]->*term; });
+    };
+    const auto of_cluster = [&](double ClusterTerms::*term) __attribute__((always_inline)) {
+        return lanes::gather<L>([&](std::size_t k) { return c[k]->*term; });
+    };
     const L zero = lanes::splat<L>(0.0);
     const L one = lanes::splat<L>(1.0);
     const L before = lanes::load<L>(f.productivity.data() + i);
