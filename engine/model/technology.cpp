@@ -33,9 +33,9 @@
 namespace ipsim::model {
 namespace {
 
-/*! R&D intensity, relative to the sector's normal, beyond which absorptive capacity stops growing. */
 namespace lanes = detail::lanes;
 
+/*! R&D intensity, relative to the sector's normal, beyond which absorptive capacity stops growing. */
 constexpr double kMaxAbsorptiveIntensity = 2.0;
 
 /*! Rows of one block of the firm rule: its arrays stay in the L1 cache. */
