@@ -18,6 +18,10 @@
 #include <cstdint>
 #include <numbers>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace ipsim::core {
 
 /*! @brief What a draw is for; each purpose has its own independent streams. */
@@ -74,6 +78,40 @@ public:
 
     /*! @brief The first uniform of agent `agent`'s stream: `Stream(seed, purpose, agent, step).uniform()`. */
     [[nodiscard]] double first_uniform(std::uint64_t agent) const noexcept {
+        const auto block = first_block(agent);
+        return uniform_from(block[0], block[1]);
+    }
+
+    /*! @brief The first two uniforms of agent `agent`'s stream (both from its first block): the
+     *  values of two successive `uniform()` calls on `Stream(seed, purpose, agent, step)`. */
+    [[nodiscard]] std::array<double, 2> first_uniforms(std::uint64_t agent) const noexcept {
+        const auto block = first_block(agent);
+        return {uniform_from(block[0], block[1]), uniform_from(block[2], block[3])};
+    }
+
+    /*! @brief first_uniforms of agents[k] into first[k] and second[k], k < n: four agents at a
+     *  time where the CPU has AVX2 (integer arithmetic, so the same values on any CPU). */
+    void first_uniforms(const std::uint64_t* agents, std::size_t n, double* first, double* second) const noexcept {
+        std::size_t k = 0;
+#if defined(__x86_64__)
+        static const bool avx2 = __builtin_cpu_supports("avx2") != 0;
+        if (avx2) {
+            k = first_uniforms_avx2(agents, n, first, second);
+        }
+#endif
+        for (; k < n; ++k) {
+            const auto both = first_uniforms(agents[k]);
+            first[k] = both[0];
+            second[k] = both[1];
+        }
+    }
+
+    /*! @brief Agent `agent`'s whole stream. */
+    [[nodiscard]] inline Stream stream(std::uint64_t agent) const noexcept;
+
+private:
+    /*! The first Philox block of agent `agent`'s stream. */
+    [[nodiscard]] std::array<std::uint32_t, 4> first_block(std::uint64_t agent) const noexcept {
         // Counter {agent_lo, (purpose << 24) ^ agent_hi, step, 0}; round 1 with its step half precomputed.
         const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * static_cast<std::uint32_t>(agent);
         std::uint32_t c0 = first_word0_ ^ static_cast<std::uint32_t>(agent >> 32U);
@@ -89,13 +127,50 @@ public:
             c2 = static_cast<std::uint32_t>(q0 >> 32U) ^ c3 ^ keys_[r][1];
             c3 = static_cast<std::uint32_t>(q0);
         }
-        return uniform_from(c0, c1);
+        return {c0, c1, c2, c3};
     }
 
-    /*! @brief Agent `agent`'s whole stream. */
-    [[nodiscard]] inline Stream stream(std::uint64_t agent) const noexcept;
+#if defined(__x86_64__)
+    /*! first_uniforms of the first n - n % 4 agents, four at a time (each word of a block in the low
+     *  half of a 64-bit lane); returns how many it did. */
+    [[gnu::target("avx2")]] std::size_t first_uniforms_avx2(const std::uint64_t* agents, std::size_t n, double* first, double* second) const noexcept {
+        const __m256i low = _mm256_set1_epi64x(0xFFFFFFFFLL);
+        const __m256i m0 = _mm256_set1_epi64x(kM0);
+        const __m256i m1 = _mm256_set1_epi64x(kM1);
+        std::size_t k = 0;
+        for (; k + 4 <= n; k += 4) {
+            const __m256i agent = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(agents + k));  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast)
+            const __m256i p0 = _mm256_mul_epu32(agent, m0);
+            __m256i c0 = _mm256_xor_si256(_mm256_set1_epi64x(first_word0_), _mm256_srli_epi64(agent, 32));
+            __m256i c1 = _mm256_set1_epi64x(first_word1_);
+            __m256i c2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), _mm256_set1_epi64x(keys_[0][1]));
+            __m256i c3 = _mm256_and_si256(p0, low);
+            for (std::size_t r = 1; r < kRounds; ++r) {
+                const __m256i q0 = _mm256_mul_epu32(c0, m0);
+                const __m256i q1 = _mm256_mul_epu32(c2, m1);
+                c0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(q1, 32), c1), _mm256_set1_epi64x(keys_[r][0]));
+                c1 = _mm256_and_si256(q1, low);
+                c2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(q0, 32), c3), _mm256_set1_epi64x(keys_[r][1]));
+                c3 = _mm256_and_si256(q0, low);
+            }
+            _mm256_storeu_pd(first + k, uniforms_from(c0, c1));
+            _mm256_storeu_pd(second + k, uniforms_from(c2, c3));
+        }
+        return k;
+    }
 
-private:
+    /*! uniform_from per lane: the 53-bit integer as two exact halves (each below 2^52 and so
+     *  converted by the 2^52 bias trick), then the same rounding steps. */
+    [[gnu::target("avx2")]] static __m256d uniforms_from(__m256i first, __m256i second) noexcept {
+        const __m256i bias = _mm256_set1_epi64x(0x4330000000000000LL);  // 2^52 as a double
+        const __m256d two52 = _mm256_set1_pd(0x1.0p52);
+        const __m256d hi = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(first, 5), bias)), two52);
+        const __m256d lo = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(second, 6), bias)), two52);
+        const __m256d whole = _mm256_add_pd(_mm256_mul_pd(hi, _mm256_set1_pd(0x1.0p26)), lo);  // exact: below 2^53
+        return _mm256_mul_pd(_mm256_add_pd(whole, _mm256_set1_pd(0.5)), _mm256_set1_pd(0x1.0p-53));
+    }
+#endif
+
     static constexpr std::size_t kRounds = 10;  // Philox4x32-10, as r123::Philox4x32
     static constexpr std::uint32_t kM0 = 0xD2511F53U;
     static constexpr std::uint32_t kM1 = 0xCD9E8D57U;

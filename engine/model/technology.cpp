@@ -13,23 +13,39 @@
  * their position relative to the frontier.
  */
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/lanes.hpp"
 #include "model/phases.hpp"
 
 #if IPSIM_VECTOR_MATH
-#include <array>
-
 #include "model/detail/vector_math.hpp"
 #endif
+
+// As in lanes.hpp: the functions of Double4 values here are all inlined into the block kernels
+// (the warning comes at the end of the file, where GCC instantiates them, hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace ipsim::model {
 namespace {
 
+namespace lanes = detail::lanes;
+
 /*! R&D intensity, relative to the sector's normal, beyond which absorptive capacity stops growing. */
 constexpr double kMaxAbsorptiveIntensity = 2.0;
+
+/*! Rows of one block of the firm rule: its arrays stay in the L1 cache. */
+#if IPSIM_VECTOR_MATH
+constexpr std::size_t kRowsPerBlock = detail::vector_math::kBlock;
+constexpr std::size_t padded(std::size_t n) noexcept { return detail::vector_math::padded(n); }
+#else
+constexpr std::size_t kRowsPerBlock = 256;
+constexpr std::size_t padded(std::size_t n) noexcept { return n; }
+#endif
 
 /*! Share of innovation, imitation, transfer and absorption left to Chinese firms of sector s under export
  *  controls: 1 - setback x component intensity x share of foreign technology cut off. */
@@ -70,11 +86,13 @@ struct ClusterInfo {
     double relative_size = 0.0;  // log of (1 + firms) over (1 + the sector's average cluster)
 };
 
-/*! What every Chinese firm of a sector shares this quarter: the factors of advance_firm's products
- *  that come first in their evaluation order, so taking them once per sector gives the same values. */
+/*! What every Chinese firm of a sector shares this quarter: the factors of the firm rule's
+ *  products that come first in their evaluation order, so taking them once per sector gives the
+ *  same values. */
 struct SectorTerms {
     double access = 1.0;  // technology_access
     double log_frontier_step = 0.0;
+    double frontier_step = 1.0;
     double normal_intensity = 1e-6;  // the sector's normal R&D intensity (at least 1e-6)
     double difficulty = 1.0;
     double innovation = 0.0;  // access x innovation rate
@@ -82,6 +100,9 @@ struct SectorTerms {
     double absorption = 0.0;  // access x frontier absorption
     double transfer = 0.0;    // imitation rate x transfer boost
     double cluster_support = 0.0;
+    double rd_share = 0.0;            // R&D over revenue of China-located firms (detail::rd_share)
+    double capital_per_output = 0.0;  // for capacity: capital per unit at the frontier
+    double frontier = 1.0;            // the frontier after this quarter's step
 };
 
 SectorTerms sector_terms(const Model& model, const State& st, std::size_t s) {
@@ -89,7 +110,8 @@ SectorTerms sector_terms(const Model& model, const State& st, std::size_t s) {
     const auto& sector = model.scenario.sectors[s].technology;
     SectorTerms t;
     t.access = technology_access(model, st, s);
-    t.log_frontier_step = std::log(st.now[s].frontier_step);
+    t.frontier_step = st.now[s].frontier_step;
+    t.log_frontier_step = std::log(t.frontier_step);
     t.normal_intensity = std::max(sector.rd_intensity, 1e-6);
     t.difficulty = sector.difficulty;
     t.innovation = t.access * tech.innovation_rate;
@@ -97,6 +119,9 @@ SectorTerms sector_terms(const Model& model, const State& st, std::size_t s) {
     t.absorption = t.access * tech.frontier_absorption;
     t.transfer = tech.imitation_rate * tech.transfer_boost;
     t.cluster_support = st.now[s].cluster_support;
+    t.rd_share = st.factors[s].rd_share_local;
+    t.capital_per_output = model.scenario.sectors[s].supply.capital_per_output;
+    t.frontier = st.sectors.frontier[s];
     return t;
 }
 
@@ -116,75 +141,166 @@ std::vector<ClusterInfo> clusters(const State& st) {
     return out;
 }
 
-/*! The arguments of advance_firm's transcendental calls for firm i: the exponent of an innovation
- *  (if it innovates this quarter) and the growth of its cumulative output (if it learns). */
-struct ProductivityShocks {
-    double intensity;  // R&D over revenue
-    bool innovates;
-    double jump_exponent;  // 0 unless it innovates
-    bool learns;
-    double output_growth;  // 1 unless it learns
+/*! What every Chinese firm of a local-government sector shares: the leading factors of its
+ *  imitation and transfer terms (products evaluated left to right) and the best practice it imitates. */
+struct ClusterTerms {
+    double imitation = 0.0;  // access x imitation rate x (1 + cluster effect)
+    double transfer = 0.0;   // access x min(1, transfer x foreign share)
+    double best = 0.0;       // the sector's best practice
 };
 
-[[gnu::always_inline]] inline ProductivityShocks productivity_shocks(const State& st, std::size_t i, const SectorTerms& t) {
+/*! The exponent of the jump of a firm that innovates, from its second draw. */
+[[nodiscard]] inline double jump_exponent(double expected_gain, double hazard, double draw) noexcept {
+    return expected_gain / hazard * (0.5 + draw);
+}
+
+/*! Per row of a block: what the firm rule computes before its draws, exps and pows, and their results. */
+struct BlockRows {
+    alignas(32) std::array<double, kRowsPerBlock> relative_intensity;  // R&D intensity over the sector's normal
+    alignas(32) std::array<double, kRowsPerBlock> hazard;              // of an innovation this quarter
+    alignas(32) std::array<double, kRowsPerBlock> expected_gain;       // log of the expected productivity gain
+    alignas(32) std::array<double, kRowsPerBlock> output_growth;       // of cumulative output, when it learns
+    alignas(32) std::array<double, kRowsPerBlock> jump;                // exp of the innovation jump, 1 without
+    alignas(32) std::array<double, kRowsPerBlock> learning;            // pow of the output growth, 1 without
+    std::array<std::uint8_t, kRowsPerBlock> advancing;                 // 1 for live Chinese firms
+    std::array<std::uint8_t, kRowsPerBlock> learns;                    // 1 if it learns by doing
+};
+
+/*! Per lane, the terms of row k's sector: one value for all lanes when they share a sector (rows
+ *  of a sector are mostly together). */
+template <class L, class T>
+[[gnu::always_inline]] inline L sector_lanes(const std::array<const T*, lanes::kWidth<L>>& t, bool uniform, double T::*term) noexcept {
+    return uniform ? lanes::splat<L>(t[0]->*term) : lanes::gather<L>([&](std::size_t k) { return t[k]->*term; });
+}
+
+/*! The shocks of rows lo + j .. lo + j + kWidth<L> - 1 into b, before their draws, exps and pows
+ *  (the values of rows that do not advance are not read). */
+template <class L>
+[[gnu::always_inline]] inline void shock_rows(const State& st, std::size_t lo, std::size_t j, const std::vector<SectorTerms>& terms, BlockRows& b) noexcept {
+    using lanes::select;
+    constexpr std::size_t width = lanes::kWidth<L>;
     const auto& f = st.firms;
-    ProductivityShocks shocks;  // no initializers: a block's array of them is not cleared first
-    core::Stream rng(st.seed, core::Purpose::innovation, f.id[i], static_cast<std::uint64_t>(st.step));
+    const std::size_t i = lo + j;
+    const auto advancing = lanes::both(lanes::both(lanes::nonzero<L>(f.alive.data() + i), lanes::nonzero<L>(f.localized.data() + i)),
+                                       lanes::negate(lanes::equal<L>(f.ownership.data() + i, static_cast<std::uint8_t>(Ownership::foreign))));
+    std::array<const SectorTerms*, width> t{};
+    bool uniform = true;
+    for (std::size_t k = 0; k < width; ++k) {
+        t[k] = &terms[static_cast<std::size_t>(f.sector[i + k])];
+        uniform = uniform && t[k] == t[0];
+    }
+    const auto sector = [&](double SectorTerms::*term) __attribute__((always_inline)) { return sector_lanes<L>(t, uniform, term); };
+    const auto column = [&](const core::Column<double>& c) __attribute__((always_inline)) { return lanes::load<L>(c.data() + i); };
+    const L zero = lanes::splat<L>(0.0);
     // Innovation: a firm at the sector's normal R&D intensity and difficulty 1 keeps pace with
     // the frontier on average; success comes in jumps of twice the expected quarterly gain.
-    const double revenue = detail::firm_revenue(f, i);
-    shocks.intensity = revenue > 0.0 ? detail::firm_rd(st, i, revenue) / revenue : 0.0;
+    const L price = column(f.price);
+    const L revenue = price * column(f.sales_china) + price * column(f.sales_world);                       // detail::firm_revenue
+    const L intensity = select(zero < revenue, sector(&SectorTerms::rd_share) * revenue / revenue, zero);  // R&D over revenue, as booked
+    const L relative_intensity = intensity / sector(&SectorTerms::normal_intensity);
     // Export controls cut firms off from foreign tools, design software and know-how (t.access).
-    const double pace = t.innovation * (shocks.intensity / t.normal_intensity) / t.difficulty;
-    const double hazard = std::min(0.9, 0.5 * pace);
-    shocks.innovates = hazard > 0.0 && rng.uniform() < hazard;
-    const double expected_gain = t.log_frontier_step * pace;
-    shocks.jump_exponent = shocks.innovates ? expected_gain / hazard * (0.5 + rng.uniform()) : 0.0;
-    const double before = f.cumulative_output[i] - f.output[i];
-    shocks.learns = before > 0.0 && f.output[i] > 0.0;
-    shocks.output_growth = shocks.learns ? f.cumulative_output[i] / before : 1.0;
-    return shocks;
+    const L pace = sector(&SectorTerms::innovation) * relative_intensity / sector(&SectorTerms::difficulty);
+    lanes::store(b.relative_intensity.data() + j, relative_intensity);
+    lanes::store(b.hazard.data() + j, lanes::min_of(lanes::splat<L>(0.9), 0.5 * pace));
+    lanes::store(b.expected_gain.data() + j, sector(&SectorTerms::log_frontier_step) * pace);
+    const L output = column(f.output);
+    const L cumulative = column(f.cumulative_output);
+    const L before = cumulative - output;
+    const auto learns = lanes::both(zero < before, zero < output);
+    lanes::store(b.output_growth.data() + j, select(learns, cumulative / before, lanes::splat<L>(1.0)));
+    for (std::size_t k = 0; k < width; ++k) {
+        b.advancing[j + k] = lanes::holds(advancing, k) ? 1 : 0;
+        b.learns[j + k] = lanes::holds(learns, k) ? 1 : 0;
+    }
 }
 
-/*! Advances firm i's productivity, given its shocks, exp(shocks.jump_exponent) and
- *  pow(shocks.output_growth, learning_rate). */
-[[gnu::always_inline]] inline void advance_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& best,
-                                                const std::vector<ClusterInfo>& cluster, const SectorTerms& t, const ProductivityShocks& shocks,
-                                                double jump, double learning) {
-    const auto& tech = model.scenario.technology;
+/*! The ClusterTerms read for rows that do not advance (their results are not kept). */
+inline constexpr ClusterTerms kNoCluster{};
+
+/*! The rows lo + j .. lo + j + kWidth<L> - 1: Chinese firms' productivity advances, given their
+ *  jump and learning factors, and every live row's capacity follows its productivity (as
+ *  State::update_capacity). Every branch is a select, every expression in its scalar order. */
+template <class L>
+[[gnu::always_inline]] inline void advance_rows(const Model& model, State& st, std::size_t lo, std::size_t j, const BlockRows& b,
+                                                const std::vector<SectorTerms>& terms, const std::vector<ClusterTerms>& cluster) noexcept {
+    using lanes::max_of;
+    using lanes::min_of;
+    constexpr std::size_t width = lanes::kWidth<L>;
     auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    const auto g = static_cast<std::size_t>(f.government[i]);
-    double a = f.productivity[i];
-    if (shocks.innovates) {
-        a *= jump;
+    const std::size_t i = lo + j;
+    const auto alive = lanes::nonzero<L>(f.alive.data() + i);
+    if (lanes::none(alive)) {
+        return;
     }
-    const auto& c = cluster[g * model.n_sectors + s];
-    const bool focus = st.governments.focus[g * model.n_sectors + s] != 0;
-    // Larger local clusters imitate faster; cluster programmes add to imitation in focus sectors.
-    const double cluster_effect = std::max(-0.5, tech.cluster_boost * c.relative_size) + (focus ? t.cluster_support : 0.0);
-    a += t.imitation * (1.0 + cluster_effect) * std::max(0.0, best[s] - a);
-    a += t.access * std::min(1.0, t.transfer * c.foreign_share) * std::max(0.0, 1.0 - a);
+    std::array<const SectorTerms*, width> t{};
+    std::array<const ClusterTerms*, width> c{};
+    for (std::size_t k = 0; k < width; ++k) {
+        const auto s = static_cast<std::size_t>(f.sector[i + k]);
+        t[k] = &terms[s];
+        c[k] = b.advancing[j + k] != 0 ? &cluster[static_cast<std::size_t>(f.government[i + k]) * model.n_sectors + s] : &kNoCluster;
+    }
+    const auto of_sector = [&](double SectorTerms::*term) __attribute__((always_inline)) {
+        return lanes::gather<L>([&](std::size_t k) { return t[k]->*term; });
+    };
+    const auto of_cluster = [&](double ClusterTerms::*term) __attribute__((always_inline)) {
+        return lanes::gather<L>([&](std::size_t k) { return c[k]->*term; });
+    };
+    const L zero = lanes::splat<L>(0.0);
+    const L one = lanes::splat<L>(1.0);
+    const L before = lanes::load<L>(f.productivity.data() + i);
+    L a = before * lanes::load<L>(b.jump.data() + j);
+    a += of_cluster(&ClusterTerms::imitation) * max_of(zero, of_cluster(&ClusterTerms::best) - a);
+    a += of_cluster(&ClusterTerms::transfer) * max_of(zero, one - a);
     // R&D's second face: it also buys the capacity to absorb what the world frontier knows, so a
     // firm behind the frontier catches up faster the more it spends (Griffith et al. 2004).
-    a += t.absorption * std::min(kMaxAbsorptiveIntensity, shocks.intensity / t.normal_intensity) * std::max(0.0, 1.0 - a);
-    if (shocks.learns) {
-        a *= learning;
-    }
-    a /= st.now[s].frontier_step;
-    f.productivity[i] = std::clamp(a, 1e-3, tech.max_relative_productivity);
+    a += of_sector(&SectorTerms::absorption) * min_of(lanes::splat<L>(kMaxAbsorptiveIntensity), lanes::load<L>(b.relative_intensity.data() + j)) * max_of(zero, one - a);
+    a *= lanes::load<L>(b.learning.data() + j);
+    a /= of_sector(&SectorTerms::frontier_step);
+    const L clamped = min_of(max_of(a, lanes::splat<L>(1e-3)), lanes::splat<L>(model.scenario.technology.max_relative_productivity));  // std::clamp
+    const L productivity = lanes::select(lanes::nonzero<L>(b.advancing.data() + j), clamped, before);
+    lanes::store(f.productivity.data() + i, productivity);
+    const L capacity = (lanes::load<L>(f.capital.data() + i) - lanes::load<L>(f.capital_in_progress.data() + i)) /
+                       (of_sector(&SectorTerms::capital_per_output) / (productivity * of_sector(&SectorTerms::frontier)));
+    lanes::store_where(f.capacity.data() + i, alive, capacity);
 }
 
-#if !IPSIM_VECTOR_MATH
-/*! Advances firm i's productivity, with its exp and pow from scalar libm. */
-void advance_firm(const Model& model, State& st, std::size_t i, const std::vector<double>& best, const std::vector<ClusterInfo>& cluster,
-                  const SectorTerms& t) {
-    const auto shocks = productivity_shocks(st, i, t);
-    const double jump = shocks.innovates ? std::exp(shocks.jump_exponent) : 1.0;
-    const double learning = shocks.learns ? std::pow(shocks.output_growth, model.scenario.technology.learning_rate) : 1.0;
-    advance_firm(model, st, i, best, cluster, t, shocks, jump, learning);
-}
+/*! advance_rows over the rows [lo, lo + rows) of a block: four at a time where the build has vector
+ *  math, the last rows one at a time. */
+[[gnu::always_inline]] inline void advance_block_rows(const Model& model, State& st, std::size_t lo, std::size_t rows, const BlockRows& b,
+                                                      const std::vector<SectorTerms>& terms, const std::vector<ClusterTerms>& cluster) noexcept {
+    std::size_t j = 0;
+#if IPSIM_VECTOR_MATH
+    constexpr std::size_t width = lanes::kWidth<lanes::Double4>;
+    for (; j + width <= rows; j += width) {
+        advance_rows<lanes::Double4>(model, st, lo, j, b, terms, cluster);
+    }
 #endif
+    for (; j < rows; ++j) {
+        advance_rows<double>(model, st, lo, j, b, terms, cluster);
+    }
+}
+
+/*! x[k] = exp(x[k]) for k < n, from vector math where the build uses it. */
+void exp_of(double* x, std::size_t n) {
+#if IPSIM_VECTOR_MATH
+    detail::vector_math::exp(x, padded(n));
+#else
+    for (std::size_t k = 0; k < n; ++k) {
+        x[k] = std::exp(x[k]);
+    }
+#endif
+}
+
+/*! x[k] = pow(x[k], y[k]) for k < n, from vector math where the build uses it. */
+void pow_of(double* x, const double* y, std::size_t n) {
+#if IPSIM_VECTOR_MATH
+    detail::vector_math::pow(x, y, padded(n));
+#else
+    for (std::size_t k = 0; k < n; ++k) {
+        x[k] = std::pow(x[k], y[k]);
+    }
+#endif
+}
 
 /*! Mean number of China-located firms per local government with at least one, per sector. */
 std::vector<double> average_cluster_size(const Model& model, const std::vector<ClusterInfo>& cluster) {
@@ -203,6 +319,113 @@ std::vector<double> average_cluster_size(const Model& model, const std::vector<C
     return firms;
 }
 
+/*! ClusterTerms of every cluster with a firm, by government * n_sectors + sector. */
+std::vector<ClusterTerms> cluster_terms(const Model& model, const State& st, const std::vector<ClusterInfo>& cluster, const std::vector<SectorTerms>& terms,
+                                        const std::vector<double>& best) {
+    const std::size_t ns = model.n_sectors;
+    const double boost = model.scenario.technology.cluster_boost;
+    std::vector<ClusterTerms> out(cluster.size());
+    for (std::size_t k = 0; k < cluster.size(); ++k) {
+        if (cluster[k].firms <= 0.0) {
+            continue;  // no firm reads it
+        }
+        const auto& t = terms[k % ns];
+        // Larger local clusters imitate faster; cluster programmes add to imitation in focus sectors.
+        const bool focus = st.governments.focus[k] != 0;
+        const double cluster_effect = std::max(-0.5, boost * cluster[k].relative_size) + (focus ? t.cluster_support : 0.0);
+        out[k].imitation = t.imitation * (1.0 + cluster_effect);
+        out[k].transfer = t.access * std::min(1.0, t.transfer * cluster[k].foreign_share);
+        out[k].best = best[k % ns];
+    }
+    return out;
+}
+
+/*! Advances the Chinese firms of rows [lo, lo + rows) (rows <= kBlock) and updates every live
+ *  row's capacity: the shocks of the block first, then the exps of the jumps and the powers of
+ *  the learners over packed arrays (a value depends only on its argument), then the rule. */
+[[gnu::always_inline]] inline void advance_block(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
+                                                 const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate) {
+    auto& f = st.firms;
+    BlockRows b;
+    // Packed: the rows that draw (hazard > 0), that innovate, that learn.
+    std::array<std::uint64_t, kRowsPerBlock> agent;
+    std::array<std::uint16_t, kRowsPerBlock> drawer;
+    std::array<double, kRowsPerBlock> hazard;
+    std::array<double, kRowsPerBlock> expected_gain;
+    std::array<double, kRowsPerBlock> first_draw;
+    std::array<double, kRowsPerBlock> second_draw;
+    alignas(32) std::array<double, kRowsPerBlock> exponents;
+    alignas(32) std::array<double, kRowsPerBlock> growths;
+    std::array<std::uint16_t, kRowsPerBlock> jumper;
+    std::array<std::uint16_t, kRowsPerBlock> learner;
+    std::size_t drawers = 0;
+    std::size_t jumpers = 0;
+    std::size_t learners = 0;
+    std::size_t j = 0;
+#if IPSIM_VECTOR_MATH
+    for (; j + lanes::kWidth<lanes::Double4> <= rows; j += lanes::kWidth<lanes::Double4>) {
+        shock_rows<lanes::Double4>(st, lo, j, terms, b);
+    }
+#endif
+    for (; j < rows; ++j) {
+        shock_rows<double>(st, lo, j, terms, b);
+    }
+    for (j = 0; j < rows; ++j) {
+        b.jump[j] = 1.0;
+        b.learning[j] = 1.0;
+        if (b.advancing[j] == 0) {
+            b.relative_intensity[j] = 0.0;  // read by advance_rows, result not kept
+            continue;
+        }
+        if (b.hazard[j] > 0.0) {
+            agent[drawers] = f.id[lo + j];
+            hazard[drawers] = b.hazard[j];
+            expected_gain[drawers] = b.expected_gain[j];
+            drawer[drawers++] = static_cast<std::uint16_t>(j);
+        }
+        if (b.learns[j] != 0) {
+            growths[learners] = b.output_growth[j];
+            learner[learners++] = static_cast<std::uint16_t>(j);
+        }
+    }
+    // Each stream's first two draws: whether the firm innovates and the size of its jump.
+    innovation.first_uniforms(agent.data(), drawers, first_draw.data(), second_draw.data());
+    for (std::size_t k = 0; k < drawers; ++k) {
+        if (first_draw[k] < hazard[k]) {
+            exponents[jumpers] = jump_exponent(expected_gain[k], hazard[k], second_draw[k]);
+            jumper[jumpers++] = drawer[k];
+        }
+    }
+    // Padding for vector math: values whose results are not read.
+    std::fill(exponents.begin() + static_cast<std::ptrdiff_t>(jumpers), exponents.begin() + static_cast<std::ptrdiff_t>(padded(jumpers)), 0.0);
+    std::fill(growths.begin() + static_cast<std::ptrdiff_t>(learners), growths.begin() + static_cast<std::ptrdiff_t>(padded(learners)), 1.0);
+    exp_of(exponents.data(), jumpers);
+    pow_of(growths.data(), learning_rate, learners);
+    for (std::size_t k = 0; k < jumpers; ++k) {
+        b.jump[jumper[k]] = exponents[k];
+    }
+    for (std::size_t k = 0; k < learners; ++k) {
+        b.learning[learner[k]] = growths[k];
+    }
+    advance_block_rows(model, st, lo, rows, b, terms, cluster);
+}
+
+using AdvanceBlock = void (*)(const Model&, State&, std::size_t, std::size_t, const std::vector<SectorTerms>&, const std::vector<ClusterTerms>&,
+                              const core::StreamFamily&, const double*);
+
+#if IPSIM_VECTOR_MATH
+// AVX2 without FMA: a * b + c must stay two roundings.
+[[gnu::target("avx2")]] void advance_block_avx2(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
+                                                const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate) {
+    advance_block(model, st, lo, rows, terms, cluster, innovation, learning_rate);
+}
+#endif
+
+void advance_block_sse2(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<SectorTerms>& terms,
+                        const std::vector<ClusterTerms>& cluster, const core::StreamFamily& innovation, const double* learning_rate) {
+    advance_block(model, st, lo, rows, terms, cluster, innovation, learning_rate);
+}
+
 }  // namespace
 
 void advance_technology(const Model& model, State& st) {
@@ -216,68 +439,34 @@ void advance_technology(const Model& model, State& st) {
         }
         cluster[k].relative_size = std::log((1.0 + cluster[k].firms) / (1.0 + average_cluster[k % ns]));
     }
+    // The firm rule does not read the frontier, so it moves first and each firm's capacity follows
+    // its new productivity in the same pass.
+    for (std::size_t s = 0; s < ns; ++s) {
+        st.sectors.frontier[s] *= st.now[s].frontier_step;
+        st.sectors.best_productivity[s] = best[s];
+    }
     std::vector<SectorTerms> terms(ns);
     for (std::size_t s = 0; s < ns; ++s) {
         terms[s] = sector_terms(model, st, s);
     }
-    // advance_firm does not read the frontier, so it moves first and each firm's capacity follows
-    // its new productivity in the same pass.
-    for (std::size_t s = 0; s < model.n_sectors; ++s) {
-        st.sectors.frontier[s] *= st.now[s].frontier_step;
-        st.sectors.best_productivity[s] = best[s];
-    }
-    auto& f = st.firms;
+    const auto per_cluster = cluster_terms(model, st, cluster, terms, best);
+    const core::StreamFamily innovation(st.seed, core::Purpose::innovation, static_cast<std::uint64_t>(st.step));
+    alignas(32) std::array<double, kRowsPerBlock> learning_rate;
+    learning_rate.fill(model.scenario.technology.learning_rate);
     // Chinese firms (China-located, Chinese-owned) advance; every live firm's capacity follows its productivity.
-    auto chinese = [&](std::size_t i) { return f.localized[i] != 0 && f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign); };
-    auto sector_terms_of = [&](std::size_t i) -> const SectorTerms& { return terms[static_cast<std::size_t>(f.sector[i])]; };
-#if !IPSIM_VECTOR_MATH
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        if (chinese(i)) {
-            advance_firm(model, st, i, best, cluster, sector_terms_of(i));
-        }
-        st.update_capacity(model, i);
-    });
+    const std::size_t n = st.firms.size();
+#if IPSIM_VECTOR_MATH
+    const AdvanceBlock advance_rows = detail::vector_math::uses_avx2() ? advance_block_avx2 : advance_block_sse2;
 #else
-    // The jumps' exps and the learning powers are taken over blocks of kBlock rows (vector_math).
-    namespace vm = detail::vector_math;
-    const double learning_rate = model.scenario.technology.learning_rate;
-    const std::size_t n = f.size();
+    const AdvanceBlock advance_rows = advance_block_sse2;
+#endif
     core::parallel_for(
-        (n + vm::kBlock - 1) / vm::kBlock,
+        (n + kRowsPerBlock - 1) / kRowsPerBlock,
         [&](std::size_t b) {
-            const std::size_t lo = b * vm::kBlock;
-            const std::size_t rows = std::min(vm::kBlock, n - lo);
-            const std::size_t width = vm::padded(rows);
-            std::array<ProductivityShocks, vm::kBlock> shocks;
-            alignas(32) std::array<double, vm::kBlock> jump;
-            alignas(32) std::array<double, vm::kBlock> learning;
-            alignas(32) std::array<double, vm::kBlock> rate;
-            for (std::size_t j = 0; j < width; ++j) {
-                const bool advancing = j < rows && f.alive[lo + j] != 0 && chinese(lo + j);
-                if (advancing) {
-                    shocks[j] = productivity_shocks(st, lo + j, sector_terms_of(lo + j));
-                }
-                jump[j] = advancing ? shocks[j].jump_exponent : 0.0;
-                learning[j] = advancing ? shocks[j].output_growth : 1.0;
-                rate[j] = learning_rate;
-            }
-            vm::exp(jump.data(), width);
-            vm::pow(learning.data(), rate.data(), width);
-            for (std::size_t i = lo; i < lo + rows; ++i) {
-                if (f.alive[i] == 0) {
-                    continue;
-                }
-                if (chinese(i)) {
-                    advance_firm(model, st, i, best, cluster, sector_terms_of(i), shocks[i - lo], jump[i - lo], learning[i - lo]);
-                }
-                st.update_capacity(model, i);
-            }
+            const std::size_t lo = b * kRowsPerBlock;
+            advance_rows(model, st, lo, std::min(kRowsPerBlock, n - lo), terms, per_cluster, innovation, learning_rate.data());
         },
         1);
-#endif
 }
 
 }  // namespace ipsim::model

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "core/random.hpp"
 
@@ -120,6 +121,47 @@ TEST(StreamFamily, FirstUniformIsTheStreamsFirstDraw) {
                     }
                 }
             }
+        }
+    }
+}
+
+TEST(StreamFamily, FirstUniformsAreTheStreamsFirstTwoDraws) {
+    const std::uint64_t seeds[] = {0, 1, 3, 0xFFFFFFFFULL, ~0ULL};
+    const std::uint64_t steps[] = {0, 1, 83, 1ULL << 40U};
+    Stream agents(11, Purpose::setup, 0, 0);
+    for (const auto seed : seeds) {
+        for (const auto step : steps) {
+            const StreamFamily family(seed, Purpose::innovation, step);
+            for (int k = 0; k < 200; ++k) {
+                std::uint64_t agent = static_cast<std::uint64_t>(k);
+                if (k >= 100) {
+                    agent = (static_cast<std::uint64_t>(agents.below(1ULL << 31U)) << 33U) ^ agents.below(1ULL << 32U);
+                }
+                Stream direct(seed, Purpose::innovation, agent, step);
+                const auto both = family.first_uniforms(agent);
+                ASSERT_EQ(direct.uniform(), both[0]) << seed << " " << agent << " " << step;
+                ASSERT_EQ(direct.uniform(), both[1]) << seed << " " << agent << " " << step;
+                ASSERT_EQ(family.first_uniform(agent), both[0]);
+            }
+        }
+    }
+}
+
+TEST(StreamFamily, FirstUniformsOfManyAgentsAreEachAgentsFirstTwoDraws) {
+    const StreamFamily family(42, Purpose::innovation, 17);
+    Stream picks(5, Purpose::setup, 0, 0);
+    for (std::size_t n = 0; n <= 13; ++n) {
+        std::vector<std::uint64_t> agents(n);
+        for (auto& agent : agents) {
+            agent = (static_cast<std::uint64_t>(picks.below(1ULL << 31U)) << 33U) ^ picks.below(1ULL << 32U);
+        }
+        std::vector<double> first(n);
+        std::vector<double> second(n);
+        family.first_uniforms(agents.data(), n, first.data(), second.data());
+        for (std::size_t k = 0; k < n; ++k) {
+            const auto both = family.first_uniforms(agents[k]);
+            ASSERT_EQ(both[0], first[k]) << n << " " << k;
+            ASSERT_EQ(both[1], second[k]) << n << " " << k;
         }
     }
 }
