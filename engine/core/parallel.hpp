@@ -431,6 +431,61 @@ void group_sums(const GroupIndex& index, std::vector<std::array<double, K>>& out
     });
 }
 
+/*! @brief coarse_group_sums of an index without a row map (fewer than GroupIndex::kScatteredMinRows
+ *  rows): the coarse group of each member row in a table, then one sweep over the rows in order,
+ *  each coarse group's terms in row order. Gathering and sorting each coarse group's members
+ *  instead cost a vector and a sort per coarse group (thousands of local governments a quarter). */
+template <std::size_t K, class Term>
+void coarse_group_sums_by_row(const GroupIndex& index, std::size_t coarse, std::vector<std::array<double, K>>& out, const Term& term) {
+    const std::size_t per = index.groups() / coarse;
+    std::size_t rows = 0;
+    for (std::size_t g = 0; g < coarse * per; ++g) {
+        if (index.size(g) > 0) {
+            rows = std::max<std::size_t>(rows, *(index.end(g) - 1) + 1);
+        }
+    }
+    const auto none = static_cast<std::uint32_t>(coarse);
+    std::vector<std::uint32_t> coarse_of_row(rows, none);
+    for (std::size_t g = 0; g < coarse * per; ++g) {
+        for (const auto* it = index.begin(g); it != index.end(g); ++it) {
+            coarse_of_row[*it] = static_cast<std::uint32_t>(g / per);
+        }
+    }
+    // As with a row map: threads take contiguous ranges of coarse groups of about equal membership
+    // and sweep the rows from their first member to their last.
+    const std::size_t parts = std::min(coarse, available_threads());
+    const std::size_t members = static_cast<std::size_t>(index.end(index.groups() - 1) - index.begin(0));
+    std::vector<std::size_t> first(parts + 1, coarse);
+    first[0] = 0;
+    for (std::size_t p = 1, c = 0; p < parts; ++p) {
+        while (c < coarse && static_cast<std::size_t>(index.begin(c * per) - index.begin(0)) * parts < p * members) {
+            ++c;
+        }
+        first[p] = std::max(c, first[p - 1]);
+    }
+    parallel_for(
+        parts,
+        [&](std::size_t p) {
+            const std::size_t lo_coarse = first[p];
+            const std::size_t count = first[p + 1] - lo_coarse;
+            std::size_t lo = rows;
+            std::size_t hi = 0;
+            for (std::size_t g = lo_coarse * per; g < (lo_coarse + count) * per; ++g) {
+                if (index.size(g) > 0) {
+                    lo = std::min<std::size_t>(lo, *index.begin(g));
+                    hi = std::max<std::size_t>(hi, *(index.end(g) - 1) + 1);
+                }
+            }
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::size_t c = coarse_of_row[i];
+                if (c - lo_coarse < count) {  // rows in no group or in other parts' groups wrap past count
+                    term(i, out[c]);
+                }
+            }
+        },
+        1);
+}
+
 /*! @brief group_sums over the coarse groups of an index whose groups nest in them: coarse group c
  *  holds the members of groups c * per to (c + 1) * per - 1, per = index.groups() / coarse. Each
  *  coarse group's terms are added in agent order, so the sums equal group_sums over an index built
@@ -448,18 +503,7 @@ void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<
     }
     const std::size_t per = index.groups() / coarse;
     if (index.rows() == 0) {
-        parallel_for(
-            coarse,
-            [&](std::size_t c) {
-                std::vector<std::uint32_t> rows(index.begin(c * per), index.end(c * per + per - 1));
-                std::sort(rows.begin(), rows.end());
-                std::array<double, K> acc{};
-                for (const auto i : rows) {
-                    term(static_cast<std::size_t>(i), acc);
-                }
-                out[c] = acc;
-            },
-            1);
+        coarse_group_sums_by_row(index, coarse, out, term);
         return;
     }
     const std::size_t parts = std::min(coarse, available_threads());
