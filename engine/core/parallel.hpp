@@ -494,7 +494,8 @@ void coarse_group_sums_by_row(const GroupIndex& index, std::size_t coarse, std::
  *
  *  With a row map, threads take contiguous ranges of coarse groups and sweep the rows from their
  *  first member to their last, as group_sums does for a scattered index; without one (fewer than
- *  GroupIndex::kScatteredMinRows rows) each coarse group's members are gathered and sorted. */
+ *  GroupIndex::kScatteredMinRows rows) they do the same over a table of each member row's coarse
+ *  group built for the call (coarse_group_sums_by_row). */
 template <std::size_t K, class Term>
 void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<std::array<double, K>>& out, const Term& term) {
     out.assign(coarse, std::array<double, K>{});
