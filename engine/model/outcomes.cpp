@@ -46,10 +46,27 @@ bool counted_in_misallocation(const Firms& f, std::size_t i, double revenue) {
     return f.localized[i] != 0 && f.output[i] > 0.0 && revenue > 0.0 && f.capital[i] > 0.0;
 }
 
-/*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its sector's cost table
- *  its costs and whether this quarter's flows are booked (not yet in the initial state, where they
+/*! The terms of a sector that the sector sums read for each of its firms: its cost terms, and for
+ *  China-located firms the R&D share and input cost share in force (detail::firm_rd and
+ *  detail::firm_inputs of such a firm), gathered once per pass. */
+struct SectorTerms {
+    detail::CostTerms cost;
+    double rd_share_local = 0.0;
+    double input_cost_share = 0.0;
+};
+
+std::vector<SectorTerms> sector_terms(const Model& model, const State& st) {
+    std::vector<SectorTerms> terms(model.n_sectors);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
+        terms[s] = {detail::sector_cost_terms(model, st, s), st.factors[s].rd_share_local, st.now[s].input_cost_share};
+    }
+    return terms;
+}
+
+/*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its sector's terms, its
+ *  costs and whether this quarter's flows are booked (not yet in the initial state, where they
  *  are all zero). Each column is read once into a local: a store into a[] could alias it. */
-inline void add_sector_terms(const State& st, std::size_t i, const detail::CostTerms& k, const detail::FirmCosts& costs, bool booked, double* a) {
+inline void add_sector_terms(const State& st, std::size_t i, const SectorTerms& t, const detail::FirmCosts& costs, bool booked, double* a) {
     const auto& f = st.firms;
     const double output = f.output[i];
     const double price = f.price[i];
@@ -81,18 +98,18 @@ inline void add_sector_terms(const State& st, std::size_t i, const detail::CostT
     a[capital_local] += capital;
     a[zombie_capital] += zombie != 0 ? capital : 0.0;
     a[investment_local] += f.investment[i];
-    a[rd_local] += detail::firm_rd(st, i, revenue);
+    a[rd_local] += t.rd_share_local * revenue;  // detail::firm_rd of a China-located firm
     a[subsidy_central] += f.subsidy_central[i];
     a[subsidy_local_sum] += f.subsidy_local[i];
     a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? revenue : 0.0;
     a[revenue_chinese] += chinese ? revenue : 0.0;
     a[price_weighted_local] += price * output;
     a[varcost_local] += variable_cost;
-    a[inputs_local] += detail::firm_inputs(st, i);
+    a[inputs_local] += t.input_cost_share * variable_cost;  // detail::firm_inputs of a China-located firm
     a[variance_local] += f.demand_variance[i];
     a[scrapped_local] += f.scrapped[i];
     a[building_local] += in_progress > 0.0 ? in_progress / costs.capital_per_unit : 0.0;
-    a[markup_weighted] += output * price * k.rd_complement / costs.full;
+    a[markup_weighted] += output * price * t.cost.rd_complement / costs.full;
     if (chinese) {
         a[sales_china_chinese] += sales_china;
         a[firms_chinese] += 1.0;
@@ -116,13 +133,14 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
     constexpr std::size_t kAll = kSectorSums + 4;
     std::vector<std::array<double, kAll>> all;
     const auto& f = st.firms;
-    const auto cost_terms = detail::cost_terms(model, st);
+    const auto terms = sector_terms(model, st);
     const auto support_weights = detail::support_weight_table(model, st);
     // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
     core::group_sums<kAll>(
         st.by_sector, all, [&](std::size_t i, std::array<double, kAll> & a) __attribute__((always_inline)) {
             // The terms of add_reference_cost_terms, sharing the firm's unit and full unit cost.
-            const auto& k = cost_terms[static_cast<std::size_t>(f.sector[i])];
+            const auto& t = terms[static_cast<std::size_t>(f.sector[i])];
+            const auto& k = t.cost;
             const auto costs = detail::firm_costs(model, f, i, k);
             const double weight = std::max(f.output[i], 0.0);
             const double subsidy_rate = detail::output_subsidy_rate_on(model, st, i, k, detail::local_support_weight_on(model, st, i, support_weights));
@@ -135,7 +153,7 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
                 a[kSectorSums + 2] += weighted_cost;
                 a[kSectorSums + 3] += weight;
             }
-            add_sector_terms(st, i, k, costs, booked, a.data());
+            add_sector_terms(st, i, t, costs, booked, a.data());
         });
     SectorSums sums(all.size());
     reference.resize(all.size());
