@@ -46,10 +46,27 @@ bool counted_in_misallocation(const Firms& f, std::size_t i, double revenue) {
     return f.localized[i] != 0 && f.output[i] > 0.0 && revenue > 0.0 && f.capital[i] > 0.0;
 }
 
-/*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its sector's cost table
- *  its costs and whether this quarter's flows are booked (not yet in the initial state, where they
+/*! The terms of a sector that the sector sums read for each of its firms: its cost terms, and for
+ *  China-located firms the R&D share and input cost share in force (detail::firm_rd and
+ *  detail::firm_inputs of such a firm), gathered once per pass. */
+struct SectorTerms {
+    detail::CostTerms cost;
+    double rd_share_local = 0.0;
+    double input_cost_share = 0.0;
+};
+
+std::vector<SectorTerms> sector_terms(const Model& model, const State& st) {
+    std::vector<SectorTerms> terms(model.n_sectors);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
+        terms[s] = {detail::sector_cost_terms(model, st, s), st.factors[s].rd_share_local, st.now[s].input_cost_share};
+    }
+    return terms;
+}
+
+/*! Firm i's terms of the sector sums, added into a[0, kSectorSums), given its sector's terms, its
+ *  costs and whether this quarter's flows are booked (not yet in the initial state, where they
  *  are all zero). Each column is read once into a local: a store into a[] could alias it. */
-inline void add_sector_terms(const State& st, std::size_t i, const detail::CostTerms& k, const detail::FirmCosts& costs, bool booked, double* a) {
+inline void add_sector_terms(const State& st, std::size_t i, const SectorTerms& t, const detail::FirmCosts& costs, bool booked, double* a) {
     const auto& f = st.firms;
     const double output = f.output[i];
     const double price = f.price[i];
@@ -81,18 +98,18 @@ inline void add_sector_terms(const State& st, std::size_t i, const detail::CostT
     a[capital_local] += capital;
     a[zombie_capital] += zombie != 0 ? capital : 0.0;
     a[investment_local] += f.investment[i];
-    a[rd_local] += detail::firm_rd(st, i, revenue);
+    a[rd_local] += t.rd_share_local * revenue;  // detail::firm_rd of a China-located firm
     a[subsidy_central] += f.subsidy_central[i];
     a[subsidy_local_sum] += f.subsidy_local[i];
     a[soe_revenue] += f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe) ? revenue : 0.0;
     a[revenue_chinese] += chinese ? revenue : 0.0;
     a[price_weighted_local] += price * output;
     a[varcost_local] += variable_cost;
-    a[inputs_local] += detail::firm_inputs(st, i);
+    a[inputs_local] += t.input_cost_share * variable_cost;  // detail::firm_inputs of a China-located firm
     a[variance_local] += f.demand_variance[i];
     a[scrapped_local] += f.scrapped[i];
     a[building_local] += in_progress > 0.0 ? in_progress / costs.capital_per_unit : 0.0;
-    a[markup_weighted] += output * price * k.rd_complement / costs.full;
+    a[markup_weighted] += output * price * t.cost.rd_complement / costs.full;
     if (chinese) {
         a[sales_china_chinese] += sales_china;
         a[firms_chinese] += 1.0;
@@ -116,13 +133,14 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
     constexpr std::size_t kAll = kSectorSums + 4;
     std::vector<std::array<double, kAll>> all;
     const auto& f = st.firms;
-    const auto cost_terms = detail::cost_terms(model, st);
+    const auto terms = sector_terms(model, st);
     const auto support_weights = detail::support_weight_table(model, st);
     // always_inline: GCC would otherwise call this term once per firm from group_sums' loop.
     core::group_sums<kAll>(
         st.by_sector, all, [&](std::size_t i, std::array<double, kAll> & a) __attribute__((always_inline)) {
             // The terms of add_reference_cost_terms, sharing the firm's unit and full unit cost.
-            const auto& k = cost_terms[static_cast<std::size_t>(f.sector[i])];
+            const auto& t = terms[static_cast<std::size_t>(f.sector[i])];
+            const auto& k = t.cost;
             const auto costs = detail::firm_costs(model, f, i, k);
             const double weight = std::max(f.output[i], 0.0);
             const double subsidy_rate = detail::output_subsidy_rate_on(model, st, i, k, detail::local_support_weight_on(model, st, i, support_weights));
@@ -135,7 +153,7 @@ SectorSums sector_sums_with_reference_costs(const Model& model, const State& st,
                 a[kSectorSums + 2] += weighted_cost;
                 a[kSectorSums + 3] += weight;
             }
-            add_sector_terms(st, i, k, costs, booked, a.data());
+            add_sector_terms(st, i, t, costs, booked, a.data());
         });
     SectorSums sums(all.size());
     reference.resize(all.size());
@@ -284,15 +302,31 @@ SectorSums summarize_initial_state(const Model& model, State& st) { return summa
 
 namespace {
 
-void sector_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& r) {
-    const auto& sec = st.sectors;
-    auto put = [&](SectorMetric m, std::size_t s, double value) { r.at(m, s) = value; };
-    std::vector<double> focus(model.n_sectors, 0.0);
-    for (std::size_t g = 0; g < st.governments.size(); ++g) {
-        for (std::size_t s = 0; s < model.n_sectors; ++s) {
-            focus[s] += st.governments.focus[g * model.n_sectors + s];
+/*! What compute_outcomes sums over firms, in passes that run at once: the national sums over all
+ *  rows (fiscal flows, firms alive, fund holdings, cash - debt), value added by local government
+ *  and the misallocation measure. */
+struct FirmSums {
+    std::array<double, 4> national{};
+    std::vector<std::array<double, 1>> value_added;
+    double misallocation_gain = 0.0;
+};
+
+/*! Local governments with each sector among their focus sectors, summed over governments in order. */
+std::vector<double> focus_by_sector(const Model& model, const State& st) {
+    const std::size_t ns = model.n_sectors;
+    std::vector<double> focus(ns, 0.0);
+    for (std::size_t k = 0; k < st.governments.size(); ++k) {
+        const auto* row = &st.governments.focus[k * ns];
+        for (std::size_t s = 0; s < ns; ++s) {
+            focus[s] += row[s];
         }
     }
+    return focus;
+}
+
+void sector_outcomes(const Model& model, const State& st, const SectorSums& sums, const std::vector<double>& focus, StepRecord& r) {
+    const auto& sec = st.sectors;
+    auto put = [&](SectorMetric m, std::size_t s, double value) { r.at(m, s) = value; };
     for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const auto& a = sums[s];
         const double productivity = ratio(a[productivity_weighted], a[out_local]);
@@ -337,23 +371,30 @@ void sector_outcomes(const Model& model, const State& st, const SectorSums& sums
     }
 }
 
-void region_outcomes(const Model& model, const State& st, StepRecord& r) {
-    const auto& g = st.governments;
+/*! The value added of China-located firms by local government (government_sums). */
+std::vector<std::array<double, 1>> value_added_by_government(const State& st) {
     const auto& f = st.firms;
-    const std::size_t nr = model.n_regions;
-    const std::size_t ns = model.n_sectors;
     std::vector<std::array<double, 1>> value_added;
     st.government_sums<1>(value_added, [&](std::size_t i, std::array<double, 1>& a) {
         a[0] += detail::firm_revenue(f, i) - detail::firm_inputs(st, i);
     });
+    return value_added;
+}
+
+void region_outcomes(const Model& model, const State& st, const std::vector<std::array<double, 1>>& value_added, StepRecord& r) {
+    const auto& g = st.governments;
+    const std::size_t nr = model.n_regions;
+    const std::size_t ns = model.n_sectors;
     using R = RegionMetric;
     std::vector<double> governments(nr, 0.0);
     for (std::size_t k = 0; k < g.size(); ++k) {
         const auto reg = static_cast<std::size_t>(g.region[k]);
+        const auto* focus = &g.focus[k * ns];
+        double* region_focus = &r.at(RegionSectorMetric::focus, reg, 0);  // the region's row, by sector
         double focus_count = 0.0;
         for (std::size_t s = 0; s < ns; ++s) {
-            focus_count += g.focus[k * ns + s];
-            r.at(RegionSectorMetric::focus, reg, s) += g.focus[k * ns + s];
+            focus_count += focus[s];
+            region_focus[s] += focus[s];
         }
         r.at(R::subsidies, reg) += g.support_spent[k];
         r.at(R::revenue, reg) += g.revenue[k];
@@ -378,9 +419,8 @@ void region_outcomes(const Model& model, const State& st, StepRecord& r) {
 }
 
 /*! Series of the fiscal reaction rule and of focus choices (governments.cpp). */
-void government_outcomes(const Model& model, const State& st, StepRecord& r) {
+void government_outcomes(const State& st, const std::vector<double>& slots, StepRecord& r) {
     const auto& g = st.governments;
-    const std::size_t ns = model.n_sectors;
     double totals[4] = {0.0, 0.0, 0.0, 0.0};
     if (g.support_debt.size() == g.size()) {
         for (std::size_t k = 0; k < g.size(); ++k) {
@@ -391,12 +431,6 @@ void government_outcomes(const Model& model, const State& st, StepRecord& r) {
             totals[1] += g.support_gross_debt[k];
             totals[2] += g.gap_debt[k];
             totals[3] += g.spending[k];
-        }
-    }
-    std::vector<double> slots(ns, 0.0);
-    for (std::size_t k = 0; k < g.size(); ++k) {
-        for (std::size_t s = 0; s < ns; ++s) {
-            slots[s] += g.focus[k * ns + s];
         }
     }
     double all = 0.0;
@@ -427,12 +461,12 @@ double marked_fund_holding(const Scenario& sc, const Firms& f, std::size_t i) {
     return f.fund_stake[i] * std::max(0.0, f.cash[i] + carried_capital - f.debt[i]);
 }
 
-void national_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& r) {
+/*! The national sums over all firm rows: fiscal flows, firms alive, fund holdings, and cash - debt
+ *  (the firms' part of money_total: the same terms in the same chunks and order). */
+std::array<double, 4> national_firm_sums(const Model& model, const State& st) {
     const auto& sc = model.scenario;
     const auto& f = st.firms;
-    auto put = [&](NationalMetric m, double value) { r.at(m) = value; };
-    // a[3] is the firms' part of money_total (the same terms in the same chunks and order).
-    const auto flows = core::deterministic_sums<4>(f.size(), [&](std::size_t i, std::array<double, 4>& a) {
+    return core::deterministic_sums<4>(f.size(), [&](std::size_t i, std::array<double, 4>& a) {
         a[3] += f.alive[i] != 0 ? f.cash[i] - f.debt[i] : 0.0;
         if (f.alive[i] == 0 && f.bailout[i] == 0.0) {
             return;
@@ -441,6 +475,12 @@ void national_outcomes(const Model& model, const State& st, const SectorSums& su
         a[1] += f.alive[i];
         a[2] += f.alive[i] != 0 && f.fund_stake[i] > 0.0 ? marked_fund_holding(sc, f, i) : 0.0;
     });
+}
+
+void national_outcomes(const Model& model, const State& st, const SectorSums& sums, const FirmSums& firms, StepRecord& r) {
+    const auto& sc = model.scenario;
+    auto put = [&](NationalMetric m, double value) { r.at(m) = value; };
+    const auto& flows = firms.national;
     double paid_in_quarter = 0.0;
     double pledged = 0.0;
     double paid_in = 0.0;
@@ -485,7 +525,7 @@ void national_outcomes(const Model& model, const State& st, const SectorSums& su
     put(NationalMetric::zombie_share, ratio(zombies, firms_local_n));
     put(NationalMetric::zombie_capital_share, ratio(zombie_capital_sum, capital));
     put(NationalMetric::soe_revenue_share_key, ratio(key_soe, key_revenue));
-    put(NationalMetric::misallocation_tfp_gain, misallocation_gain(model, st, sums));
+    put(NationalMetric::misallocation_tfp_gain, firms.misallocation_gain);
     put(NationalMetric::local_debt, local_debt);
     put(NationalMetric::funds_pledged, pledged);
     put(NationalMetric::funds_paid_in, paid_in);
@@ -506,10 +546,16 @@ void compute_outcomes(const Model& model, const State& st, StepRecord& record) {
 void compute_outcomes(const Model& model, const State& st, const SectorSums& sums, StepRecord& record) {
     record.resize(model.n_sectors, model.n_regions);
     record.year = model.year_of(st.step);
-    sector_outcomes(model, st, sums, record);
-    region_outcomes(model, st, record);
-    national_outcomes(model, st, sums, record);
-    government_outcomes(model, st, record);
+    // The passes over firms each spread over the threads, but their tails and the serial sum over
+    // local governments leave threads idle if run one after the other.
+    FirmSums firms;
+    std::vector<double> focus;
+    core::parallel_invoke([&] { firms.national = national_firm_sums(model, st); }, [&] { firms.value_added = value_added_by_government(st); },
+                          [&] { firms.misallocation_gain = misallocation_gain(model, st, sums); }, [&] { focus = focus_by_sector(model, st); });
+    sector_outcomes(model, st, sums, focus, record);
+    region_outcomes(model, st, firms.value_added, record);
+    national_outcomes(model, st, sums, firms, record);
+    government_outcomes(st, focus, record);
 }
 
 }  // namespace ipsim::model
