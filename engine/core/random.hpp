@@ -74,7 +74,24 @@ public:
 
     /*! @brief The first uniform of agent `agent`'s stream: `Stream(seed, purpose, agent, step).uniform()`. */
     [[nodiscard]] double first_uniform(std::uint64_t agent) const noexcept {
-        // Counter {agent_lo, (purpose << 24) ^ agent_hi, step, 0}; round 1 with its step half precomputed.
+        const auto block = first_block(agent);
+        return uniform_from(block[0], block[1]);
+    }
+
+    /*! @brief The first two uniforms of agent `agent`'s stream, as two `uniform()` calls on
+     *  `Stream(seed, purpose, agent, step)` return them (both come from its first block). */
+    [[nodiscard]] std::array<double, 2> first_two_uniforms(std::uint64_t agent) const noexcept {
+        const auto block = first_block(agent);
+        return {uniform_from(block[0], block[1]), uniform_from(block[2], block[3])};
+    }
+
+    /*! @brief Agent `agent`'s whole stream. */
+    [[nodiscard]] inline Stream stream(std::uint64_t agent) const noexcept;
+
+private:
+    /*! The first Philox block of agent `agent`'s stream, counter {agent_lo, (purpose << 24) ^
+     *  agent_hi, step, 0}, with round 1's step half precomputed. */
+    [[nodiscard]] std::array<std::uint32_t, 4> first_block(std::uint64_t agent) const noexcept {
         const std::uint64_t p0 = static_cast<std::uint64_t>(kM0) * static_cast<std::uint32_t>(agent);
         std::uint32_t c0 = first_word0_ ^ static_cast<std::uint32_t>(agent >> 32U);
         std::uint32_t c1 = first_word1_;
@@ -89,13 +106,9 @@ public:
             c2 = static_cast<std::uint32_t>(q0 >> 32U) ^ c3 ^ keys_[r][1];
             c3 = static_cast<std::uint32_t>(q0);
         }
-        return uniform_from(c0, c1);
+        return {c0, c1, c2, c3};
     }
 
-    /*! @brief Agent `agent`'s whole stream. */
-    [[nodiscard]] inline Stream stream(std::uint64_t agent) const noexcept;
-
-private:
     static constexpr std::size_t kRounds = 10;  // Philox4x32-10, as r123::Philox4x32
     static constexpr std::uint32_t kM0 = 0xD2511F53U;
     static constexpr std::uint32_t kM1 = 0xCD9E8D57U;

@@ -542,7 +542,7 @@ namespace {
  *  cosines taken over arrays (vector_math): each firm's expressions are the scalar pass's, but
  *  with libmvec's values of the transcendental calls. */
 void replicate_block(const Model& model, State& st, const std::vector<detail::ShareTerms>& terms, const std::uint32_t* rows, std::size_t count,
-                     bool reputation_moves, bool shocks) {
+                     bool reputation_moves, const core::StreamFamily* shocks) {
     namespace vm = detail::vector_math;
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
@@ -571,10 +571,10 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
         if (reputation_target(i, terms[static_cast<std::size_t>(f.sector[i])])) {
             log_capacity[j] = f.capacity[i];
         }
-        if (shocks) {
-            core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
-            log_u1[j] = rng.uniform();
-            angle[j] = 2.0 * std::numbers::pi * rng.uniform();
+        if (shocks != nullptr) {
+            const auto u = shocks->first_two_uniforms(f.id[i]);
+            log_u1[j] = u[0];
+            angle[j] = 2.0 * std::numbers::pi * u[1];
         }
         log_price[j] = f.price[i];
         log_productivity[j] = f.productivity[i];
@@ -584,7 +584,7 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
     if (reputation_moves) {
         vm::log(log_capacity.data(), width);
     }
-    if (shocks) {
+    if (shocks != nullptr) {
         vm::log(log_u1.data(), width);
         vm::cos(angle.data(), width);
     }
@@ -599,7 +599,7 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
             const double target = k.appeal_abroad / k.producers_abroad + log_capacity[j];
             f.appeal_world[i] += m.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
         }
-        if (shocks) {
+        if (shocks != nullptr) {
             const double normal = std::sqrt(-2.0 * log_u1[j]) * angle[j];
             f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * normal;
         }
@@ -638,7 +638,9 @@ void clear_markets(const Model& model, State& st) {
     const auto& m = model.scenario.markets;
     const auto reputation = reputation_sums(model, st);
     const bool reputation_moves = !reputation.empty();
-    const bool shocks = m.demand_shock > 0.0;
+    // The demand shocks' normals, Stream::normal() of each firm's stream, from its first block.
+    const core::StreamFamily shock_streams(st.seed, core::Purpose::demand_shock, static_cast<std::uint64_t>(st.step));
+    const core::StreamFamily* shocks = m.demand_shock > 0.0 ? &shock_streams : nullptr;
     const auto terms = detail::share_terms(model, st, reputation);
 #if IPSIM_VECTOR_MATH
     const auto& index = st.by_sector;
@@ -672,9 +674,10 @@ void clear_markets(const Model& model, State& st) {
             if (reputation_moves) {
                 build_reputation(model, st, i, k);
             }
-            if (shocks) {
-                core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
-                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
+            if (shocks != nullptr) {
+                const auto u = shocks->first_two_uniforms(f.id[i]);
+                const double normal = std::sqrt(-2.0 * std::log(u[0])) * std::cos(2.0 * std::numbers::pi * u[1]);
+                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * normal;
             }
             move_shares(model, st, i, competitiveness(model, st, i, k));
             acc[0] += f.share_china[i];

@@ -96,7 +96,7 @@ double reference_first_uniform(std::uint64_t seed, Purpose purpose, std::uint64_
 
 }  // namespace
 
-TEST(StreamFamily, FirstUniformIsTheStreamsFirstDraw) {
+TEST(StreamFamily, FirstUniformsAreTheStreamsFirstDraws) {
     const std::uint64_t seeds[] = {0, 1, 3, 42, 0xFFFFFFFFULL, 0x123456789ABCDEFULL, ~0ULL};
     const Purpose purposes[] = {Purpose::bailout, Purpose::entrant, Purpose::refinance, Purpose::bootstrap};
     const std::uint64_t steps[] = {0, 1, 83, 0xFFFFFFFFULL, 1ULL << 40U};
@@ -113,6 +113,10 @@ TEST(StreamFamily, FirstUniformIsTheStreamsFirstDraw) {
                     const double expected = reference_first_uniform(seed, purpose, agent, step);
                     ASSERT_EQ(expected, family.first_uniform(agent)) << seed << " " << agent << " " << step;
                     ASSERT_EQ(expected, Stream(seed, purpose, agent, step).uniform());
+                    Stream first_two(seed, purpose, agent, step);
+                    const auto pair = family.first_two_uniforms(agent);
+                    ASSERT_EQ(first_two.uniform(), pair[0]);
+                    ASSERT_EQ(first_two.uniform(), pair[1]);
                     Stream whole = family.stream(agent);
                     Stream direct(seed, purpose, agent, step);
                     for (int d = 0; d < 5; ++d) {
