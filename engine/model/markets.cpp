@@ -660,6 +660,17 @@ std::vector<std::array<double, 2>> reputation_sums(const Model& model, const Sta
 #if IPSIM_VECTOR_MATH
 namespace {
 
+/*! StreamFamily::first_two_uniforms compiled for AVX2 (four blocks a loop step) and for the
+ *  base ISA: integer work, so the two give the same values. */
+[[gnu::target("avx2")]] void first_two_uniforms_avx2(const core::StreamFamily& family, const std::uint64_t* agents, std::size_t n, double* first,
+                                                     double* second) noexcept {
+    family.first_two_uniforms(agents, n, first, second);
+}
+
+void first_two_uniforms_base(const core::StreamFamily& family, const std::uint64_t* agents, std::size_t n, double* first, double* second) noexcept {
+    family.first_two_uniforms(agents, n, first, second);
+}
+
 /*! The replicator pass of clear_markets (reputation, demand shock, competitiveness, replicator
  *  step) for the live firms rows[0, count), count <= kVectorBlock, with their logs, exps and
  *  cosines taken over arrays (vector_math): each firm's expressions are the scalar pass's, but
@@ -693,11 +704,6 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
         const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
         builds_reputation[j] = reputation_moves && f.localized[i] != 0 && k.producers_abroad > 0.0 && f.capacity[i] > 0.0;
         log_capacity[j] = builds_reputation[j] ? f.capacity[i] : 1.0;
-        if (shocks != nullptr) {
-            const auto u = shocks->first_two_uniforms(f.id[i]);
-            log_u1[j] = u[0];
-            angle[j] = 2.0 * std::numbers::pi * u[1];
-        }
         log_price[j] = f.price[i];
         log_productivity[j] = f.productivity[i];
         china[j] = f.share_china[i];
@@ -707,6 +713,15 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
         vm::log(log_capacity.data(), width);
     }
     if (shocks != nullptr) {
+        std::array<std::uint64_t, kVectorBlock> ids;
+        for (std::size_t j = 0; j < count; ++j) {
+            ids[j] = f.id[rows[j]];
+        }
+        const auto draw = vm::uses_avx2() ? first_two_uniforms_avx2 : first_two_uniforms_base;
+        draw(*shocks, ids.data(), count, log_u1.data(), angle.data());
+        for (std::size_t j = 0; j < count; ++j) {
+            angle[j] = 2.0 * std::numbers::pi * angle[j];
+        }
         vm::log(log_u1.data(), width);
         vm::cos(angle.data(), width);
     }

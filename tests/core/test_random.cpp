@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "core/random.hpp"
 
@@ -95,6 +96,25 @@ double reference_first_uniform(std::uint64_t seed, Purpose purpose, std::uint64_
 }
 
 }  // namespace
+
+TEST(StreamFamily, BatchOfFirstTwoUniformsMatchesOneAgentAtATime) {
+    // Lengths around the batch's chunk of 64 and its vector widths, ids past 32 bits included.
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{64}, std::size_t{65}, std::size_t{203}}) {
+        const StreamFamily family(0x123456789ABCDEFULL, Purpose::demand_shock, 77);
+        std::vector<std::uint64_t> agents(n);
+        for (std::size_t j = 0; j < n; ++j) {
+            agents[j] = j % 2 == 0 ? 5 * j : (j << 35U) + 11;
+        }
+        std::vector<double> first(n);
+        std::vector<double> second(n);
+        family.first_two_uniforms(agents.data(), n, first.data(), second.data());
+        for (std::size_t j = 0; j < n; ++j) {
+            const auto pair = family.first_two_uniforms(agents[j]);
+            ASSERT_EQ(pair[0], first[j]) << n << " " << j;
+            ASSERT_EQ(pair[1], second[j]) << n << " " << j;
+        }
+    }
+}
 
 TEST(StreamFamily, FirstUniformsAreTheStreamsFirstDraws) {
     const std::uint64_t seeds[] = {0, 1, 3, 42, 0xFFFFFFFFULL, 0x123456789ABCDEFULL, ~0ULL};
