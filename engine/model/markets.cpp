@@ -424,7 +424,7 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
 
 /*! Policy and trade terms of firm i's competitiveness in the two segments, on its sector's table k. */
 [[gnu::always_inline]] inline Competitiveness policy_terms(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k,
-                                                          double support_weight) {
+                                                           double support_weight) {
     const auto& sc = model.scenario;
     const auto& f = st.firms;
     const std::size_t group = detail::location_group(f, i);
@@ -442,7 +442,7 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
 }
 
 [[gnu::always_inline]] inline Competitiveness competitiveness(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k,
-                                                             const std::vector<double>& support_weights) {
+                                                              const std::vector<double>& support_weights) {
     const auto& f = st.firms;
     const double base = base_competitiveness(model.scenario.markets, f.price[i], f.productivity[i], f.unfilled[i]);
     const auto t = policy_terms(model, st, i, k, detail::local_support_weight_on(model, st, i, support_weights));
