@@ -16,15 +16,21 @@
 #include <array>
 #include <cmath>
 #include <numbers>
+#include <type_traits>
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/lanes.hpp"
 #include "model/detail/market_terms.hpp"
 #if IPSIM_VECTOR_MATH
 #include "model/detail/vector_math.hpp"
 #endif
 #include "model/newsvendor.hpp"
 #include "model/phases.hpp"
+
+// As in lanes.hpp: the functions of Double4 values here are all inlined into the block kernels
+// (the warning comes at the end of the file, where GCC instantiates them, hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace ipsim::model {
 namespace {
@@ -185,7 +191,7 @@ double full_unit_cost(const Model& model, const State& st, std::size_t i) noexce
 
 namespace {
 
-/*! list_price (phases.hpp); set_prices evaluates the same expressions on its sector table (priced_on_terms). */
+/*! list_price (phases.hpp); set_prices evaluates the same expressions on its sector table (price_rows). */
 inline double list_price_of(const Model& model, const State& st, std::size_t i, double markup, double subsidy_rate) noexcept {
     // R&D is priced at its after-tax cost, which tax credits leave at the sector's intensity.
     // Rivals tie prices together: a firm prices on a geometric mean of its own cost and the mean
@@ -239,35 +245,140 @@ double output_subsidy_rate(const Model& model, const State& st, std::size_t i) n
 
 namespace {
 
-/*! Markup of live firm i: the sector's normal markup moved by its share, cut in a price war,
- *  raised when capacity is short (the expressions of set_prices, on the sector's table k). */
-[[gnu::always_inline]] inline double markup_of(const MarketSettings& m, const Firms& f, std::size_t i, const detail::PricingTerms& k,
-                                               bool scarcity_pricing) noexcept {
-    const double share = 0.5 * (f.share_china[i] + f.share_world[i]);
-    const double utilisation = f.localized[i] != 0 ? k.utilisation : (f.capacity[i] > 0.0 ? f.output[i] / f.capacity[i] : 1.0);
-    // A price war starts when utilisation falls below the sector's own normal utilisation.
-    const double normal_u = k.cost.normal_utilisation;
-    const double slack = std::max(0.0, normal_u - utilisation);
-    const double war = std::max(0.0, 1.0 - m.price_war_sensitivity * slack / normal_u);
-    double markup = k.normal_markup * std::max(0.0, 1.0 + m.markup_share_sensitivity * (share - k.inverse_count)) * war;
-    if (scarcity_pricing && utilisation > normal_u && normal_u < 1.0) {
-        // Short capacity: sellers raise markups, the mirror of the price war.
-        markup *= 1.0 + m.scarcity_sensitivity * (utilisation - normal_u) / (1.0 - normal_u);
+/*! Rows of one block of set_prices: the block's arrays stay in the L1 cache. */
+constexpr std::size_t kPriceBlock = 256;
+
+/*! What set_prices carries per row of a block from its lane pass to its pow and its price. */
+struct PriceBlock {
+    alignas(32) std::array<double, kPriceBlock> basis;          //!< the cost basis; after the pow pass, the price basis
+    alignas(32) std::array<double, kPriceBlock> reference_pow;  //!< the group's reference cost^price_convergence
+    alignas(32) std::array<double, kPriceBlock> scale;          //!< 1 + markup
+    alignas(32) std::array<double, kPriceBlock> rd_complement;  //!< 1 - rd_intensity
+    std::array<std::uint8_t, kPriceBlock> on_reference;         //!< live, priced on the reference cost, positive cost basis
+};
+
+/*! set_prices' lane pass for the kWidth<L> rows from row lo + j: every branch computed and picked
+ *  with select, the markups stored and the rest of each price left in slot j of the block. The
+ *  markup is the sector's normal markup moved by the firm's share, cut in a price war, raised
+ *  when capacity is short; the price (finish_prices) is list_price_of's at the firm's output
+ *  subsidy rate, with the expressions of firm_costs, output_subsidy_rate_on, cost_basis and
+ *  list_price_of in their order, on the sector's table. Dead rows are left. */
+template <class L>
+[[gnu::always_inline]] inline void price_rows(const Model& model, State& st, std::size_t lo, std::size_t j, const detail::PricingTerms* terms,
+                                              const std::vector<double>& support_weights, bool scarcity_pricing, PriceBlock& out) noexcept {
+    namespace ln = detail::lanes;
+    constexpr std::size_t width = ln::kWidth<L>;
+    auto& f = st.firms;
+    const std::size_t i = lo + j;
+    const auto alive = ln::nonzero<L>(f.alive.data() + i);
+    if (ln::none(alive)) {
+        std::fill_n(out.on_reference.data() + j, width, std::uint8_t{0});
+        return;
     }
-    return markup;
+    const auto& m = model.scenario.markets;
+    // Each lane's sector table and location group, looked up once for the gathers below.
+    std::array<const detail::PricingTerms*, width> tables{};
+    std::array<std::size_t, width> groups{};
+    for (std::size_t k = 0; k < width; ++k) {
+        tables[k] = &terms[static_cast<std::size_t>(f.sector[i + k])];
+        groups[k] = detail::location_group(f, i + k);
+    }
+    const auto term = [&](std::size_t k) -> const detail::PricingTerms& { return *tables[k]; };
+    const auto group = [&](std::size_t k) { return groups[k]; };
+    const auto localized = ln::nonzero<L>(f.localized.data() + i);
+    const auto foreign = ln::equal<L>(f.ownership.data() + i, static_cast<std::uint8_t>(Ownership::foreign));
+    const L normal_u = ln::gather<L>([&](std::size_t k) { return term(k).cost.normal_utilisation; });
+    const L zero = ln::splat<L>(0.0);
+    const L one = ln::splat<L>(1.0);
+    // A price war starts when utilisation falls below the sector's own normal utilisation.
+    const L share = 0.5 * (ln::load<L>(f.share_china.data() + i) + ln::load<L>(f.share_world.data() + i));
+    const L capacity = ln::load<L>(f.capacity.data() + i);
+    const L own_utilisation = ln::select(zero < capacity, ln::load<L>(f.output.data() + i) / capacity, one);
+    const L utilisation = ln::select(localized, ln::gather<L>([&](std::size_t k) { return term(k).utilisation; }), own_utilisation);
+    const L slack = ln::max_of(zero, normal_u - utilisation);
+    const L war = ln::max_of(zero, 1.0 - m.price_war_sensitivity * slack / normal_u);
+    const L normal_markup = ln::gather<L>([&](std::size_t k) { return term(k).normal_markup; });
+    const L inverse_count = ln::gather<L>([&](std::size_t k) { return term(k).inverse_count; });
+    L markup = normal_markup * ln::max_of(zero, 1.0 + m.markup_share_sensitivity * (share - inverse_count)) * war;
+    if (scarcity_pricing) {
+        // Short capacity: sellers raise markups, the mirror of the price war.
+        const auto scarce = ln::both(normal_u < utilisation, normal_u < one);
+        markup = ln::select(scarce, markup * (1.0 + m.scarcity_sensitivity * (utilisation - normal_u) / (1.0 - normal_u)), markup);
+    }
+    // The price covers the cost basis, tied to the group's reference cost (list_price_of).
+    const auto c = detail::unit_costs(ln::load<L>(f.productivity.data() + i), ln::gather<L>([&](std::size_t k) { return term(k).cost.frontier; }),
+                                      ln::gather<L>([&](std::size_t k) { return term(k).cost.capital_per_output; }),
+                                      ln::gather<L>([&](std::size_t k) { return term(k).cost.base_cost[group(k)]; }));
+    const L full = c.unit + model.normal_capital_rate * c.capital_per_unit / normal_u;
+    const L support = ln::gather<L>([&](std::size_t k) { return detail::local_support_weight_on(model, st, i + k, support_weights); });
+    const L central_subsidy = ln::gather<L>([&](std::size_t k) { return term(k).cost.output_subsidy; });
+    const L subsidy_rate = ln::select(ln::both(localized, ln::negate(foreign)),
+                                      detail::capped_output_subsidy(central_subsidy, model.scenario.local.output_subsidy, support), zero);
+    const L own = full - m.subsidy_pass_through * subsidy_rate * c.unit;
+    const auto on_reference = ln::both(ln::gather<L>([&](std::size_t k) { return term(k).on_reference[group(k)] ? 1.0 : 0.0; }) != zero, zero < own);
+    const L reference_pow = ln::gather<L>([&](std::size_t k) { return term(k).reference_pow[group(k)]; });
+    ln::store(out.basis.data() + j, own);
+    ln::store(out.reference_pow.data() + j, reference_pow);
+    ln::store(out.scale.data() + j, 1.0 + markup);
+    ln::store(out.rd_complement.data() + j, ln::gather<L>([&](std::size_t k) { return term(k).cost.rd_complement; }));
+    for (std::size_t k = 0; k < width; ++k) {
+        out.on_reference[j + k] = ln::holds(alive, k) && ln::holds(on_reference, k) ? 1 : 0;
+    }
+    if (ln::all(alive)) {
+        ln::store(f.markup.data() + i, markup);
+    } else {
+        ln::store_where(f.markup.data() + i, alive, markup);
+    }
 }
 
-/*! list_price of live firm i at its output subsidy rate, on the sector's table k and the table of
- *  support weights (the expressions of cost_basis and list_price_of, in their order); own_power is
- *  1 - price_convergence. */
-[[gnu::always_inline]] inline double priced_on_terms(const Model& model, const State& st, std::size_t i, const detail::PricingTerms& k,
-                                                     const std::vector<double>& support_weights, double own_power, double markup) noexcept {
-    const auto costs = detail::firm_costs(model, st.firms, i, k.cost);
-    const double subsidy_rate = detail::output_subsidy_rate_on(model, st, i, k.cost, detail::local_support_weight_on(model, st, i, support_weights));
-    const double own = detail::cost_basis(model, subsidy_rate, costs.unit, costs.full);
-    const std::size_t group = detail::location_group(st.firms, i);
-    const double basis = k.on_reference[group] && own > 0.0 ? std::pow(own, own_power) * k.reference_pow[group] : own;
-    return (1.0 + markup) * basis / k.cost.rd_complement;
+/*! The lane pass of set_prices over the rows [lo, lo + rows), four at a time with Double4, the
+ *  last rows one at a time. */
+template <bool kFour>
+[[gnu::always_inline]] inline void price_block_lanes(const Model& model, State& st, std::size_t lo, std::size_t rows, const detail::PricingTerms* terms,
+                                                     const std::vector<double>& support_weights, bool scarcity_pricing, PriceBlock& out) noexcept {
+    std::size_t j = 0;
+    if constexpr (kFour) {
+        constexpr std::size_t width = detail::lanes::kWidth<detail::lanes::Double4>;
+        for (; j + width <= rows; j += width) {
+            price_rows<detail::lanes::Double4>(model, st, lo, j, terms, support_weights, scarcity_pricing, out);
+        }
+    }
+    for (; j < rows; ++j) {
+        price_rows<double>(model, st, lo, j, terms, support_weights, scarcity_pricing, out);
+    }
+}
+
+#if IPSIM_VECTOR_MATH
+// AVX2 without FMA: a * b + c must stay two roundings.
+[[gnu::target("avx2")]] void price_block_avx2(const Model& model, State& st, std::size_t lo, std::size_t rows, const detail::PricingTerms* terms,
+                                              const std::vector<double>& support_weights, bool scarcity_pricing, PriceBlock& out) noexcept {
+    price_block_lanes<true>(model, st, lo, rows, terms, support_weights, scarcity_pricing, out);
+}
+
+void price_block_sse2(const Model& model, State& st, std::size_t lo, std::size_t rows, const detail::PricingTerms* terms,
+                      const std::vector<double>& support_weights, bool scarcity_pricing, PriceBlock& out) noexcept {
+    price_block_lanes<true>(model, st, lo, rows, terms, support_weights, scarcity_pricing, out);
+}
+#endif
+
+
+/*! The price basis of the block's rows priced on the reference cost: own^(1 - price_convergence)
+ *  times the reference cost^price_convergence (list_price_of), one scalar pow a row. */
+void tie_to_reference(PriceBlock& block, std::size_t rows, double own_power) noexcept {
+    for (std::size_t j = 0; j < rows; ++j) {
+        if (block.on_reference[j] != 0) {
+            block.basis[j] = std::pow(block.basis[j], own_power) * block.reference_pow[j];
+        }
+    }
+}
+
+/*! The prices of the block's live rows: (1 + markup) times the price basis over 1 - rd_intensity. */
+void finish_prices(Firms& f, const PriceBlock& block, std::size_t lo, std::size_t rows) noexcept {
+    for (std::size_t j = 0; j < rows; ++j) {
+        if (f.alive[lo + j] != 0) {
+            f.price[lo + j] = block.scale[j] * block.basis[j] / block.rd_complement[j];
+        }
+    }
 }
 
 }  // namespace
@@ -279,15 +390,24 @@ void set_prices(const Model& model, State& st) {
     const auto support_weights = detail::support_weight_table(model, st);
     const double own_power = 1.0 - m.price_convergence;
     const bool scarcity_pricing = m.scarcity_sensitivity > 0.0;
-    core::parallel_for(f.size(), [&](std::size_t i) {
-        if (f.alive[i] == 0) {
-            return;
-        }
-        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
-        const double markup = markup_of(m, f, i, k, scarcity_pricing);
-        f.markup[i] = markup;
-        f.price[i] = priced_on_terms(model, st, i, k, support_weights, own_power, markup);
-    });
+#if IPSIM_VECTOR_MATH
+    const auto price_block = detail::vector_math::uses_avx2() ? price_block_avx2 : price_block_sse2;
+#else
+    const auto price_block = price_block_lanes<false>;
+#endif
+    // Blocks of kPriceBlock rows: a lane pass, the pows, the prices.
+    const std::size_t n = f.size();
+    core::parallel_for(
+        (n + kPriceBlock - 1) / kPriceBlock,
+        [&](std::size_t b) {
+            const std::size_t lo = b * kPriceBlock;
+            const std::size_t rows = std::min(kPriceBlock, n - lo);
+            PriceBlock block;
+            price_block(model, st, lo, rows, terms.data(), support_weights, scarcity_pricing, block);
+            tie_to_reference(block, rows, own_power);
+            finish_prices(f, block, lo, rows);
+        },
+        1);
 }
 
 namespace {
@@ -303,13 +423,14 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
 }
 
 /*! Policy and trade terms of firm i's competitiveness in the two segments, on its sector's table k. */
-[[gnu::always_inline]] inline Competitiveness policy_terms(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k) {
+[[gnu::always_inline]] inline Competitiveness policy_terms(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k,
+                                                           double support_weight) {
     const auto& sc = model.scenario;
     const auto& f = st.firms;
     const std::size_t group = detail::location_group(f, i);
     Competitiveness t{0.0, k.world[group]};
     if (f.ownership[i] != static_cast<std::uint8_t>(Ownership::foreign)) {
-        const double local_pref = sc.local.procurement_preference * detail::local_support_weight(model, st, i);
+        const double local_pref = sc.local.procurement_preference * support_weight;
         // Buyers can only favour domestic suppliers as far as these can deliver: the bonus scales
         // with the firm's productivity relative to the frontier.
         const double capability = std::min(1.0, f.productivity[i]);
@@ -320,10 +441,11 @@ double base_competitiveness(const MarketSettings& m, double price, double produc
     return t;
 }
 
-[[gnu::always_inline]] inline Competitiveness competitiveness(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k) {
+[[gnu::always_inline]] inline Competitiveness competitiveness(const Model& model, const State& st, std::size_t i, const detail::ShareTerms& k,
+                                                              const std::vector<double>& support_weights) {
     const auto& f = st.firms;
     const double base = base_competitiveness(model.scenario.markets, f.price[i], f.productivity[i], f.unfilled[i]);
-    const auto t = policy_terms(model, st, i, k);
+    const auto t = policy_terms(model, st, i, k, detail::local_support_weight_on(model, st, i, support_weights));
     const double shift = f.demand_shock[i];
     return {base + t.china + f.appeal_china[i] + shift, base + t.world + f.appeal_world[i] + shift};
 }
@@ -334,7 +456,8 @@ void set_appeal(const Model& model, State& st, std::size_t i) {
     // The appeal makes the current shares the rest point of the share dynamics at the firm's price
     // and under the policy in force, without orders left unfilled or demand shocks.
     auto& f = st.firms;
-    const auto t = policy_terms(model, st, i, detail::sector_share_terms(model, st, static_cast<std::size_t>(f.sector[i])));
+    const auto t = policy_terms(model, st, i, detail::sector_share_terms(model, st, static_cast<std::size_t>(f.sector[i])),
+                                detail::local_support_weight(model, st, i));
     const double base = base_competitiveness(model.scenario.markets, f.price[i], f.productivity[i], 0.0);
     f.appeal_china[i] = std::log(f.share_china[i]) - base - t.china;
     f.appeal_world[i] = std::log(f.share_world[i]) - base - t.world;
@@ -541,8 +664,8 @@ namespace {
  *  step) for the live firms rows[0, count), count <= kVectorBlock, with their logs, exps and
  *  cosines taken over arrays (vector_math): each firm's expressions are the scalar pass's, but
  *  with libmvec's values of the transcendental calls. */
-void replicate_block(const Model& model, State& st, const std::vector<detail::ShareTerms>& terms, const std::uint32_t* rows, std::size_t count,
-                     bool reputation_moves, bool shocks) {
+void replicate_block(const Model& model, State& st, const std::vector<detail::ShareTerms>& terms, const std::vector<double>& support_weights,
+                     const std::uint32_t* rows, std::size_t count, bool reputation_moves, const core::StreamFamily* shocks) {
     namespace vm = detail::vector_math;
     auto& f = st.firms;
     const auto& m = model.scenario.markets;
@@ -554,10 +677,9 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
     alignas(32) std::array<double, kVectorBlock> log_productivity;
     alignas(32) std::array<double, kVectorBlock> china;
     alignas(32) std::array<double, kVectorBlock> world;
-    const auto reputation_target = [&](std::size_t i, const detail::ShareTerms& k) {
-        return reputation_moves && f.localized[i] != 0 && k.producers_abroad > 0.0 && f.capacity[i] > 0.0;
-    };
-    for (std::size_t j = 0; j < width; ++j) {
+    std::array<bool, kVectorBlock> builds_reputation;
+    // The padding past count: arguments the transforms accept, results never read.
+    for (std::size_t j = count; j < width; ++j) {
         log_capacity[j] = 1.0;
         log_u1[j] = 1.0;
         angle[j] = 0.0;
@@ -568,14 +690,9 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
     }
     for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = rows[j];
-        if (reputation_target(i, terms[static_cast<std::size_t>(f.sector[i])])) {
-            log_capacity[j] = f.capacity[i];
-        }
-        if (shocks) {
-            core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
-            log_u1[j] = rng.uniform();
-            angle[j] = 2.0 * std::numbers::pi * rng.uniform();
-        }
+        const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
+        builds_reputation[j] = reputation_moves && f.localized[i] != 0 && k.producers_abroad > 0.0 && f.capacity[i] > 0.0;
+        log_capacity[j] = builds_reputation[j] ? f.capacity[i] : 1.0;
         log_price[j] = f.price[i];
         log_productivity[j] = f.productivity[i];
         china[j] = f.share_china[i];
@@ -584,7 +701,15 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
     if (reputation_moves) {
         vm::log(log_capacity.data(), width);
     }
-    if (shocks) {
+    if (shocks != nullptr) {
+        std::array<std::uint64_t, kVectorBlock> ids;
+        for (std::size_t j = 0; j < count; ++j) {
+            ids[j] = f.id[rows[j]];
+        }
+        shocks->first_uniforms(ids.data(), count, log_u1.data(), angle.data());
+        for (std::size_t j = 0; j < count; ++j) {
+            angle[j] = 2.0 * std::numbers::pi * angle[j];
+        }
         vm::log(log_u1.data(), width);
         vm::cos(angle.data(), width);
     }
@@ -595,16 +720,16 @@ void replicate_block(const Model& model, State& st, const std::vector<detail::Sh
     for (std::size_t j = 0; j < count; ++j) {
         const std::size_t i = rows[j];
         const auto& k = terms[static_cast<std::size_t>(f.sector[i])];
-        if (reputation_target(i, k)) {
+        if (builds_reputation[j]) {
             const double target = k.appeal_abroad / k.producers_abroad + log_capacity[j];
             f.appeal_world[i] += m.appeal_adjustment * std::max(0.0, target - f.appeal_world[i]);
         }
-        if (shocks) {
+        if (shocks != nullptr) {
             const double normal = std::sqrt(-2.0 * log_u1[j]) * angle[j];
             f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * normal;
         }
         const double base = -m.price_weight * log_price[j] + m.quality_weight * log_productivity[j] - m.unfilled_weight * f.unfilled[i];
-        const auto t = policy_terms(model, st, i, k);
+        const auto t = policy_terms(model, st, i, k, detail::local_support_weight_on(model, st, i, support_weights));
         const double shift = f.demand_shock[i];
         const double e_china = base + t.china + f.appeal_china[i] + shift;
         const double e_world = base + t.world + f.appeal_world[i] + shift;
@@ -638,8 +763,11 @@ void clear_markets(const Model& model, State& st) {
     const auto& m = model.scenario.markets;
     const auto reputation = reputation_sums(model, st);
     const bool reputation_moves = !reputation.empty();
-    const bool shocks = m.demand_shock > 0.0;
+    // The demand shocks' normals, Stream::normal() of each firm's stream, from its first block.
+    const core::StreamFamily shock_streams(st.seed, core::Purpose::demand_shock, static_cast<std::uint64_t>(st.step));
+    const core::StreamFamily* shocks = m.demand_shock > 0.0 ? &shock_streams : nullptr;
     const auto terms = detail::share_terms(model, st, reputation);
+    const auto support_weights = detail::support_weight_table(model, st);
 #if IPSIM_VECTOR_MATH
     const auto& index = st.by_sector;
     const std::size_t groups = index.groups();
@@ -650,7 +778,7 @@ void clear_markets(const Model& model, State& st) {
             (n + kVectorBlock - 1) / kVectorBlock,
             [&](std::size_t b) {
                 const std::size_t lo = b * kVectorBlock;
-                replicate_block(model, st, terms, members + lo, std::min(kVectorBlock, n - lo), reputation_moves, shocks);
+                replicate_block(model, st, terms, support_weights, members + lo, std::min(kVectorBlock, n - lo), reputation_moves, shocks);
             },
             1);
     }
@@ -672,11 +800,12 @@ void clear_markets(const Model& model, State& st) {
             if (reputation_moves) {
                 build_reputation(model, st, i, k);
             }
-            if (shocks) {
-                core::Stream rng(st.seed, core::Purpose::demand_shock, f.id[i], static_cast<std::uint64_t>(st.step));
-                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * rng.normal();
+            if (shocks != nullptr) {
+                const auto u = shocks->first_uniforms(f.id[i]);
+                const double normal = std::sqrt(-2.0 * std::log(u[0])) * std::cos(2.0 * std::numbers::pi * u[1]);
+                f.demand_shock[i] = m.demand_shock_persistence * f.demand_shock[i] + m.demand_shock * normal;
             }
-            move_shares(model, st, i, competitiveness(model, st, i, k));
+            move_shares(model, st, i, competitiveness(model, st, i, k, support_weights));
             acc[0] += f.share_china[i];
             acc[1] += f.share_world[i];
         });
