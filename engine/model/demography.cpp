@@ -15,6 +15,7 @@
  */
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
@@ -41,10 +42,18 @@ enum DistressCounterpart : std::size_t {
     kDistressCounterparts
 };
 
-/*! The quarter's lenders' and governments' draws, one stream per firm id. */
+/*! The quarter's lenders' and governments' draws (one stream per firm id) and the local support
+ *  weights the lenders see. */
 struct DistressDraws {
     core::StreamFamily refinance;
     core::StreamFamily bailout;
+    std::vector<double> support_weights;
+};
+
+/*! A firm whose distress resolution is counted (any outcome but kUntouched). */
+struct DistressEvent {
+    std::uint32_t row;
+    DistressOutcome outcome;
 };
 
 /*! Year-end zombie test of live firm i (in the fourth quarter). */
@@ -70,8 +79,8 @@ double bailout_probability(const Model& model, const State& st, std::size_t i) {
 
 /*! Probability that lenders refinance a firm in distress: a logit of its interest coverage and
  *  collateral, plus the soft-budget terms (state ownership, state-fund backing, and the backing of a
- *  local government that supports the firm's sector). */
-double refinance_probability(const Model& model, const State& st, std::size_t i) {
+ *  local government that supports the firm's sector). `support_weights`: detail::support_weight_table. */
+double refinance_probability(const Model& model, const State& st, std::size_t i, const std::vector<double>& support_weights) {
     const auto& fin = model.scenario.finance;
     const auto& f = st.firms;
     const double coverage = f.smoothed_interest[i] > 0.0 ? f.smoothed_profit[i] / f.smoothed_interest[i] : kCoverageCap;
@@ -84,7 +93,7 @@ double refinance_probability(const Model& model, const State& st, std::size_t i)
     if (f.fund_stake[i] > 0.0) {
         score += fin.refinance_fund_bonus;
     }
-    score += fin.refinance_local_bonus * detail::local_support_weight(model, st, i);
+    score += fin.refinance_local_bonus * detail::local_support_weight_on(model, st, i, support_weights);
     return 1.0 / (1.0 + std::exp(-score));
 }
 
@@ -143,7 +152,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     // distress, its cash shortfall and negative net worth). Refused, a solvent firm repays from
     // cash, selling capital at the distress price if it must; one that cannot defaults: the
     // government may bail it out, otherwise it exits.
-    if (draws.refinance.first_uniform(f.id[i]) < refinance_probability(model, st, i)) {
+    if (draws.refinance.first_uniform(f.id[i]) < refinance_probability(model, st, i, draws.support_weights)) {
         if (f.cash[i] < 0.0) {
             f.debt[i] -= f.cash[i];
             f.cash[i] = 0.0;
@@ -185,55 +194,88 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     lenders[kBanks] -= write_down;
 }
 
+/*! The counts and payments of the quarter's distress events, in row order: the sector counts, the
+ *  funds' write-offs of exits, and each local government's bail-outs (which is what summing every
+ *  indexed firm's bailout column by government adds: the other firms' terms are zeros). Returns
+ *  true if any firm exited. */
+bool book_distress_events(State& st, const std::vector<std::vector<DistressEvent>>& events) {
+    const auto& f = st.firms;
+    std::vector<double> per_government(st.governments.size(), 0.0);
+    bool exited = false;
+    for (const auto& chunk : events) {
+        for (const auto [i, outcome] : chunk) {
+            const auto s = static_cast<std::size_t>(f.sector[i]);
+            if (outcome == kExited) {
+                st.sectors.exits[s] += 1.0;
+                st.funds_write_offs += f.fund_equity[i];
+                exited = true;
+            } else if (outcome == kRefinanced) {
+                st.sectors.refinanced[s] += 1.0;
+            } else if (outcome == kSoldAssets) {
+                st.sectors.distress_sales[s] += 1.0;
+            } else {
+                st.sectors.bailouts[s] += 1.0;
+                // Bailed out means China-located and alive, so in by_government_sector if it has a government.
+                if (f.government[i] >= 0) {
+                    per_government[static_cast<std::size_t>(f.government[i])] += f.bailout[i];
+                }
+            }
+        }
+    }
+    for (std::size_t g = 0; g < st.governments.size(); ++g) {
+        st.governments.debt[g] += per_government[g];
+        st.governments.bailouts[g] += per_government[g];
+        st.governments.support_spent[g] += per_government[g];
+    }
+    return exited;
+}
+
 /*! Ages every firm (clearing last quarter's entry flags), runs the year-end zombie test if
- *  `zombie_test`, and resolves every live firm's solvency, in one pass; returns true if any firm
- *  exited. */
+ *  `zombie_test`, and resolves every live firm's solvency, in one pass over chunks of rows that
+ *  sums the counterparts' positions as core::deterministic_sums does and lists each chunk's
+ *  distress events; returns true if any firm exited. */
 bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     auto& f = st.firms;
     const auto years = static_cast<std::int32_t>(model.scenario.finance.zombie_years);
-    std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto step = static_cast<std::uint64_t>(st.step);
-    const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}};
-    const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
-        f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
-        if (f.alive[i] != 0) {
-            if (zombie_test) {
-                update_zombie(st, i, years);
+    const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}, detail::support_weight_table(model, st)};
+    const std::size_t n = f.size();
+    const std::size_t chunks = (n + core::kReduceChunk - 1) / core::kReduceChunk;
+    std::vector<std::array<double, kDistressCounterparts>> partial(chunks);
+    std::vector<std::vector<DistressEvent>> events(chunks);
+    core::parallel_for(
+        chunks,
+        [&](std::size_t c) {
+            std::array<double, kDistressCounterparts> acc{};
+            const std::size_t end = std::min(n, (c + 1) * core::kReduceChunk);
+            for (std::size_t i = c * core::kReduceChunk; i < end; ++i) {
+                f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
+                if (f.alive[i] == 0) {
+                    f.bailout[i] = 0.0;
+                    continue;
+                }
+                if (zombie_test) {
+                    update_zombie(st, i, years);
+                }
+                std::uint8_t outcome = kUntouched;
+                resolve_firm(model, st, i, draws, acc, outcome);
+                if (outcome != kUntouched) {
+                    events[c].push_back({static_cast<std::uint32_t>(i), static_cast<DistressOutcome>(outcome)});
+                }
             }
-            resolve_firm(model, st, i, draws, acc, outcome[i]);
-        } else {
-            f.bailout[i] = 0.0;
+            partial[c] = acc;
+        },
+        1);
+    std::array<double, kDistressCounterparts> totals{};
+    for (const auto& p : partial) {
+        for (std::size_t k = 0; k < kDistressCounterparts; ++k) {
+            totals[k] += p[k];
         }
-    });
+    }
     st.ledger.banks += totals[kBanks];
     st.ledger.rest_of_world += totals[kLendersAbroad];
     st.ledger.economy += totals[kAssetBuyers];
-    std::vector<std::array<double, 1>> per_government;
-    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += f.bailout[i]; });
-    for (std::size_t g = 0; g < st.governments.size(); ++g) {
-        st.governments.debt[g] += per_government[g][0];
-        st.governments.bailouts[g] += per_government[g][0];
-        st.governments.support_spent[g] += per_government[g][0];
-    }
-    bool exited = false;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-        if (outcome[i] == kUntouched) {
-            continue;
-        }
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        if (outcome[i] == kExited) {
-            st.sectors.exits[s] += 1.0;
-            st.funds_write_offs += f.fund_equity[i];
-            exited = true;
-        } else if (outcome[i] == kRefinanced) {
-            st.sectors.refinanced[s] += 1.0;
-        } else if (outcome[i] == kSoldAssets) {
-            st.sectors.distress_sales[s] += 1.0;
-        } else {
-            st.sectors.bailouts[s] += 1.0;
-        }
-    }
-    return exited;
+    return book_distress_events(st, events);
 }
 
 /*! A foreign producer abroad opens a plant in China for its China sales: the plant takes the China
