@@ -120,10 +120,11 @@ bool sell_capital(const Model& model, State& st, std::size_t i, double shortfall
     return true;
 }
 
-/*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
- *  China; the rest of the world for foreign firms producing abroad) and to its asset buyers'. */
-void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDraws& draws, std::array<double, kDistressCounterparts>& lenders,
-                  std::uint8_t& outcome) {
+/*! Resolves one firm's solvency, given its lenders' draw (draws.refinance.first_uniform of its id).
+ *  Returns its contribution to the lenders' position (banks in China; the rest of the world for
+ *  foreign firms producing abroad) and to its asset buyers'. */
+void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDraws& draws, double refinance_draw,
+                  std::array<double, kDistressCounterparts>& lenders, std::uint8_t& outcome) {
     auto& f = st.firms;
     f.bailout[i] = 0.0;
     if (f.localized[i] == 0) {
@@ -152,7 +153,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     // distress, its cash shortfall and negative net worth). Refused, a solvent firm repays from
     // cash, selling capital at the distress price if it must; one that cannot defaults: the
     // government may bail it out, otherwise it exits.
-    if (draws.refinance.first_uniform(f.id[i]) < refinance_probability(model, st, i, draws.support_weights)) {
+    if (refinance_draw < refinance_probability(model, st, i, draws.support_weights)) {
         if (f.cash[i] < 0.0) {
             f.debt[i] -= f.cash[i];
             f.cash[i] = 0.0;
@@ -233,7 +234,8 @@ bool book_distress_events(State& st, const std::vector<std::vector<DistressEvent
 /*! Ages every firm (clearing last quarter's entry flags), runs the year-end zombie test if
  *  `zombie_test`, and resolves every live firm's solvency, in one pass over chunks of rows that
  *  sums the counterparts' positions as core::deterministic_sums does and lists each chunk's
- *  distress events; returns true if any firm exited. */
+ *  distress events; returns true if any firm exited. Nearly every live firm has loans falling
+ *  due, so each chunk takes its lenders' draws in one batch. */
 bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     auto& f = st.firms;
     const auto years = static_cast<std::int32_t>(model.scenario.finance.zombie_years);
@@ -247,8 +249,16 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
         chunks,
         [&](std::size_t c) {
             std::array<double, kDistressCounterparts> acc{};
-            const std::size_t end = std::min(n, (c + 1) * core::kReduceChunk);
-            for (std::size_t i = c * core::kReduceChunk; i < end; ++i) {
+            const std::size_t begin = c * core::kReduceChunk;
+            const std::size_t end = std::min(n, begin + core::kReduceChunk);
+            // The lenders' draws of the whole chunk at once (vectorised), dead rows' unused; each
+            // stream's second uniform is not used.
+            std::array<std::uint64_t, core::kReduceChunk> ids;      // NOLINT(cppcoreguidelines-pro-type-member-init): filled before read
+            std::array<double, core::kReduceChunk> refinance_draws;  // NOLINT(cppcoreguidelines-pro-type-member-init): filled before read
+            std::array<double, core::kReduceChunk> unused;           // NOLINT(cppcoreguidelines-pro-type-member-init): written only
+            std::copy(f.id.data() + begin, f.id.data() + end, ids.begin());
+            draws.refinance.first_uniforms(ids.data(), end - begin, refinance_draws.data(), unused.data());
+            for (std::size_t i = begin; i < end; ++i) {
                 f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
                 if (f.alive[i] == 0) {
                     f.bailout[i] = 0.0;
@@ -258,7 +268,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
                     update_zombie(st, i, years);
                 }
                 std::uint8_t outcome = kUntouched;
-                resolve_firm(model, st, i, draws, acc, outcome);
+                resolve_firm(model, st, i, draws, refinance_draws[i - begin], acc, outcome);
                 if (outcome != kUntouched) {
                     events[c].push_back({static_cast<std::uint32_t>(i), static_cast<DistressOutcome>(outcome)});
                 }
