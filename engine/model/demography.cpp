@@ -335,24 +335,35 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     f.usable_capacity[j] = f.capacity[j];
 }
 
-/*! Foreign exporters move their China production to China under localization requirements (yearly). */
+/*! Foreign exporters move their China production to China under localization requirements (yearly).
+ *  A firm's decision reads only its own row and a plant opening changes only its parent and the new
+ *  row, so the decisions of a sector's members are drawn in parallel and the plants opened after,
+ *  in member order. */
 void localize(const Model& model, State& st) {
     auto& f = st.firms;
     const double response = model.scenario.markets.localization_response;
+    const double min_share = model.scenario.markets.min_share;
     for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const double p = response * st.now[s].localization;
         if (p <= 0.0) {
             continue;
         }
-        const auto cdf = st.location_cdf(model, s);
-        std::vector<std::size_t> members(st.by_sector.begin(s), st.by_sector.end(s));
-        for (const auto i : members) {
-            if (f.localized[i] != 0 || !st.is_foreign(i) || f.share_china[i] <= model.scenario.markets.min_share) {
-                continue;
+        // The government draw of each member that opens a plant (uniforms are in (0, 1)), -1 for none.
+        std::vector<double> location_draw(st.by_sector.size(s), -1.0);
+        core::parallel_for(location_draw.size(), [&](std::size_t k) {
+            const std::size_t i = st.by_sector.member(s, k);
+            if (f.localized[i] != 0 || !st.is_foreign(i) || f.share_china[i] <= min_share) {
+                return;
             }
             core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
             if (rng.uniform() < p) {
-                open_china_plant(model, st, i, State::pick_government(cdf, rng.uniform()));
+                location_draw[k] = rng.uniform();
+            }
+        });
+        const auto cdf = st.location_cdf(model, s);
+        for (std::size_t k = 0; k < location_draw.size(); ++k) {
+            if (location_draw[k] >= 0.0) {
+                open_china_plant(model, st, st.by_sector.member(s, k), State::pick_government(cdf, location_draw[k]));
             }
         }
     }
