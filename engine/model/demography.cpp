@@ -66,8 +66,7 @@ void update_zombie(State& st, std::size_t i, std::int32_t years) {
     f.year_interest[i] = 0.0;
 }
 
-double bailout_probability(const Model& model, const State& st, std::size_t i) {
-    const auto& fin = model.scenario.finance;
+double bailout_probability(const FinanceSettings& fin, const State& st, std::size_t i) {
     const auto& f = st.firms;
     switch (static_cast<Ownership>(f.ownership[i])) {
         case Ownership::soe: return fin.bailout_soe;
@@ -80,8 +79,7 @@ double bailout_probability(const Model& model, const State& st, std::size_t i) {
 /*! Probability that lenders refinance a firm in distress: a logit of its interest coverage and
  *  collateral, plus the soft-budget terms (state ownership, state-fund backing, and the backing of a
  *  local government that supports the firm's sector). `support_weights`: detail::support_weight_table. */
-double refinance_probability(const Model& model, const State& st, std::size_t i, const std::vector<double>& support_weights) {
-    const auto& fin = model.scenario.finance;
+double refinance_probability(const Model& model, const FinanceSettings& fin, const State& st, std::size_t i, const std::vector<double>& support_weights) {
     const auto& f = st.firms;
     const double coverage = f.smoothed_interest[i] > 0.0 ? f.smoothed_profit[i] / f.smoothed_interest[i] : kCoverageCap;
     const double collateral = f.debt[i] > 0.0 ? f.capital[i] / f.debt[i] : kCoverageCap;
@@ -100,9 +98,9 @@ double refinance_probability(const Model& model, const State& st, std::size_t i,
 /*! A solvent firm refused by its lenders that lacks the cash to repay sells finished capital at
  *  the distress price to raise `shortfall`, if it stays solvent after booking the discount as a
  *  loss. The capacity sold leaves the sector (it counts as scrapped). Returns true if it sold. */
-bool sell_capital(const Model& model, State& st, std::size_t i, double shortfall, std::array<double, kDistressCounterparts>& to) {
+bool sell_capital(const Model& model, const FinanceSettings& fin, State& st, std::size_t i, double shortfall, std::array<double, kDistressCounterparts>& to) {
     auto& f = st.firms;
-    const double price = model.scenario.finance.distress_sale_price;
+    const double price = fin.distress_sale_price;
     if (price <= 0.0) {
         return false;
     }
@@ -123,7 +121,7 @@ bool sell_capital(const Model& model, State& st, std::size_t i, double shortfall
 /*! Resolves one firm's solvency, given its lenders' draw (draws.refinance.first_uniform of its id).
  *  Returns its contribution to the lenders' position (banks in China; the rest of the world for
  *  foreign firms producing abroad) and to its asset buyers'. */
-void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDraws& draws, double refinance_draw,
+void resolve_firm(const Model& model, const FinanceSettings& fin, State& st, std::size_t i, const DistressDraws& draws, double refinance_draw,
                   std::array<double, kDistressCounterparts>& lenders, std::uint8_t& outcome) {
     auto& f = st.firms;
     f.bailout[i] = 0.0;
@@ -145,7 +143,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     }
     const double net_worth = f.cash[i] + f.capital[i] - f.debt[i];
     const bool insolvent = net_worth < 0.0 || f.cash[i] < 0.0;
-    const double due = f.debt[i] / model.scenario.finance.loan_maturity;
+    const double due = f.debt[i] / fin.loan_maturity;
     if (!insolvent && due <= 0.0) {
         return;
     }
@@ -153,7 +151,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     // distress, its cash shortfall and negative net worth). Refused, a solvent firm repays from
     // cash, selling capital at the distress price if it must; one that cannot defaults: the
     // government may bail it out, otherwise it exits.
-    if (refinance_draw < refinance_probability(model, st, i, draws.support_weights)) {
+    if (refinance_draw < refinance_probability(model, fin, st, i, draws.support_weights)) {
         if (f.cash[i] < 0.0) {
             f.debt[i] -= f.cash[i];
             f.cash[i] = 0.0;
@@ -161,7 +159,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
         outcome = insolvent ? kRefinanced : kUntouched;
         return;
     }
-    if (!insolvent && f.cash[i] < due && sell_capital(model, st, i, due - f.cash[i], lenders)) {
+    if (!insolvent && f.cash[i] < due && sell_capital(model, fin, st, i, due - f.cash[i], lenders)) {
         // The sale raised exactly what the cash lacked: all of it goes to the lenders (set to 0
         // rather than computed, which could leave the firm an ulp short and send it into default).
         f.debt[i] -= due;
@@ -174,7 +172,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
         f.debt[i] -= due;
         return;
     }
-    const bool rescued = draws.bailout.first_uniform(f.id[i]) < bailout_probability(model, st, i);
+    const bool rescued = draws.bailout.first_uniform(f.id[i]) < bailout_probability(fin, st, i);
     if (!rescued) {
         f.alive[i] = 0;
         outcome = kExited;
@@ -182,7 +180,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
         return;
     }
     const double need = std::max(-net_worth, -f.cash[i]) + kRescueEquity * f.capital[i];
-    const double government_part = model.scenario.finance.bailout_cost_share * need;
+    const double government_part = fin.bailout_cost_share * need;
     const double write_down = std::min(f.debt[i], need - government_part);
     f.bailout[i] = government_part;
     outcome = kBailedOut;
@@ -248,6 +246,9 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     core::parallel_for(
         chunks,
         [&](std::size_t c) {
+            // A copy of the parameters in the body: the stores to the firm columns cannot alias it,
+            // so the compiler keeps the parameters in registers instead of reloading them per firm.
+            const FinanceSettings fin = model.scenario.finance;
             std::array<double, kDistressCounterparts> acc{};
             const std::size_t begin = c * core::kReduceChunk;
             const std::size_t end = std::min(n, begin + core::kReduceChunk);
@@ -268,7 +269,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
                     update_zombie(st, i, years);
                 }
                 std::uint8_t outcome = kUntouched;
-                resolve_firm(model, st, i, draws, refinance_draws[i - begin], acc, outcome);
+                resolve_firm(model, fin, st, i, draws, refinance_draws[i - begin], acc, outcome);
                 if (outcome != kUntouched) {
                     events[c].push_back({static_cast<std::uint32_t>(i), static_cast<DistressOutcome>(outcome)});
                 }
