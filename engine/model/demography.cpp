@@ -438,25 +438,38 @@ void make_room_for_entrants(const Model& model, State& st, std::size_t first_ent
     });
 }
 
-double entry_rate(const Model& model, const State& st, std::size_t g, std::size_t s, double incumbents, double sector_firms) {
+/*! How strongly entry responds in sector s to profits above the sector's normal margin (its margin
+ *  at the start) and to support, for a (government, sector) with local support weight
+ *  `local_weight`: the exponent of entry_rate. */
+double entry_drive(const Model& model, const State& st, std::size_t s, double local_weight) {
+    const auto& sc = model.scenario;
+    const auto& c = st.now[s];
+    const double support = c.output_subsidy + c.investment_subsidy + local_weight * (sc.local.output_subsidy + sc.local.investment_subsidy);
+    const double excess_margin = st.sectors.margin[s] - st.sectors.normal_margin[s];
+    return std::clamp(sc.firms.entry_profit_sensitivity * excess_margin + sc.firms.entry_subsidy_sensitivity * support, -3.0, 2.5);
+}
+
+/*! Poisson rate of entrants in (government g, sector s). `unfocused_response[s]` is
+ *  exp(entry_drive(s, 0)), the response where g does not focus on s (most pairs), taken once per
+ *  sector. */
+double entry_rate(const Model& model, const State& st, std::size_t g, std::size_t s, double incumbents, double sector_firms,
+                  const std::vector<double>& unfocused_response) {
     const auto& sc = model.scenario;
     const auto& firms = sc.firms;
-    const auto& c = st.now[s];
-    if (c.capacity_cut > 0.0) {
+    if (st.now[s].capacity_cut > 0.0) {
         return 0.0;  // a capacity-removal programme approves no new plants
     }
     const std::size_t ns = model.n_sectors;
     const bool focus = st.governments.focus[g * ns + s] != 0;
-    const double local_weight = focus ? st.local_scale * st.governments.support_multiplier[g] : 0.0;
-    const double support = c.output_subsidy + c.investment_subsidy + local_weight * (sc.local.output_subsidy + sc.local.investment_subsidy);
     const double seed = sector_firms * st.governments.weight[g] * st.governments.strength[g * ns + s] /
                         static_cast<double>(std::max<std::size_t>(1, model.n_regions));
-    // Entry responds to profits above the sector's normal margin (its margin at the start).
-    const double excess_margin = st.sectors.margin[s] - st.sectors.normal_margin[s];
-    const double drive = std::clamp(firms.entry_profit_sensitivity * excess_margin + firms.entry_subsidy_sensitivity * support, -3.0, 2.5);
+    if (!focus) {
+        return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * unfocused_response[s];
+    }
+    const double response = std::exp(entry_drive(model, st, s, st.local_scale * st.governments.support_multiplier[g]));
     // Focus status attracts entrants only where local governments actually support industry.
-    const double focus_effect = focus ? 1.0 + (firms.entry_focus_multiplier - 1.0) * std::min(1.0, st.local_scale) : 1.0;
-    return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * std::exp(drive) * focus_effect;
+    const double focus_effect = 1.0 + (firms.entry_focus_multiplier - 1.0) * std::min(1.0, st.local_scale);
+    return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * response * focus_effect;
 }
 
 void enter(const Model& model, State& st) {
@@ -483,11 +496,15 @@ void enter(const Model& model, State& st) {
         totals[s] = {sums[s][0], sums[s][1], sums[s][2]};
         incumbents[s] = {sums[s][3], sums[s][4]};
     }
+    std::vector<double> unfocused_response(ns);
+    for (std::size_t s = 0; s < ns; ++s) {
+        unfocused_response[s] = std::exp(entry_drive(model, st, s, 0.0));
+    }
     std::vector<std::uint32_t> arrivals(ng * ns, 0);
     core::parallel_for(ng * ns, [&](std::size_t key) {
         const std::size_t g = key / ns;
         const std::size_t s = key % ns;
-        const double lambda = entry_rate(model, st, g, s, static_cast<double>(st.by_government_sector.size(key)), totals[s].firms);
+        const double lambda = entry_rate(model, st, g, s, static_cast<double>(st.by_government_sector.size(key)), totals[s].firms, unfocused_response);
         core::Stream rng(st.seed, core::Purpose::entry, key, static_cast<std::uint64_t>(st.step));
         arrivals[key] = static_cast<std::uint32_t>(std::min<std::uint64_t>(rng.poisson(lambda), 1000));
     });
