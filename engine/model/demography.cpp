@@ -19,10 +19,17 @@
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/lanes.hpp"
 #include "model/phases.hpp"
+
+// As in firms.cpp: the functions of Double4 values here are all inlined into make_room_block_avx2
+// (GCC warns where it instantiates them, at the end of the file, hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace ipsim::model {
 namespace {
+
+namespace lanes = detail::lanes;
 
 constexpr double kRescueEquity = 0.05;  // a rescue leaves the firm net worth and cash of 5% of its capital (assumption)
 constexpr double kCoverageCap = 5.0;    // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
@@ -408,34 +415,77 @@ double draw_entrant(const Model& model, State& st, std::size_t i, std::size_t g,
     return f.debt[i] - f.cash[i];
 }
 
+/*! Per sector, what entry leaves the incumbents: their shares are multiplied by keep, their appeals
+ *  raised by its log (make_room_for_entrants). */
+struct RoomForEntrants {
+    std::vector<double> keep_china, keep_world, log_keep_china, log_keep_world;
+};
+
+/*! The per-sector values `factor` of rows [i, i + kWidth<L>). */
+template <class L>
+[[gnu::always_inline]] inline L by_sector(const Firms& f, std::size_t i, const std::vector<double>& factor) noexcept {
+    return lanes::gather<L>([&](std::size_t k) { return factor[static_cast<std::size_t>(f.sector[i + k])]; });
+}
+
+/*! make_room_for_entrants on rows [i, i + kWidth<L>): the live China-located ones make room, the
+ *  others are written back unchanged. */
+template <class L>
+[[gnu::always_inline]] inline void make_room_rows(Firms& f, std::size_t i, const RoomForEntrants& room) noexcept {
+    const auto moves = lanes::both(lanes::nonzero<L>(&f.localized[i]), lanes::nonzero<L>(&f.alive[i]));
+    if (lanes::none(moves)) {
+        return;
+    }
+    lanes::store_where(&f.share_china[i], moves, lanes::load<L>(&f.share_china[i]) * by_sector<L>(f, i, room.keep_china));
+    lanes::store_where(&f.share_world[i], moves, lanes::load<L>(&f.share_world[i]) * by_sector<L>(f, i, room.keep_world));
+    lanes::store_where(&f.appeal_china[i], moves, lanes::load<L>(&f.appeal_china[i]) + by_sector<L>(f, i, room.log_keep_china));
+    lanes::store_where(&f.appeal_world[i], moves, lanes::load<L>(&f.appeal_world[i]) + by_sector<L>(f, i, room.log_keep_world));
+}
+
+/*! make_room_rows over rows [lo, hi), four at a time with lane type L, the rest one at a time. */
+template <class L>
+[[gnu::always_inline]] inline void make_room_block(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
+    std::size_t i = lo;
+    for (; i + lanes::kWidth<L> <= hi; i += lanes::kWidth<L>) {
+        make_room_rows<L>(f, i, room);
+    }
+    for (; i < hi; ++i) {
+        make_room_rows<double>(f, i, room);
+    }
+}
+
+// AVX2 without FMA (lanes.hpp); a multiply or add per lane is the scalar one, so the results are the same.
+[[gnu::target("avx2")]] void make_room_block_avx2(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
+    make_room_block<lanes::Double4>(f, lo, hi, room);
+}
+
+void make_room_block_scalar(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
+    make_room_block<double>(f, lo, hi, room);
+}
+
 /*! Entrants take their market shares from China-located incumbents of their sector (business
  *  stealing), so entry changes who supplies the domestic industry's share, not the share itself.
  *  `sums` are the live China-located incumbents' shares per sector (China, world). */
 void make_room_for_entrants(const Model& model, State& st, std::size_t first_entrant, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
     const std::size_t ns = model.n_sectors;
-    std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0), local_china(ns, 0.0), local_world(ns, 0.0);
+    std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0);
     for (std::size_t i = first_entrant; i < f.size(); ++i) {
         entrant_china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
         entrant_world[static_cast<std::size_t>(f.sector[i])] += f.share_world[i];
     }
-    std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0), log_keep_china(ns, 0.0), log_keep_world(ns, 0.0);
+    RoomForEntrants room{std::vector<double>(ns, 1.0), std::vector<double>(ns, 1.0), std::vector<double>(ns, 0.0), std::vector<double>(ns, 0.0)};
     for (std::size_t s = 0; s < ns; ++s) {
-        keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
-        keep_world[s] = sums[s][1] > 0.0 ? std::max(0.5, 1.0 - entrant_world[s] / sums[s][1]) : 1.0;
-        log_keep_china[s] = std::log(keep_china[s]);
-        log_keep_world[s] = std::log(keep_world[s]);
+        room.keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
+        room.keep_world[s] = sums[s][1] > 0.0 ? std::max(0.5, 1.0 - entrant_world[s] / sums[s][1]) : 1.0;
+        room.log_keep_china[s] = std::log(room.keep_china[s]);
+        room.log_keep_world[s] = std::log(room.keep_world[s]);
     }
-    core::parallel_for(first_entrant, [&](std::size_t i) {
-        if (f.localized[i] == 0 || f.alive[i] == 0) {
-            return;
-        }
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        f.share_china[i] *= keep_china[s];
-        f.share_world[i] *= keep_world[s];
-        f.appeal_china[i] += log_keep_china[s];
-        f.appeal_world[i] += log_keep_world[s];
-    });
+    constexpr std::size_t kBlock = 1024;
+    const auto make_room = __builtin_cpu_supports("avx2") ? make_room_block_avx2 : make_room_block_scalar;
+    core::parallel_for(
+        (first_entrant + kBlock - 1) / kBlock,
+        [&](std::size_t b) { make_room(f, b * kBlock, std::min(first_entrant, (b + 1) * kBlock), room); },
+        1);
 }
 
 /*! How strongly entry responds in sector s to profits above the sector's normal margin (its margin
