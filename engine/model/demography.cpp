@@ -453,10 +453,12 @@ template <class L>
     }
 }
 
+#if defined(__x86_64__)
 // AVX2 without FMA (lanes.hpp); a multiply or add per lane is the scalar one, so the results are the same.
 [[gnu::target("avx2")]] void make_room_block_avx2(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
     make_room_block<lanes::Double4>(f, lo, hi, room);
 }
+#endif
 
 void make_room_block_scalar(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
     make_room_block<double>(f, lo, hi, room);
@@ -481,7 +483,11 @@ void make_room_for_entrants(const Model& model, State& st, std::size_t first_ent
         room.log_keep_world[s] = std::log(room.keep_world[s]);
     }
     constexpr std::size_t kBlock = 1024;
+#if defined(__x86_64__)
     const auto make_room = __builtin_cpu_supports("avx2") ? make_room_block_avx2 : make_room_block_scalar;
+#else
+    const auto make_room = make_room_block_scalar;
+#endif
     core::parallel_for(
         (first_entrant + kBlock - 1) / kBlock,
         [&](std::size_t b) { make_room(f, b * kBlock, std::min(first_entrant, (b + 1) * kBlock), room); },
