@@ -261,7 +261,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
             const std::size_t end = std::min(n, begin + core::kReduceChunk);
             // The lenders' draws of the whole chunk at once (vectorised), dead rows' unused; each
             // stream's second uniform is not used.
-            std::array<std::uint64_t, core::kReduceChunk> ids;      // NOLINT(cppcoreguidelines-pro-type-member-init): filled before read
+            std::array<std::uint64_t, core::kReduceChunk> ids;       // NOLINT(cppcoreguidelines-pro-type-member-init): filled before read
             std::array<double, core::kReduceChunk> refinance_draws;  // NOLINT(cppcoreguidelines-pro-type-member-init): filled before read
             std::array<double, core::kReduceChunk> unused;           // NOLINT(cppcoreguidelines-pro-type-member-init): written only
             std::copy(f.id.data() + begin, f.id.data() + end, ids.begin());
