@@ -15,13 +15,21 @@
  */
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "core/random.hpp"
 #include "model/detail/firm_costs.hpp"
+#include "model/detail/lanes.hpp"
 #include "model/phases.hpp"
+
+// As in firms.cpp: the functions of Double4 values here are all inlined into make_room_block_avx2
+// (GCC warns where it instantiates them, at the end of the file, hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace ipsim::model {
 namespace {
+
+namespace lanes = detail::lanes;
 
 constexpr double kRescueEquity = 0.05;  // a rescue leaves the firm net worth and cash of 5% of its capital (assumption)
 constexpr double kCoverageCap = 5.0;    // coverage and collateral ratios above 5 count as 5 (lenders see no extra safety)
@@ -41,10 +49,18 @@ enum DistressCounterpart : std::size_t {
     kDistressCounterparts
 };
 
-/*! The quarter's lenders' and governments' draws, one stream per firm id. */
+/*! The quarter's lenders' and governments' draws (one stream per firm id) and the local support
+ *  weights the lenders see. */
 struct DistressDraws {
     core::StreamFamily refinance;
     core::StreamFamily bailout;
+    std::vector<double> support_weights;
+};
+
+/*! A firm whose distress resolution is counted (any outcome but kUntouched). */
+struct DistressEvent {
+    std::uint32_t row;
+    DistressOutcome outcome;
 };
 
 /*! Year-end zombie test of live firm i (in the fourth quarter). */
@@ -57,8 +73,7 @@ void update_zombie(State& st, std::size_t i, std::int32_t years) {
     f.year_interest[i] = 0.0;
 }
 
-double bailout_probability(const Model& model, const State& st, std::size_t i) {
-    const auto& fin = model.scenario.finance;
+double bailout_probability(const FinanceSettings& fin, const State& st, std::size_t i) {
     const auto& f = st.firms;
     switch (static_cast<Ownership>(f.ownership[i])) {
         case Ownership::soe: return fin.bailout_soe;
@@ -70,9 +85,8 @@ double bailout_probability(const Model& model, const State& st, std::size_t i) {
 
 /*! Probability that lenders refinance a firm in distress: a logit of its interest coverage and
  *  collateral, plus the soft-budget terms (state ownership, state-fund backing, and the backing of a
- *  local government that supports the firm's sector). */
-double refinance_probability(const Model& model, const State& st, std::size_t i) {
-    const auto& fin = model.scenario.finance;
+ *  local government that supports the firm's sector). `support_weights`: detail::support_weight_table. */
+double refinance_probability(const Model& model, const FinanceSettings& fin, const State& st, std::size_t i, const std::vector<double>& support_weights) {
     const auto& f = st.firms;
     const double coverage = f.smoothed_interest[i] > 0.0 ? f.smoothed_profit[i] / f.smoothed_interest[i] : kCoverageCap;
     const double collateral = f.debt[i] > 0.0 ? f.capital[i] / f.debt[i] : kCoverageCap;
@@ -84,16 +98,16 @@ double refinance_probability(const Model& model, const State& st, std::size_t i)
     if (f.fund_stake[i] > 0.0) {
         score += fin.refinance_fund_bonus;
     }
-    score += fin.refinance_local_bonus * detail::local_support_weight(model, st, i);
+    score += fin.refinance_local_bonus * detail::local_support_weight_on(model, st, i, support_weights);
     return 1.0 / (1.0 + std::exp(-score));
 }
 
 /*! A solvent firm refused by its lenders that lacks the cash to repay sells finished capital at
  *  the distress price to raise `shortfall`, if it stays solvent after booking the discount as a
  *  loss. The capacity sold leaves the sector (it counts as scrapped). Returns true if it sold. */
-bool sell_capital(const Model& model, State& st, std::size_t i, double shortfall, std::array<double, kDistressCounterparts>& to) {
+bool sell_capital(const Model& model, const FinanceSettings& fin, State& st, std::size_t i, double shortfall, std::array<double, kDistressCounterparts>& to) {
     auto& f = st.firms;
-    const double price = model.scenario.finance.distress_sale_price;
+    const double price = fin.distress_sale_price;
     if (price <= 0.0) {
         return false;
     }
@@ -111,10 +125,11 @@ bool sell_capital(const Model& model, State& st, std::size_t i, double shortfall
     return true;
 }
 
-/*! Resolves one firm's solvency. Returns its contribution to the lenders' position (banks in
- *  China; the rest of the world for foreign firms producing abroad) and to its asset buyers'. */
-void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDraws& draws, std::array<double, kDistressCounterparts>& lenders,
-                  std::uint8_t& outcome) {
+/*! Resolves one firm's solvency, given its lenders' draw (draws.refinance.first_uniform of its id).
+ *  Returns its contribution to the lenders' position (banks in China; the rest of the world for
+ *  foreign firms producing abroad) and to its asset buyers'. */
+void resolve_firm(const Model& model, const FinanceSettings& fin, State& st, std::size_t i, const DistressDraws& draws, double refinance_draw,
+                  std::array<double, kDistressCounterparts>& lenders, std::uint8_t& outcome) {
     auto& f = st.firms;
     f.bailout[i] = 0.0;
     if (f.localized[i] == 0) {
@@ -135,7 +150,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     }
     const double net_worth = f.cash[i] + f.capital[i] - f.debt[i];
     const bool insolvent = net_worth < 0.0 || f.cash[i] < 0.0;
-    const double due = f.debt[i] / model.scenario.finance.loan_maturity;
+    const double due = f.debt[i] / fin.loan_maturity;
     if (!insolvent && due <= 0.0) {
         return;
     }
@@ -143,7 +158,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     // distress, its cash shortfall and negative net worth). Refused, a solvent firm repays from
     // cash, selling capital at the distress price if it must; one that cannot defaults: the
     // government may bail it out, otherwise it exits.
-    if (draws.refinance.first_uniform(f.id[i]) < refinance_probability(model, st, i)) {
+    if (refinance_draw < refinance_probability(model, fin, st, i, draws.support_weights)) {
         if (f.cash[i] < 0.0) {
             f.debt[i] -= f.cash[i];
             f.cash[i] = 0.0;
@@ -151,7 +166,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
         outcome = insolvent ? kRefinanced : kUntouched;
         return;
     }
-    if (!insolvent && f.cash[i] < due && sell_capital(model, st, i, due - f.cash[i], lenders)) {
+    if (!insolvent && f.cash[i] < due && sell_capital(model, fin, st, i, due - f.cash[i], lenders)) {
         // The sale raised exactly what the cash lacked: all of it goes to the lenders (set to 0
         // rather than computed, which could leave the firm an ulp short and send it into default).
         f.debt[i] -= due;
@@ -164,7 +179,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
         f.debt[i] -= due;
         return;
     }
-    const bool rescued = draws.bailout.first_uniform(f.id[i]) < bailout_probability(model, st, i);
+    const bool rescued = draws.bailout.first_uniform(f.id[i]) < bailout_probability(fin, st, i);
     if (!rescued) {
         f.alive[i] = 0;
         outcome = kExited;
@@ -172,7 +187,7 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
         return;
     }
     const double need = std::max(-net_worth, -f.cash[i]) + kRescueEquity * f.capital[i];
-    const double government_part = model.scenario.finance.bailout_cost_share * need;
+    const double government_part = fin.bailout_cost_share * need;
     const double write_down = std::min(f.debt[i], need - government_part);
     f.bailout[i] = government_part;
     outcome = kBailedOut;
@@ -185,55 +200,100 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
     lenders[kBanks] -= write_down;
 }
 
+/*! The counts and payments of the quarter's distress events, in row order: the sector counts, the
+ *  funds' write-offs of exits, and each local government's bail-outs (which is what summing every
+ *  indexed firm's bailout column by government adds: the other firms' terms are zeros). Returns
+ *  true if any firm exited. */
+bool book_distress_events(State& st, const std::vector<std::vector<DistressEvent>>& events) {
+    const auto& f = st.firms;
+    std::vector<double> per_government(st.governments.size(), 0.0);
+    bool exited = false;
+    for (const auto& chunk : events) {
+        for (const auto [i, outcome] : chunk) {
+            const auto s = static_cast<std::size_t>(f.sector[i]);
+            if (outcome == kExited) {
+                st.sectors.exits[s] += 1.0;
+                st.funds_write_offs += f.fund_equity[i];
+                exited = true;
+            } else if (outcome == kRefinanced) {
+                st.sectors.refinanced[s] += 1.0;
+            } else if (outcome == kSoldAssets) {
+                st.sectors.distress_sales[s] += 1.0;
+            } else {
+                st.sectors.bailouts[s] += 1.0;
+                // Bailed out means China-located and alive, so in by_government_sector if it has a government.
+                if (f.government[i] >= 0) {
+                    per_government[static_cast<std::size_t>(f.government[i])] += f.bailout[i];
+                }
+            }
+        }
+    }
+    for (std::size_t g = 0; g < st.governments.size(); ++g) {
+        st.governments.debt[g] += per_government[g];
+        st.governments.bailouts[g] += per_government[g];
+        st.governments.support_spent[g] += per_government[g];
+    }
+    return exited;
+}
+
 /*! Ages every firm (clearing last quarter's entry flags), runs the year-end zombie test if
- *  `zombie_test`, and resolves every live firm's solvency, in one pass; returns true if any firm
- *  exited. */
+ *  `zombie_test`, and resolves every live firm's solvency, in one pass over chunks of rows that
+ *  sums the counterparts' positions as core::deterministic_sums does and lists each chunk's
+ *  distress events; returns true if any firm exited. Nearly every live firm has loans falling
+ *  due, so each chunk takes its lenders' draws in one batch. */
 bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     auto& f = st.firms;
     const auto years = static_cast<std::int32_t>(model.scenario.finance.zombie_years);
-    std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto step = static_cast<std::uint64_t>(st.step);
-    const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}};
-    const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
-        f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
-        if (f.alive[i] != 0) {
-            if (zombie_test) {
-                update_zombie(st, i, years);
+    const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}, detail::support_weight_table(model, st)};
+    const std::size_t n = f.size();
+    const std::size_t chunks = (n + core::kReduceChunk - 1) / core::kReduceChunk;
+    std::vector<std::array<double, kDistressCounterparts>> partial(chunks);
+    std::vector<std::vector<DistressEvent>> events(chunks);
+    core::parallel_for(
+        chunks,
+        [&](std::size_t c) {
+            // A copy of the parameters in the body: the stores to the firm columns cannot alias it,
+            // so the compiler keeps the parameters in registers instead of reloading them per firm.
+            const FinanceSettings fin = model.scenario.finance;
+            std::array<double, kDistressCounterparts> acc{};
+            const std::size_t begin = c * core::kReduceChunk;
+            const std::size_t end = std::min(n, begin + core::kReduceChunk);
+            // The lenders' draws of the whole chunk at once (vectorised), dead rows' unused; each
+            // stream's second uniform is not used.
+            std::array<std::uint64_t, core::kReduceChunk> ids;       // NOLINT(cppcoreguidelines-pro-type-member-init): filled before read
+            std::array<double, core::kReduceChunk> refinance_draws;  // NOLINT(cppcoreguidelines-pro-type-member-init): filled before read
+            std::array<double, core::kReduceChunk> unused;           // NOLINT(cppcoreguidelines-pro-type-member-init): written only
+            std::copy(f.id.data() + begin, f.id.data() + end, ids.begin());
+            draws.refinance.first_uniforms(ids.data(), end - begin, refinance_draws.data(), unused.data());
+            for (std::size_t i = begin; i < end; ++i) {
+                f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
+                if (f.alive[i] == 0) {
+                    f.bailout[i] = 0.0;
+                    continue;
+                }
+                if (zombie_test) {
+                    update_zombie(st, i, years);
+                }
+                std::uint8_t outcome = kUntouched;
+                resolve_firm(model, fin, st, i, draws, refinance_draws[i - begin], acc, outcome);
+                if (outcome != kUntouched) {
+                    events[c].push_back({static_cast<std::uint32_t>(i), static_cast<DistressOutcome>(outcome)});
+                }
             }
-            resolve_firm(model, st, i, draws, acc, outcome[i]);
-        } else {
-            f.bailout[i] = 0.0;
+            partial[c] = acc;
+        },
+        1);
+    std::array<double, kDistressCounterparts> totals{};
+    for (const auto& p : partial) {
+        for (std::size_t k = 0; k < kDistressCounterparts; ++k) {
+            totals[k] += p[k];
         }
-    });
+    }
     st.ledger.banks += totals[kBanks];
     st.ledger.rest_of_world += totals[kLendersAbroad];
     st.ledger.economy += totals[kAssetBuyers];
-    std::vector<std::array<double, 1>> per_government;
-    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += f.bailout[i]; });
-    for (std::size_t g = 0; g < st.governments.size(); ++g) {
-        st.governments.debt[g] += per_government[g][0];
-        st.governments.bailouts[g] += per_government[g][0];
-        st.governments.support_spent[g] += per_government[g][0];
-    }
-    bool exited = false;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-        if (outcome[i] == kUntouched) {
-            continue;
-        }
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        if (outcome[i] == kExited) {
-            st.sectors.exits[s] += 1.0;
-            st.funds_write_offs += f.fund_equity[i];
-            exited = true;
-        } else if (outcome[i] == kRefinanced) {
-            st.sectors.refinanced[s] += 1.0;
-        } else if (outcome[i] == kSoldAssets) {
-            st.sectors.distress_sales[s] += 1.0;
-        } else {
-            st.sectors.bailouts[s] += 1.0;
-        }
-    }
-    return exited;
+    return book_distress_events(st, events);
 }
 
 /*! A foreign producer abroad opens a plant in China for its China sales: the plant takes the China
@@ -283,24 +343,35 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     f.usable_capacity[j] = f.capacity[j];
 }
 
-/*! Foreign exporters move their China production to China under localization requirements (yearly). */
+/*! Foreign exporters move their China production to China under localization requirements (yearly).
+ *  A firm's decision reads only its own row and a plant opening changes only its parent and the new
+ *  row, so the decisions of a sector's members are drawn in parallel and the plants opened after,
+ *  in member order. */
 void localize(const Model& model, State& st) {
     auto& f = st.firms;
     const double response = model.scenario.markets.localization_response;
+    const double min_share = model.scenario.markets.min_share;
     for (std::size_t s = 0; s < model.n_sectors; ++s) {
         const double p = response * st.now[s].localization;
         if (p <= 0.0) {
             continue;
         }
-        const auto cdf = st.location_cdf(model, s);
-        std::vector<std::size_t> members(st.by_sector.begin(s), st.by_sector.end(s));
-        for (const auto i : members) {
-            if (f.localized[i] != 0 || !st.is_foreign(i) || f.share_china[i] <= model.scenario.markets.min_share) {
-                continue;
+        // The government draw of each member that opens a plant (uniforms are in (0, 1)), -1 for none.
+        std::vector<double> location_draw(st.by_sector.size(s), -1.0);
+        core::parallel_for(location_draw.size(), [&](std::size_t k) {
+            const std::size_t i = st.by_sector.member(s, k);
+            if (f.localized[i] != 0 || !st.is_foreign(i) || f.share_china[i] <= min_share) {
+                return;
             }
             core::Stream rng(st.seed, core::Purpose::entrant, f.id[i], static_cast<std::uint64_t>(st.step));
             if (rng.uniform() < p) {
-                open_china_plant(model, st, i, State::pick_government(cdf, rng.uniform()));
+                location_draw[k] = rng.uniform();
+            }
+        });
+        const auto cdf = st.location_cdf(model, s);
+        for (std::size_t k = 0; k < location_draw.size(); ++k) {
+            if (location_draw[k] >= 0.0) {
+                open_china_plant(model, st, st.by_sector.member(s, k), State::pick_government(cdf, location_draw[k]));
             }
         }
     }
@@ -344,55 +415,117 @@ double draw_entrant(const Model& model, State& st, std::size_t i, std::size_t g,
     return f.debt[i] - f.cash[i];
 }
 
+/*! Per sector, what entry leaves the incumbents: their shares are multiplied by keep, their appeals
+ *  raised by its log (make_room_for_entrants). */
+struct RoomForEntrants {
+    std::vector<double> keep_china, keep_world, log_keep_china, log_keep_world;
+};
+
+/*! The per-sector values `factor` of rows [i, i + kWidth<L>). */
+template <class L>
+[[gnu::always_inline]] inline L by_sector(const Firms& f, std::size_t i, const std::vector<double>& factor) noexcept {
+    return lanes::gather<L>([&](std::size_t k) { return factor[static_cast<std::size_t>(f.sector[i + k])]; });
+}
+
+/*! make_room_for_entrants on rows [i, i + kWidth<L>): the live China-located ones make room, the
+ *  others are written back unchanged. */
+template <class L>
+[[gnu::always_inline]] inline void make_room_rows(Firms& f, std::size_t i, const RoomForEntrants& room) noexcept {
+    const auto moves = lanes::both(lanes::nonzero<L>(&f.localized[i]), lanes::nonzero<L>(&f.alive[i]));
+    if (lanes::none(moves)) {
+        return;
+    }
+    lanes::store_where(&f.share_china[i], moves, lanes::load<L>(&f.share_china[i]) * by_sector<L>(f, i, room.keep_china));
+    lanes::store_where(&f.share_world[i], moves, lanes::load<L>(&f.share_world[i]) * by_sector<L>(f, i, room.keep_world));
+    lanes::store_where(&f.appeal_china[i], moves, lanes::load<L>(&f.appeal_china[i]) + by_sector<L>(f, i, room.log_keep_china));
+    lanes::store_where(&f.appeal_world[i], moves, lanes::load<L>(&f.appeal_world[i]) + by_sector<L>(f, i, room.log_keep_world));
+}
+
+/*! make_room_rows over rows [lo, hi), four at a time with lane type L, the rest one at a time. */
+template <class L>
+[[gnu::always_inline]] inline void make_room_block(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
+    std::size_t i = lo;
+    for (; i + lanes::kWidth<L> <= hi; i += lanes::kWidth<L>) {
+        make_room_rows<L>(f, i, room);
+    }
+    for (; i < hi; ++i) {
+        make_room_rows<double>(f, i, room);
+    }
+}
+
+#if defined(__x86_64__)
+// AVX2 without FMA (lanes.hpp); a multiply or add per lane is the scalar one, so the results are the same.
+[[gnu::target("avx2")]] void make_room_block_avx2(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
+    make_room_block<lanes::Double4>(f, lo, hi, room);
+}
+#endif
+
+void make_room_block_scalar(Firms& f, std::size_t lo, std::size_t hi, const RoomForEntrants& room) noexcept {
+    make_room_block<double>(f, lo, hi, room);
+}
+
 /*! Entrants take their market shares from China-located incumbents of their sector (business
  *  stealing), so entry changes who supplies the domestic industry's share, not the share itself.
  *  `sums` are the live China-located incumbents' shares per sector (China, world). */
 void make_room_for_entrants(const Model& model, State& st, std::size_t first_entrant, const std::vector<std::array<double, 2>>& sums) {
     auto& f = st.firms;
     const std::size_t ns = model.n_sectors;
-    std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0), local_china(ns, 0.0), local_world(ns, 0.0);
+    std::vector<double> entrant_china(ns, 0.0), entrant_world(ns, 0.0);
     for (std::size_t i = first_entrant; i < f.size(); ++i) {
         entrant_china[static_cast<std::size_t>(f.sector[i])] += f.share_china[i];
         entrant_world[static_cast<std::size_t>(f.sector[i])] += f.share_world[i];
     }
-    std::vector<double> keep_china(ns, 1.0), keep_world(ns, 1.0), log_keep_china(ns, 0.0), log_keep_world(ns, 0.0);
+    RoomForEntrants room{std::vector<double>(ns, 1.0), std::vector<double>(ns, 1.0), std::vector<double>(ns, 0.0), std::vector<double>(ns, 0.0)};
     for (std::size_t s = 0; s < ns; ++s) {
-        keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
-        keep_world[s] = sums[s][1] > 0.0 ? std::max(0.5, 1.0 - entrant_world[s] / sums[s][1]) : 1.0;
-        log_keep_china[s] = std::log(keep_china[s]);
-        log_keep_world[s] = std::log(keep_world[s]);
+        room.keep_china[s] = sums[s][0] > 0.0 ? std::max(0.5, 1.0 - entrant_china[s] / sums[s][0]) : 1.0;
+        room.keep_world[s] = sums[s][1] > 0.0 ? std::max(0.5, 1.0 - entrant_world[s] / sums[s][1]) : 1.0;
+        room.log_keep_china[s] = std::log(room.keep_china[s]);
+        room.log_keep_world[s] = std::log(room.keep_world[s]);
     }
-    core::parallel_for(first_entrant, [&](std::size_t i) {
-        if (f.localized[i] == 0 || f.alive[i] == 0) {
-            return;
-        }
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        f.share_china[i] *= keep_china[s];
-        f.share_world[i] *= keep_world[s];
-        f.appeal_china[i] += log_keep_china[s];
-        f.appeal_world[i] += log_keep_world[s];
-    });
+    constexpr std::size_t kBlock = 1024;
+#if defined(__x86_64__)
+    const auto make_room = __builtin_cpu_supports("avx2") ? make_room_block_avx2 : make_room_block_scalar;
+#else
+    const auto make_room = make_room_block_scalar;
+#endif
+    core::parallel_for(
+        (first_entrant + kBlock - 1) / kBlock,
+        [&](std::size_t b) { make_room(f, b * kBlock, std::min(first_entrant, (b + 1) * kBlock), room); },
+        1);
 }
 
-double entry_rate(const Model& model, const State& st, std::size_t g, std::size_t s, double incumbents, double sector_firms) {
+/*! How strongly entry responds in sector s to profits above the sector's normal margin (its margin
+ *  at the start) and to support, for a (government, sector) with local support weight
+ *  `local_weight`: the exponent of entry_rate. */
+double entry_drive(const Model& model, const State& st, std::size_t s, double local_weight) {
+    const auto& sc = model.scenario;
+    const auto& c = st.now[s];
+    const double support = c.output_subsidy + c.investment_subsidy + local_weight * (sc.local.output_subsidy + sc.local.investment_subsidy);
+    const double excess_margin = st.sectors.margin[s] - st.sectors.normal_margin[s];
+    return std::clamp(sc.firms.entry_profit_sensitivity * excess_margin + sc.firms.entry_subsidy_sensitivity * support, -3.0, 2.5);
+}
+
+/*! Poisson rate of entrants in (government g, sector s). `unfocused_response[s]` is
+ *  exp(entry_drive(s, 0)), the response where g does not focus on s (most pairs), taken once per
+ *  sector. */
+double entry_rate(const Model& model, const State& st, std::size_t g, std::size_t s, double incumbents, double sector_firms,
+                  const std::vector<double>& unfocused_response) {
     const auto& sc = model.scenario;
     const auto& firms = sc.firms;
-    const auto& c = st.now[s];
-    if (c.capacity_cut > 0.0) {
+    if (st.now[s].capacity_cut > 0.0) {
         return 0.0;  // a capacity-removal programme approves no new plants
     }
     const std::size_t ns = model.n_sectors;
     const bool focus = st.governments.focus[g * ns + s] != 0;
-    const double local_weight = focus ? st.local_scale * st.governments.support_multiplier[g] : 0.0;
-    const double support = c.output_subsidy + c.investment_subsidy + local_weight * (sc.local.output_subsidy + sc.local.investment_subsidy);
     const double seed = sector_firms * st.governments.weight[g] * st.governments.strength[g * ns + s] /
                         static_cast<double>(std::max<std::size_t>(1, model.n_regions));
-    // Entry responds to profits above the sector's normal margin (its margin at the start).
-    const double excess_margin = st.sectors.margin[s] - st.sectors.normal_margin[s];
-    const double drive = std::clamp(firms.entry_profit_sensitivity * excess_margin + firms.entry_subsidy_sensitivity * support, -3.0, 2.5);
+    if (!focus) {
+        return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * unfocused_response[s];
+    }
+    const double response = std::exp(entry_drive(model, st, s, st.local_scale * st.governments.support_multiplier[g]));
     // Focus status attracts entrants only where local governments actually support industry.
-    const double focus_effect = focus ? 1.0 + (firms.entry_focus_multiplier - 1.0) * std::min(1.0, st.local_scale) : 1.0;
-    return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * std::exp(drive) * focus_effect;
+    const double focus_effect = 1.0 + (firms.entry_focus_multiplier - 1.0) * std::min(1.0, st.local_scale);
+    return firms.entry_rate * (0.5 * incumbents + 0.5 * seed) * response * focus_effect;
 }
 
 void enter(const Model& model, State& st) {
@@ -419,11 +552,15 @@ void enter(const Model& model, State& st) {
         totals[s] = {sums[s][0], sums[s][1], sums[s][2]};
         incumbents[s] = {sums[s][3], sums[s][4]};
     }
+    std::vector<double> unfocused_response(ns);
+    for (std::size_t s = 0; s < ns; ++s) {
+        unfocused_response[s] = std::exp(entry_drive(model, st, s, 0.0));
+    }
     std::vector<std::uint32_t> arrivals(ng * ns, 0);
     core::parallel_for(ng * ns, [&](std::size_t key) {
         const std::size_t g = key / ns;
         const std::size_t s = key % ns;
-        const double lambda = entry_rate(model, st, g, s, static_cast<double>(st.by_government_sector.size(key)), totals[s].firms);
+        const double lambda = entry_rate(model, st, g, s, static_cast<double>(st.by_government_sector.size(key)), totals[s].firms, unfocused_response);
         core::Stream rng(st.seed, core::Purpose::entry, key, static_cast<std::uint64_t>(st.step));
         arrivals[key] = static_cast<std::uint32_t>(std::min<std::uint64_t>(rng.poisson(lambda), 1000));
     });

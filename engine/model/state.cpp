@@ -25,53 +25,43 @@ void Firms::compact() {
     arena_.keep_if([this](std::size_t i) { return alive[i] != 0; }, [this](const auto& visit) { for_each_column(visit); });
 }
 
+namespace {
+
+/*! Key of firm i in by_sector: its sector if alive, else none. */
+std::int64_t sector_key(const Firms& firms, std::size_t i) noexcept {
+    return firms.alive[i] != 0 ? std::int64_t{firms.sector[i]} : -1;
+}
+
+/*! Key of firm i in by_government_sector: government * ns + sector if alive and China-located
+ *  with a government, else none. */
+std::int64_t government_sector_key(const Firms& firms, std::int64_t ns, std::size_t i) noexcept {
+    const std::int64_t g = firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
+    return g >= 0 ? g * ns + firms.sector[i] : -1;
+}
+
+}  // namespace
+
 void State::rebuild_indexes(const Model& model) {
-    // The two indexes in one counting and one placing pass: by sector (live firms) and by
-    // (government, sector) (live China-located firms).
     const std::size_t n = firms.size();
     const auto ns = static_cast<std::int64_t>(model.n_sectors);
-    by_sector.reset(model.n_sectors);
-    by_government_sector.reset(governments.size() * model.n_sectors);
-    const auto visit = [&](auto&& add) {
-        for (std::size_t i = 0; i < n; ++i) {
-            if (firms.alive[i] == 0) {
-                continue;
-            }
-            const std::int64_t s = firms.sector[i];
-            const std::int64_t g = firms.localized[i] != 0 ? firms.government[i] : -1;
-            add(i, s, g >= 0 ? g * ns + s : -1);
-        }
-    };
-    visit([&](std::size_t, std::int64_t s, std::int64_t gs) {
-        by_sector.count(s);
-        by_government_sector.count(gs);
-    });
-    by_sector.start_placing(n);
-    by_government_sector.start_placing(n);
-    visit([&](std::size_t i, std::int64_t s, std::int64_t gs) {
-        by_sector.place(s, i);
-        by_government_sector.place(gs, i);
-    });
-    by_sector.finish_placing();
-    by_government_sector.finish_placing();
+    // Each build only reads the firms and writes its own index: the two run at once.
+    core::parallel_invoke([&] { by_sector.build(n, model.n_sectors, [&](std::size_t i) { return sector_key(firms, i); }); },
+                          [&] {
+                              by_government_sector.build(n, governments.size() * model.n_sectors,
+                                                         [&](std::size_t i) { return government_sector_key(firms, ns, i); });
+                          });
 }
 
 void State::update_indexes(const Model& model, std::size_t first_new) {
     const std::size_t n = firms.size();
     const auto ns = static_cast<std::int64_t>(model.n_sectors);
     const auto alive = [&](std::size_t i) { return firms.alive[i] != 0; };
-    const auto government = [&](std::size_t i) -> std::int64_t {
-        return firms.alive[i] != 0 && firms.localized[i] != 0 ? firms.government[i] : -1;
-    };
     // Each update only reads the firms and writes its own index: the two run at once.
-    core::parallel_invoke(
-        [&] { by_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t { return firms.alive[i] != 0 ? firms.sector[i] : -1; }); },
-        [&] {
-            by_government_sector.update(first_new, n, alive, [&](std::size_t i) -> std::int64_t {
-                const std::int64_t g = government(i);
-                return g >= 0 ? g * ns + firms.sector[i] : -1;
-            });
-        });
+    core::parallel_invoke([&] { by_sector.update(first_new, n, alive, [&](std::size_t i) { return sector_key(firms, i); }); },
+                          [&] {
+                              by_government_sector.update(first_new, n, alive,
+                                                          [&](std::size_t i) { return government_sector_key(firms, ns, i); });
+                          });
 }
 
 double State::leverage_limit(const Model& model, std::size_t i) const noexcept {
