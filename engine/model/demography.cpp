@@ -275,8 +275,8 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     f.fund_stake[j] = 0.0;
     // The plant produces from next quarter: this quarter's flows stay with the parent.
     for (auto* flow : {&f.output, &f.sales_china, &f.sales_world, &f.variable_cost,
-                       &f.subsidy_central, &f.subsidy_local, &f.tax_local, &f.tax_expenditure,
-                       &f.interest_subsidy, &f.investment, &f.operating_profit,
+                       &f.subsidy_central, &f.subsidy_local, &f.tax_local, &f.fiscal_support,
+                       &f.investment, &f.operating_profit,
                        &f.bailout, &f.scrapped, &f.year_operating_profit, &f.year_interest}) {
         (*flow)[j] = 0.0;
     }

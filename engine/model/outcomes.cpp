@@ -437,7 +437,7 @@ void national_outcomes(const Model& model, const State& st, const SectorSums& su
         if (f.alive[i] == 0 && f.bailout[i] == 0.0) {
             return;
         }
-        a[0] += f.subsidy_central[i] + f.subsidy_local[i] + f.tax_expenditure[i] + f.interest_subsidy[i] + f.bailout[i];
+        a[0] += f.fiscal_support[i] + f.bailout[i];
         a[1] += f.alive[i];
         a[2] += f.alive[i] != 0 && f.fund_stake[i] > 0.0 ? marked_fund_holding(sc, f, i) : 0.0;
     });

@@ -97,8 +97,9 @@ enum class Ownership : std::uint8_t {
     X(double, subsidy_central)                                                                                \
     X(double, subsidy_local)                                                                                  \
     X(double, tax_local)                                                                                      \
-    X(double, tax_expenditure)             /* taxes forgone through rebates and R&D credits */                \
-    X(double, interest_subsidy)            /* interest forgone through preferential discounts */              \
+    X(double, fiscal_support)              /* subsidies, taxes and interest forgone: the fiscal cost less */  \
+                                           /* bail-outs (settle_accounts books the taxes forgone, then     */  \
+                                           /* invest_capacity adds the rest: invest_firm)                  */  \
     X(double, investment)                                                                                     \
     X(double, operating_profit)                                                                               \
     X(double, bailout)                                                                                        \
