@@ -51,7 +51,7 @@ struct DistressDraws {
 void update_zombie(State& st, std::size_t i, std::int32_t years) {
     auto& f = st.firms;
     const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
-    f.bad_years[i] = static_cast<QuarterCount>(short_year ? f.bad_years[i] + 1 : 0);
+    f.bad_years[i] = short_year ? count_up(f.bad_years[i], 1) : 0;
     f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
     f.year_operating_profit[i] = 0.0;
     f.year_interest[i] = 0.0;
@@ -195,7 +195,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     const auto step = static_cast<std::uint64_t>(st.step);
     const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}};
     const auto totals = core::deterministic_sums<kDistressCounterparts>(f.size(), [&](std::size_t i, std::array<double, kDistressCounterparts>& acc) {
-        f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
+        f.age[i] = count_up(f.age[i], f.alive[i]);
         if (f.alive[i] != 0) {
             if (zombie_test) {
                 update_zombie(st, i, years);

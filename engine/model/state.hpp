@@ -23,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/columns.hpp"
@@ -37,8 +38,17 @@ namespace ipsim::model {
 using FirmId = std::uint32_t;                      //!< firm ids (State::new_firm_id)
 using SectorIndex = std::uint8_t;                  //!< a firm's sector: up to 256 sectors
 using GovernmentIndex = std::int16_t;              //!< a firm's local government, -1 for none: up to 32,767
-using QuarterCount = std::int16_t;                 //!< ages in quarters and counts of years (bad_years)
+using QuarterCount = std::uint8_t;                 //!< ages in quarters and counts of years (bad_years), up to 255 (count_up)
 inline constexpr std::int64_t kFirstFirmAge = 40;  //!< quarters; the age of every initial firm
+static_assert(kFirstFirmAge <= std::numeric_limits<QuarterCount>::max());
+
+/*! @brief `count` + `step` (0 or 1) for an age or a count of years, staying at 255 once there.
+ *  These counters are only compared with small numbers (a firm a year old, finance.zombie_years,
+ *  at most 255 by check_firm_column_ranges), which one that stops gives as one that does not: so
+ *  a byte each holds them for runs of any length. */
+[[nodiscard]] constexpr QuarterCount count_up(QuarterCount count, unsigned step) noexcept {
+    return count == std::numeric_limits<QuarterCount>::max() ? count : static_cast<QuarterCount>(count + step);
+}
 
 /*! @brief Throws std::invalid_argument unless the scenario's sectors, `governments` local
  *  governments and run length fit the firm columns' integer types. */
@@ -64,7 +74,7 @@ enum class Ownership : std::uint8_t {
     X(std::uint8_t, localized)             /* 1 if it produces in China (all Chinese firms) */                \
     X(std::uint8_t, alive)                                                                                    \
     X(std::uint8_t, zombie)                                                                                   \
-    X(QuarterCount, age)                   /* quarters */                                                     \
+    X(QuarterCount, age)                   /* quarters, up to 255 (count_up) */                               \
     /* production and markets */                                                                              \
     X(double, capacity)                    /* quantity per quarter */                                         \
     X(double, productivity)                /* relative to the sector's world frontier */                      \
@@ -108,7 +118,7 @@ enum class Ownership : std::uint8_t {
     X(double, smoothed_interest)           /* moving mean of interest */                                      \
     X(double, year_operating_profit)                                                                          \
     X(double, year_interest)                                                                                  \
-    X(QuarterCount, bad_years)
+    X(QuarterCount, bad_years)             /* consecutive years of profit short of interest, up to 255 */
 // clang-format on
 
 /*! @brief All firms, one column per variable (IPSIM_FIRM_COLUMNS), stored in one ColumnArena.
