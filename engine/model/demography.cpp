@@ -48,11 +48,10 @@ struct DistressDraws {
 };
 
 /*! Year-end zombie test of live firm i (in the fourth quarter). */
-void update_zombie(State& st, std::size_t i, std::int32_t years) {
+void update_zombie(State& st, std::size_t i) {
     auto& f = st.firms;
     const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
     f.bad_years[i] = short_year ? count_up(f.bad_years[i], 1) : 0;
-    f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
     f.year_operating_profit[i] = 0.0;
     f.year_interest[i] = 0.0;
 }
@@ -190,7 +189,6 @@ void resolve_firm(const Model& model, State& st, std::size_t i, const DistressDr
  *  exited. */
 bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     auto& f = st.firms;
-    const auto years = static_cast<std::int32_t>(model.scenario.finance.zombie_years);
     std::vector<std::uint8_t> outcome(f.size(), kUntouched);
     const auto step = static_cast<std::uint64_t>(st.step);
     const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}};
@@ -198,7 +196,7 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
         f.age[i] = count_up(f.age[i], f.alive[i]);
         if (f.alive[i] != 0) {
             if (zombie_test) {
-                update_zombie(st, i, years);
+                update_zombie(st, i);
             }
             resolve_firm(model, st, i, draws, acc, outcome[i]);
         } else {

@@ -703,7 +703,6 @@ void initialise_histories(const Model& model, State& st) {
         f.smoothed_profit[i] = profit;
         f.smoothed_interest[i] = interest;
         f.bad_years[i] = static_cast<QuarterCount>(profit < interest ? years : 0);
-        f.zombie[i] = profit < interest ? 1 : 0;
     });
 }
 

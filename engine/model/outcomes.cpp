@@ -65,7 +65,7 @@ inline void add_sector_terms(const State& st, std::size_t i, const detail::CostT
     const double capital = f.capital[i];
     const double variable_cost = f.variable_cost[i];
     const double in_progress = f.capital_in_progress[i];
-    const auto zombie = f.zombie[i];
+    const std::uint8_t zombie = f.is_zombie(i) ? 1 : 0;
     const bool chinese = !st.is_foreign(i);
     a[cap_local] += f.capacity[i];
     a[usable_local] += f.usable_capacity[i];

@@ -129,6 +129,10 @@ void check_firm_column_ranges(const Scenario& scenario, std::size_t governments)
     if (scenario.finance.zombie_years > std::numeric_limits<QuarterCount>::max()) {
         too_many("finance.zombie_years", scenario.finance.zombie_years, std::numeric_limits<QuarterCount>::max());
     }
+    if (scenario.finance.zombie_years < 1) {
+        // Firms::is_zombie: with 0 every firm, entrants included, would count as one.
+        throw std::invalid_argument("finance.zombie_years (" + std::to_string(scenario.finance.zombie_years) + ") must be at least 1");
+    }
 }
 
 double State::money_total() const {

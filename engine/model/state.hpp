@@ -73,7 +73,6 @@ enum class Ownership : std::uint8_t {
     X(std::uint8_t, central)               /* 1 for a central SOE: local support does not reach it */         \
     X(std::uint8_t, localized)             /* 1 if it produces in China (all Chinese firms) */                \
     X(std::uint8_t, alive)                                                                                    \
-    X(std::uint8_t, zombie)                                                                                   \
     X(QuarterCount, age)                   /* quarters, up to 255 (count_up) */                               \
     /* production and markets */                                                                              \
     X(double, capacity)                    /* quantity per quarter */                                         \
@@ -118,15 +117,19 @@ enum class Ownership : std::uint8_t {
     X(double, smoothed_interest)           /* moving mean of interest */                                      \
     X(double, year_operating_profit)                                                                          \
     X(double, year_interest)                                                                                  \
-    X(QuarterCount, bad_years)             /* consecutive years of profit short of interest, up to 255 */
+    X(QuarterCount, bad_years)             /* consecutive years of profit short of interest, up to 255 (is_zombie) */
 // clang-format on
 
 /*! @brief All firms, one column per variable (IPSIM_FIRM_COLUMNS), stored in one ColumnArena.
  *  Money in bn CNY, quantities in bn CNY at initial prices. */
 struct Firms {
     IPSIM_FIRM_COLUMNS(IPSIM_COLUMN_DECLARE)
+    QuarterCount zombie_years = 1;  //!< finance.zombie_years (set by setup_state): bad years that make a zombie
 
     [[nodiscard]] std::size_t size() const noexcept { return arena_.size(); }
+    /*! @brief Whether firm i is a zombie: short of its interest for zombie_years consecutive years
+     *  (a flag of its own cost a byte a firm and always equalled this). */
+    [[nodiscard]] bool is_zombie(std::size_t i) const noexcept { return bad_years[i] >= zombie_years; }
     /*! @brief Appends one zero-initialised firm and returns its index. */
     std::size_t append();
     /*! @brief Makes room for `rows` firms in one allocation (setup: no doublings, no copies). */
