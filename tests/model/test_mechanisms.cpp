@@ -87,7 +87,7 @@ TEST(Instruments, TaxRebateLowersTaxesRaisesFiscalCost) {
     const std::vector<Probe> probes = {
         firm_sum([](const auto& f, std::size_t i) { return f.localized[i] != 0; },
                  [](const auto& f, std::size_t i) { return f.tax_local[i]; }),  // a fixed share of the tax paid
-        firm_sum([](const auto&, std::size_t) { return true; },  // taxes and interest forgone
+        firm_sum([](const auto&, std::size_t) { return true; },                 // taxes and interest forgone
                  [](const auto& f, std::size_t i) { return f.fiscal_support[i] - f.subsidy_central[i] - f.subsidy_local[i]; })};
     const auto b = simulate(base, probes);
     const auto v = simulate(variant, probes);
