@@ -64,11 +64,10 @@ struct DistressEvent {
 };
 
 /*! Year-end zombie test of live firm i (in the fourth quarter). */
-void update_zombie(State& st, std::size_t i, std::int32_t years) {
+void update_zombie(State& st, std::size_t i) {
     auto& f = st.firms;
     const bool short_year = f.age[i] >= 4 && f.year_operating_profit[i] < f.year_interest[i];
-    f.bad_years[i] = static_cast<QuarterCount>(short_year ? f.bad_years[i] + 1 : 0);
-    f.zombie[i] = f.bad_years[i] >= years ? 1 : 0;
+    f.bad_years[i] = short_year ? count_up(f.bad_years[i], 1) : 0;
     f.year_operating_profit[i] = 0.0;
     f.year_interest[i] = 0.0;
 }
@@ -243,7 +242,6 @@ bool book_distress_events(State& st, const std::vector<std::vector<DistressEvent
  *  due, so each chunk takes its lenders' draws in one batch. */
 bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
     auto& f = st.firms;
-    const auto years = static_cast<std::int32_t>(model.scenario.finance.zombie_years);
     const auto step = static_cast<std::uint64_t>(st.step);
     const DistressDraws draws{{st.seed, core::Purpose::refinance, step}, {st.seed, core::Purpose::bailout, step}, detail::support_weight_table(model, st)};
     const std::size_t n = f.size();
@@ -267,13 +265,13 @@ bool resolve_insolvency(const Model& model, State& st, bool zombie_test) {
             std::copy(f.id.data() + begin, f.id.data() + end, ids.begin());
             draws.refinance.first_uniforms(ids.data(), end - begin, refinance_draws.data(), unused.data());
             for (std::size_t i = begin; i < end; ++i) {
-                f.age[i] = static_cast<QuarterCount>(f.age[i] + f.alive[i]);
+                f.age[i] = count_up(f.age[i], f.alive[i]);
                 if (f.alive[i] == 0) {
                     f.bailout[i] = 0.0;
                     continue;
                 }
                 if (zombie_test) {
-                    update_zombie(st, i, years);
+                    update_zombie(st, i);
                 }
                 std::uint8_t outcome = kUntouched;
                 resolve_firm(model, fin, st, i, draws, refinance_draws[i - begin], acc, outcome);
@@ -335,8 +333,8 @@ void open_china_plant(const Model& model, State& st, std::size_t parent, std::in
     f.fund_stake[j] = 0.0;
     // The plant produces from next quarter: this quarter's flows stay with the parent.
     for (auto* flow : {&f.output, &f.sales_china, &f.sales_world, &f.variable_cost,
-                       &f.subsidy_central, &f.subsidy_local, &f.tax_local, &f.tax_expenditure,
-                       &f.interest_subsidy, &f.investment, &f.operating_profit,
+                       &f.subsidy_central, &f.subsidy_local, &f.tax_local, &f.fiscal_support,
+                       &f.investment, &f.operating_profit,
                        &f.bailout, &f.scrapped, &f.year_operating_profit, &f.year_interest}) {
         (*flow)[j] = 0.0;
     }

@@ -207,7 +207,7 @@ template <class L>
 /*! What account_firm books: the columns it stores and the counterpart flows (add_counterparts). */
 template <class L>
 struct Books {
-    L revenue, variable_cost, inputs, subsidy_central, subsidy_local, rd, operating_profit, interest_subsidy, tax_expenditure, tax_local;
+    L revenue, variable_cost, inputs, subsidy_central, subsidy_local, rd, operating_profit, tax_expenditure, tax_local;
     L cash, capital, capacity, smoothed_profit, smoothed_interest, year_operating_profit, year_interest, cumulative_output;
     L china_revenue, world_revenue, domestic_costs, dividends, interest, central_net, costs_abroad;
 };
@@ -258,7 +258,6 @@ template <class L>
     b.subsidy_local = subsidy_local;
     b.rd = rd;
     b.operating_profit = operating_profit;
-    b.interest_subsidy = discounts.preferential / 4.0 * x.debt;
     b.tax_expenditure = full_tax - tax;
     b.tax_local = tax_local;
     b.cash = x.cash + (revenue - variable_cost - rd + subsidies - interest - tax - dividends);
@@ -285,8 +284,7 @@ template <class L, class M>
     put(f.subsidy_central, b.subsidy_central);
     put(f.subsidy_local, b.subsidy_local);
     put(f.operating_profit, b.operating_profit);
-    put(f.interest_subsidy, b.interest_subsidy);
-    put(f.tax_expenditure, b.tax_expenditure);
+    put(f.fiscal_support, b.tax_expenditure);  // the rest comes in invest_firm
     put(f.tax_local, b.tax_local);
     put(f.cash, b.cash);
     put(f.capital, b.capital);
@@ -547,6 +545,8 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
     const auto& sc = model.scenario;
     auto& f = st.firms;
     const auto s = static_cast<std::size_t>(f.sector[i]);
+    // As settle_accounts charged it: the debt has not changed since (this firm's loans come below).
+    const double interest_subsidy = rate_discounts(model, st, i).preferential / 4.0 * f.debt[i];
     const double kappa = plan.kappa;
     const double subsidy_rate = plan.subsidy_rate;
     const double central_part = plan.central_part;
@@ -585,6 +585,8 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
     f.investment[i] = cost;
     f.subsidy_central[i] += central_subsidy;
     f.subsidy_local[i] += subsidy - central_subsidy;
+    // The fiscal cost's terms of this firm, added in the order the fiscal cost always took them.
+    f.fiscal_support[i] = f.subsidy_central[i] + f.subsidy_local[i] + f.fiscal_support[i] + interest_subsidy;
     // Surplus cash repays debt (no effect on net financial positions).
     const double surplus = f.cash[i] - kCashCeiling * f.capital[i];
     if (surplus > 0.0 && f.debt[i] > 0.0) {
@@ -701,7 +703,6 @@ void initialise_histories(const Model& model, State& st) {
         f.smoothed_profit[i] = profit;
         f.smoothed_interest[i] = interest;
         f.bad_years[i] = static_cast<QuarterCount>(profit < interest ? years : 0);
-        f.zombie[i] = profit < interest ? 1 : 0;
     });
 }
 

@@ -82,7 +82,7 @@ inline void add_sector_terms(const State& st, std::size_t i, const SectorTerms& 
     const double capital = f.capital[i];
     const double variable_cost = f.variable_cost[i];
     const double in_progress = f.capital_in_progress[i];
-    const auto zombie = f.zombie[i];
+    const std::uint8_t zombie = f.is_zombie(i) ? 1 : 0;
     const bool chinese = !st.is_foreign(i);
     a[cap_local] += f.capacity[i];
     a[usable_local] += f.usable_capacity[i];
@@ -471,7 +471,7 @@ std::array<double, 4> national_firm_sums(const Model& model, const State& st) {
         if (f.alive[i] == 0 && f.bailout[i] == 0.0) {
             return;
         }
-        a[0] += f.subsidy_central[i] + f.subsidy_local[i] + f.tax_expenditure[i] + f.interest_subsidy[i] + f.bailout[i];
+        a[0] += f.fiscal_support[i] + f.bailout[i];
         a[1] += f.alive[i];
         a[2] += f.alive[i] != 0 && f.fund_stake[i] > 0.0 ? marked_fund_holding(sc, f, i) : 0.0;
     });

@@ -436,6 +436,7 @@ void setup_state(Model& model, State& st) {
     st.now.assign(model.n_sectors, SectorConditions{});
     build_governments(model, st);
     check_firm_column_ranges(model.scenario, st.governments.size());
+    st.firms.zombie_years = static_cast<QuarterCount>(model.scenario.finance.zombie_years);
     init_sectors(model, st);
     const auto history = replay_histories(model);
     initialise_demand_history(model, st, history);

@@ -100,8 +100,8 @@ FirmId State::new_firm_id() {
     return static_cast<FirmId>(next_firm_id++);
 }
 
-// The loader refuses the same scenarios naming the field (io/scenario_loader.cpp, or the ranges of
-// time.quarters and finance.zombie_years); this guards scenarios built in code.
+// The loader refuses the same scenarios naming the field (io/scenario_loader.cpp, or the range of
+// finance.zombie_years); this guards scenarios built in code.
 void check_firm_column_ranges(const Scenario& scenario, std::size_t governments) {
     const auto too_many = [](const std::string& what, std::int64_t count, std::int64_t limit) {
         throw std::invalid_argument(what + " (" + std::to_string(count) + ") exceeds " + std::to_string(limit) +
@@ -114,11 +114,14 @@ void check_firm_column_ranges(const Scenario& scenario, std::size_t governments)
     if (static_cast<std::int64_t>(governments) > std::numeric_limits<GovernmentIndex>::max()) {
         too_many("the number of local governments", static_cast<std::int64_t>(governments), std::numeric_limits<GovernmentIndex>::max());
     }
-    // Ages grow by one a quarter from kFirstFirmAge; bad_years starts at most at zombie_years and
-    // grows by one a year.
-    const std::int64_t longest = kFirstFirmAge + scenario.time.quarters + scenario.finance.zombie_years;
-    if (longest > std::numeric_limits<QuarterCount>::max()) {
-        too_many("the oldest firm's age in quarters", longest, std::numeric_limits<QuarterCount>::max());
+    // Ages and bad_years stop at 255 (count_up), whatever the run's length; bad_years starts at
+    // zombie_years for a firm that is a zombie at the start, and must be able to reach it.
+    if (scenario.finance.zombie_years > std::numeric_limits<QuarterCount>::max()) {
+        too_many("finance.zombie_years", scenario.finance.zombie_years, std::numeric_limits<QuarterCount>::max());
+    }
+    if (scenario.finance.zombie_years < 1) {
+        // Firms::is_zombie: with 0 every firm, entrants included, would count as one.
+        throw std::invalid_argument("finance.zombie_years (" + std::to_string(scenario.finance.zombie_years) + ") must be at least 1");
     }
 }
 

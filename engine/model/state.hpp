@@ -23,6 +23,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/columns.hpp"
@@ -37,8 +38,17 @@ namespace ipsim::model {
 using FirmId = std::uint32_t;                      //!< firm ids (State::new_firm_id)
 using SectorIndex = std::uint8_t;                  //!< a firm's sector: up to 256 sectors
 using GovernmentIndex = std::int16_t;              //!< a firm's local government, -1 for none: up to 32,767
-using QuarterCount = std::int16_t;                 //!< ages in quarters and counts of years (bad_years)
+using QuarterCount = std::uint8_t;                 //!< ages in quarters and counts of years (bad_years), up to 255 (count_up)
 inline constexpr std::int64_t kFirstFirmAge = 40;  //!< quarters; the age of every initial firm
+static_assert(kFirstFirmAge <= std::numeric_limits<QuarterCount>::max());
+
+/*! @brief `count` + `step` (0 or 1) for an age or a count of years, staying at 255 once there.
+ *  These counters are only compared with small numbers (a firm a year old, finance.zombie_years,
+ *  at most 255 by check_firm_column_ranges), which one that stops gives as one that does not: so
+ *  a byte each holds them for runs of any length. */
+[[nodiscard]] constexpr QuarterCount count_up(QuarterCount count, unsigned step) noexcept {
+    return count == std::numeric_limits<QuarterCount>::max() ? count : static_cast<QuarterCount>(count + step);
+}
 
 /*! @brief Throws std::invalid_argument unless the scenario's sectors, `governments` local
  *  governments and run length fit the firm columns' integer types. */
@@ -63,8 +73,7 @@ enum class Ownership : std::uint8_t {
     X(std::uint8_t, central)               /* 1 for a central SOE: local support does not reach it */         \
     X(std::uint8_t, localized)             /* 1 if it produces in China (all Chinese firms) */                \
     X(std::uint8_t, alive)                                                                                    \
-    X(std::uint8_t, zombie)                                                                                   \
-    X(QuarterCount, age)                   /* quarters */                                                     \
+    X(QuarterCount, age)                   /* quarters, up to 255 (count_up) */                               \
     /* production and markets */                                                                              \
     X(double, capacity)                    /* quantity per quarter */                                         \
     X(double, productivity)                /* relative to the sector's world frontier */                      \
@@ -97,8 +106,9 @@ enum class Ownership : std::uint8_t {
     X(double, subsidy_central)                                                                                \
     X(double, subsidy_local)                                                                                  \
     X(double, tax_local)                                                                                      \
-    X(double, tax_expenditure)             /* taxes forgone through rebates and R&D credits */                \
-    X(double, interest_subsidy)            /* interest forgone through preferential discounts */              \
+    X(double, fiscal_support)              /* subsidies, taxes and interest forgone: the fiscal cost less */  \
+                                           /* bail-outs (settle_accounts books the taxes forgone, then     */  \
+                                           /* invest_capacity adds the rest: invest_firm)                  */  \
     X(double, investment)                                                                                     \
     X(double, operating_profit)                                                                               \
     X(double, bailout)                                                                                        \
@@ -107,15 +117,19 @@ enum class Ownership : std::uint8_t {
     X(double, smoothed_interest)           /* moving mean of interest */                                      \
     X(double, year_operating_profit)                                                                          \
     X(double, year_interest)                                                                                  \
-    X(QuarterCount, bad_years)
+    X(QuarterCount, bad_years)             /* consecutive years of profit short of interest, up to 255 (is_zombie) */
 // clang-format on
 
 /*! @brief All firms, one column per variable (IPSIM_FIRM_COLUMNS), stored in one ColumnArena.
  *  Money in bn CNY, quantities in bn CNY at initial prices. */
 struct Firms {
     IPSIM_FIRM_COLUMNS(IPSIM_COLUMN_DECLARE)
+    QuarterCount zombie_years = 1;  //!< finance.zombie_years (set by setup_state): bad years that make a zombie
 
     [[nodiscard]] std::size_t size() const noexcept { return arena_.size(); }
+    /*! @brief Whether firm i is a zombie: short of its interest for zombie_years consecutive years
+     *  (a flag of its own cost a byte a firm and always equalled this). */
+    [[nodiscard]] bool is_zombie(std::size_t i) const noexcept { return bad_years[i] >= zombie_years; }
     /*! @brief Appends one zero-initialised firm and returns its index. */
     std::size_t append();
     /*! @brief Makes room for `rows` firms in one allocation (setup: no doublings, no copies). */

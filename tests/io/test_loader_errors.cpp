@@ -294,8 +294,8 @@ TEST(Loader, LocalGovernmentsBeyondTheFirmColumnNameTheFieldThatDrivesThem) {
         << by_regions;
 }
 
-// Ages and zombie-year counts are 16-bit: the ranges of time.quarters and finance.zombie_years
-// are what keeps them in range, so the longest run the loader accepts must pass the setup's check.
+// Ages and zombie-year counts are bytes that stop at 255: the range of finance.zombie_years keeps
+// the zombie test within them, so the longest run the loader accepts must pass the setup's check.
 TEST(Loader, TheLongestRunAcceptedFitsTheFirmAgeColumn) {
     const auto longest = load_scenario_text(kMinimal, "t.yaml", {"time.quarters=2000", "finance.zombie_years=20"});
     EXPECT_NO_THROW(ipsim::model::check_firm_column_ranges(longest.scenario, 1));

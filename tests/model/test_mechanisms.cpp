@@ -87,7 +87,8 @@ TEST(Instruments, TaxRebateLowersTaxesRaisesFiscalCost) {
     const std::vector<Probe> probes = {
         firm_sum([](const auto& f, std::size_t i) { return f.localized[i] != 0; },
                  [](const auto& f, std::size_t i) { return f.tax_local[i]; }),  // a fixed share of the tax paid
-        firm_sum([](const auto&, std::size_t) { return true; }, [](const auto& f, std::size_t i) { return f.tax_expenditure[i]; })};
+        firm_sum([](const auto&, std::size_t) { return true; },                 // taxes and interest forgone
+                 [](const auto& f, std::size_t i) { return f.fiscal_support[i] - f.subsidy_central[i] - f.subsidy_local[i]; })};
     const auto b = simulate(base, probes);
     const auto v = simulate(variant, probes);
     expect_decrease("tax rebate: corporate tax paid (local part)", b.probes[0], v.probes[0], 0.2);
