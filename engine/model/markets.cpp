@@ -361,7 +361,6 @@ void price_block_sse2(const Model& model, State& st, std::size_t lo, std::size_t
 }
 #endif
 
-
 /*! The price basis of the block's rows priced on the reference cost: own^(1 - price_convergence)
  *  times the reference cost^price_convergence (list_price_of), one scalar pow a row. */
 void tie_to_reference(PriceBlock& block, std::size_t rows, double own_power) noexcept {
