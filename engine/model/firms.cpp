@@ -532,11 +532,11 @@ struct InvestmentPlan {
     CapacityTerms target;
 };  // no initializers (nor in CapacityTerms): a block's array of plans is not cleared first
 
-[[gnu::always_inline]] inline InvestmentPlan plan_investment(const Model& model, const State& st, std::size_t i) {
+[[gnu::always_inline]] inline InvestmentPlan plan_investment(const Model& model, const State& st, std::size_t i, const std::vector<double>& weights) {
     InvestmentPlan p;
     // Productivity and the frontier do not change in this phase: kappa serves every use in invest_firm.
     p.kappa = st.capital_per_unit(model, i);
-    const double support = detail::local_support_weight(model, st, i);
+    const double support = detail::local_support_weight_on(model, st, i, weights);
     p.subsidy_rate = investment_subsidy_rate(model, st, i, support, p.central_part);
     p.target = capacity_terms(model, st, i, p.subsidy_rate, p.kappa, support);
     return p;
@@ -601,10 +601,11 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
 void clear_investment(State& st, std::size_t i) { st.firms.investment[i] = 0.0; }
 
 /*! The local part of the investment subsidy invest_firm booked for firm i this quarter, recomputed
- *  from the investment it stored: no input of the rates changes after it. */
-double local_investment_subsidy(const Model& model, const State& st, std::size_t i) {
+ *  from the investment it stored: no input of the rates changes after it (weights: the table of
+ *  detail::support_weight_table). */
+double local_investment_subsidy(const Model& model, const State& st, std::size_t i, const std::vector<double>& weights) {
     double central_part = 0.0;
-    const double subsidy_rate = investment_subsidy_rate(model, st, i, detail::local_support_weight(model, st, i), central_part);
+    const double subsidy_rate = investment_subsidy_rate(model, st, i, detail::local_support_weight_on(model, st, i, weights), central_part);
     const auto [subsidy, central_subsidy] = investment_subsidies(subsidy_rate, central_part, st.firms.investment[i]);
     return subsidy - central_subsidy;
 }
@@ -612,7 +613,8 @@ double local_investment_subsidy(const Model& model, const State& st, std::size_t
 #if IPSIM_VECTOR_MATH
 /*! invest_firm for the rows [lo, lo + rows), rows <= vector_math::kBlock, with the newsvendor
  *  factors of the live ones taken over arrays (newsvendor::capacity_factors). */
-void invest_block(const Model& model, State& st, std::size_t lo, std::size_t rows, std::array<double, kCounterparts + 1>& to) {
+void invest_block(const Model& model, State& st, std::size_t lo, std::size_t rows, const std::vector<double>& weights,
+                  std::array<double, kCounterparts + 1>& to) {
     namespace vm = detail::vector_math;
     const auto& f = st.firms;
     std::array<InvestmentPlan, vm::kBlock> plans;
@@ -623,7 +625,7 @@ void invest_block(const Model& model, State& st, std::size_t lo, std::size_t row
     for (std::size_t j = 0; j < width; ++j) {
         const bool live = j < rows && f.alive[lo + j] != 0;
         if (live) {
-            plans[j] = plan_investment(model, st, lo + j);
+            plans[j] = plan_investment(model, st, lo + j, weights);
         }
         // A lane without a live firm gets a ratio at the bound: no quantile to refine.
         sigma[j] = live ? plans[j].target.sigma : 0.0;
@@ -731,10 +733,12 @@ double no_policy_cost_ratio(const Model& model, const State& st, std::size_t s) 
 
 void invest_capacity(const Model& model, State& st) {
     auto& f = st.firms;
+    // The governments' focus and multipliers stand still in this phase: one table serves every firm.
+    const auto weights = detail::support_weight_table(model, st);
 #if !IPSIM_VECTOR_MATH
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
-            const auto plan = plan_investment(model, st, i);
+            const auto plan = plan_investment(model, st, i, weights);
             invest_firm(model, st, i, plan, newsvendor::capacity_factor(plan.target.sigma, plan.target.cost_ratio), to);
         } else {
             clear_investment(st, i);
@@ -747,7 +751,7 @@ void invest_capacity(const Model& model, State& st) {
     static_assert(core::kReduceChunk % block == 0);
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (i % block == 0) {
-            invest_block(model, st, i, std::min(block, f.size() - i), to);
+            invest_block(model, st, i, std::min(block, f.size() - i), weights, to);
         }
     });
 #endif
@@ -757,7 +761,7 @@ void invest_capacity(const Model& model, State& st) {
     retire_ordered_capacity(model, st);
     // Recomputed per firm rather than kept in a firm-sized buffer, which set the full-scale peak.
     std::vector<std::array<double, 1>> per_government;
-    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_investment_subsidy(model, st, i); });
+    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_investment_subsidy(model, st, i, weights); });
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
         st.governments.debt[g] += per_government[g][0];
         st.governments.support_spent[g] += per_government[g][0];
