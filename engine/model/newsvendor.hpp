@@ -170,7 +170,7 @@ inline void capacity_factors_scalar(const double* sigma, const double* cost_rati
     alignas(32) std::array<double, vm::kBlock> z;
     alignas(32) std::array<double, vm::kBlock> erfc_value;
     alignas(32) std::array<double, vm::kBlock> exp_value;
-    const L zero = lanes::splat<L>(0.0);
+    const L zero{};
     const auto inside_of = [](const L& ratio) __attribute__((always_inline)) { return lanes::negate((ratio <= kMinRatio) | (ratio >= 1.0 - kMinRatio)); };
     for (std::size_t j = 0; j < n; j += width) {
         const L ratio = lanes::load<L>(cost_ratio + j);
