@@ -465,8 +465,8 @@ struct InvestmentTerms {
 
 InvestmentTerms sector_investment_terms(const Model& model, const State& st, std::size_t s) {
     const auto& now = st.now[s];
-    return {detail::sector_cost_terms(model, st, s), now.investment_subsidy,           now.loan_discount, now.capacity_cut,
-            st.sectors.reference_capacity[s],        st.sectors.fund_presence[s], model.sectors[s].ordering_rule};
+    return {detail::sector_cost_terms(model, st, s), now.investment_subsidy, now.loan_discount, now.capacity_cut,
+            st.sectors.reference_capacity[s], st.sectors.fund_presence[s], model.sectors[s].ordering_rule};
 }
 
 /*! InvestmentTerms of every sector. */
@@ -510,7 +510,7 @@ struct CapacityTerms {
  *  support weight (which investing firms already have). Inlined into invest_firm: as a call it
  *  spilled and reloaded the values invest_firm keeps in registers. */
 [[gnu::always_inline]] inline CapacityTerms capacity_terms(const Model& model, const State& st, std::size_t i, double subsidy_rate, const detail::UnitCosts<double>& costs,
-                                                          double support_weight, const InvestmentTerms& k) noexcept {
+                                                           double support_weight, const InvestmentTerms& k) noexcept {
     CapacityTerms t;
     const double margin = unit_margin(model, st, i, costs.unit, support_weight, k);
     t.cost_ratio = margin > 0.0 ? capacity_holding_cost(model, st, i, subsidy_rate, costs.capital_per_unit, k) / margin : 1.0;
@@ -646,7 +646,7 @@ void clear_investment(State& st, std::size_t i) { st.firms.investment[i] = 0.0; 
  *  from the investment it stored: no input of the rates changes after it (weights: the table of
  *  detail::support_weight_table). */
 [[gnu::always_inline]] inline double local_investment_subsidy(const Model& model, const State& st, std::size_t i, const InvestmentTerms* terms,
-                                                               const std::vector<double>& weights) {
+                                                              const std::vector<double>& weights) {
     double central_part = 0.0;
     const double central_rate = terms[static_cast<std::size_t>(st.firms.sector[i])].investment_subsidy;
     const double subsidy_rate = investment_subsidy_rate(model, st, i, detail::local_support_weight_on(model, st, i, weights), central_rate, central_part);
