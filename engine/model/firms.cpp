@@ -85,14 +85,15 @@ double loan_rate(const Model& model, const State& st, std::size_t i, const Disco
     return loan_rate(model, st.firms.capital[i], st.firms.debt[i], d);
 }
 
-double investment_subsidy_rate(const Model& model, const State& st, std::size_t i, double support_weight, double& central_part) {
+/*! The investment subsidy rate of firm i and its central part, given its local support weight and
+ *  the central rate in force in its sector. */
+double investment_subsidy_rate(const Model& model, const State& st, std::size_t i, double support_weight, double central_rate, double& central_part) {
     const auto& f = st.firms;
     central_part = 0.0;
     if (f.localized[i] == 0) {
         return 0.0;
     }
-    const auto s = static_cast<std::size_t>(f.sector[i]);
-    central_part = st.is_foreign(i) ? 0.0 : st.now[s].investment_subsidy;
+    central_part = st.is_foreign(i) ? 0.0 : central_rate;
     const double local = model.scenario.local.investment_subsidy * support_weight;
     const double total = std::min(kMaxInvestmentSubsidy, central_part + local);
     central_part = std::min(central_part, total);
@@ -448,21 +449,52 @@ void settle_accounts(const Model& model, State& st) {
 
 namespace {
 
+/*! What invest_capacity reads per sector for every firm, gathered once per call: the conditions,
+ *  sector state and rule do not change in the phase. */
+struct InvestmentTerms {
+    detail::CostTerms cost;
+    double investment_subsidy;  // central rate in force
+    double loan_discount;
+    double capacity_cut;
+    double reference_capacity;
+    double fund_presence;
+    capacity_rule::Rule rule;
+};
+
+InvestmentTerms sector_investment_terms(const Model& model, const State& st, std::size_t s) {
+    const auto& now = st.now[s];
+    return {detail::sector_cost_terms(model, st, s), now.investment_subsidy, now.loan_discount, now.capacity_cut,
+            st.sectors.reference_capacity[s], st.sectors.fund_presence[s], model.sectors[s].ordering_rule};
+}
+
+/*! InvestmentTerms of every sector. */
+std::vector<InvestmentTerms> investment_terms(const Model& model, const State& st) {
+    std::vector<InvestmentTerms> terms(model.n_sectors);
+    for (std::size_t s = 0; s < model.n_sectors; ++s) {
+        terms[s] = sector_investment_terms(model, st, s);
+    }
+    return terms;
+}
+
 /*! Cost per quarter of holding one unit of capacity: the rate the firm pays without the leverage
  *  spread plus depreciation, on its capital per unit, net of investment subsidies. */
-[[gnu::always_inline]] inline double capacity_holding_cost(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa) {
+[[gnu::always_inline]] inline double capacity_holding_cost(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa,
+                                                           const InvestmentTerms& k) {
     const auto& fin = model.scenario.finance;
-    const auto d = rate_discounts(model, st, i);
+    const auto& f = st.firms;
+    // rate_discounts, on the sector's discount in force
+    const auto d = f.localized[i] == 0 ? Discounts<double>{0.0, 0.0}
+                                       : rate_discounts<double>(model, true, st.is_foreign(i), f.ownership[i] == static_cast<std::uint8_t>(Ownership::soe),
+                                                                f.fund_stake[i], k.loan_discount);
     const double rate = std::max(kMinLoanRate, fin.base_rate - d.preferential - d.implicit);
     return (rate / 4.0 + fin.depreciation) * kappa * (1.0 - subsidy_rate);
 }
 
 /*! Margin of one more unit sold: price net of R&D (priced at the sector intensity) less variable
  *  cost net of output subsidies. */
-[[gnu::always_inline]] inline double unit_margin(const Model& model, const State& st, std::size_t i, double support_weight) {
-    const auto s = static_cast<std::size_t>(st.firms.sector[i]);
-    const double rd = model.scenario.sectors[s].technology.rd_intensity;
-    return st.firms.price[i] * (1.0 - rd) - detail::unit_cost(st, i) * (1.0 - detail::output_subsidy_rate(model, st, i, support_weight));
+[[gnu::always_inline]] inline double unit_margin(const Model& model, const State& st, std::size_t i, double unit_cost, double support_weight,
+                                                 const InvestmentTerms& k) {
+    return st.firms.price[i] * k.cost.rd_complement - unit_cost * (1.0 - detail::output_subsidy_rate_on(model, st, i, k.cost, support_weight));
 }
 
 /*! The inputs of target_capacity's newsvendor factor, and what multiplies its relative factor. */
@@ -475,10 +507,11 @@ struct CapacityTerms {
 /*! target_capacity's terms given the firm's investment subsidy rate, capital per unit and local
  *  support weight (which investing firms already have). Inlined into invest_firm: as a call it
  *  spilled and reloaded the values invest_firm keeps in registers. */
-[[gnu::always_inline]] inline CapacityTerms capacity_terms(const Model& model, const State& st, std::size_t i, double subsidy_rate, double kappa, double support_weight) noexcept {
+[[gnu::always_inline]] inline CapacityTerms capacity_terms(const Model& model, const State& st, std::size_t i, double subsidy_rate, const detail::UnitCosts<double>& costs,
+                                                           double support_weight, const InvestmentTerms& k) noexcept {
     CapacityTerms t;
-    const double margin = unit_margin(model, st, i, support_weight);
-    t.cost_ratio = margin > 0.0 ? capacity_holding_cost(model, st, i, subsidy_rate, kappa) / margin : 1.0;
+    const double margin = unit_margin(model, st, i, costs.unit, support_weight, k);
+    t.cost_ratio = margin > 0.0 ? capacity_holding_cost(model, st, i, subsidy_rate, costs.capital_per_unit, k) / margin : 1.0;
     // Local governments push for capacity in their focus sectors (capacity targets).
     const double push = 1.0 + model.scenario.local.capacity_push * support_weight;
     t.scale = push * st.firms.expected_demand[i];
@@ -487,21 +520,20 @@ struct CapacityTerms {
 }
 
 /*! target_capacity from its terms and newsvendor::capacity_factor(t.sigma, t.cost_ratio). */
-[[gnu::always_inline]] inline double target_from(const Model& model, const State& st, std::size_t i, const CapacityTerms& t, double factor) noexcept {
+[[gnu::always_inline]] inline double target_from(const Model& model, const CapacityTerms& t, double factor, const InvestmentTerms& k) noexcept {
     // Relative to the no-policy firm at the planning floor, which holds capacity at normal utilisation.
-    const double relative = factor / st.sectors.reference_capacity[static_cast<std::size_t>(st.firms.sector[i])];
+    const double relative = factor / k.reference_capacity;
     return t.scale * relative / model.scenario.markets.target_utilisation;
 }
 
 /*! Loans a firm can obtain for a request, given its limit and (for private firms) rationing. */
-double loan_supply(const Model& model, const State& st, std::size_t i, double request, double capital_after) {
+double loan_supply(const Model& model, const State& st, std::size_t i, double request, double capital_after, const InvestmentTerms& k) {
     const auto& sc = model.scenario;
     const auto& f = st.firms;
     const double room = std::max(0.0, st.leverage_limit(model, i) * capital_after - f.debt[i]);
     double granted = std::min(request, room);
     if (f.ownership[i] == static_cast<std::uint8_t>(Ownership::private_firm)) {
-        const auto s = static_cast<std::size_t>(f.sector[i]);
-        const double crowding = f.fund_stake[i] > 0.0 ? 0.0 : sc.finance.crowding_out * st.sectors.fund_presence[s];
+        const double crowding = f.fund_stake[i] > 0.0 ? 0.0 : sc.finance.crowding_out * k.fund_presence;
         granted *= sc.finance.private_credit_rationing * std::max(0.0, 1.0 - crowding);
     }
     return granted;
@@ -524,40 +556,50 @@ void scrap_capacity(const Model& model, State& st, std::size_t i, double desired
 
 /*! What invest_firm computes of firm i before the newsvendor factor of its target. */
 struct InvestmentPlan {
-    double kappa;  // capital per unit
+    const InvestmentTerms* terms;  // of the firm's sector
+    double kappa;                  // capital per unit
     double subsidy_rate;
     double central_part;
     CapacityTerms target;
 };  // no initializers (nor in CapacityTerms): a block's array of plans is not cleared first
 
-[[gnu::always_inline]] inline InvestmentPlan plan_investment(const Model& model, const State& st, std::size_t i) {
+/*! The plan of firm i, given the InvestmentTerms of its sector and its local support weight. */
+[[gnu::always_inline]] inline InvestmentPlan plan_investment(const Model& model, const State& st, std::size_t i, const InvestmentTerms& k, double support) {
+    const auto& f = st.firms;
     InvestmentPlan p;
+    p.terms = &k;
     // Productivity and the frontier do not change in this phase: kappa serves every use in invest_firm.
-    p.kappa = st.capital_per_unit(model, i);
-    const double support = detail::local_support_weight(model, st, i);
-    p.subsidy_rate = investment_subsidy_rate(model, st, i, support, p.central_part);
-    p.target = capacity_terms(model, st, i, p.subsidy_rate, p.kappa, support);
+    const auto costs = detail::unit_costs(f.productivity[i], k.cost.frontier, k.cost.capital_per_output, k.cost.base_cost[detail::location_group(f, i)]);
+    p.kappa = costs.capital_per_unit;
+    p.subsidy_rate = investment_subsidy_rate(model, st, i, support, k.investment_subsidy, p.central_part);
+    p.target = capacity_terms(model, st, i, p.subsidy_rate, costs, support, k);
     return p;
+}
+
+/*! plan_investment on the sector table of investment_terms and the weights of detail::support_weight_table. */
+[[gnu::always_inline]] inline InvestmentPlan plan_investment(const Model& model, const State& st, std::size_t i, const InvestmentTerms* terms,
+                                                             const std::vector<double>& weights) {
+    return plan_investment(model, st, i, terms[static_cast<std::size_t>(st.firms.sector[i])], detail::local_support_weight_on(model, st, i, weights));
 }
 
 /*! Invests for firm i, given its plan and newsvendor::capacity_factor of the plan's target terms. */
 void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentPlan& plan, double factor, std::array<double, kCounterparts + 1>& to) {
     const auto& sc = model.scenario;
     auto& f = st.firms;
-    const auto s = static_cast<std::size_t>(f.sector[i]);
+    const auto& k = *plan.terms;
     // As settle_accounts charged it: the debt has not changed since (this firm's loans come below).
     const double interest_subsidy = rate_discounts(model, st, i).preferential / 4.0 * f.debt[i];
     const double kappa = plan.kappa;
     const double subsidy_rate = plan.subsidy_rate;
     const double central_part = plan.central_part;
-    const double target = target_from(model, st, i, plan.target, factor);
+    const double target = target_from(model, plan.target, factor, k);
     scrap_capacity(model, st, i, target, kappa);
     // Replace what depreciated this quarter, close part of the gap to the target and of the gap
     // to the supply line a steady path would have under construction (capacity_rule.hpp).
-    const auto& rule = model.sectors[s].ordering_rule;
+    const auto& rule = k.rule;
     const double at_start = f.capacity[i] / (1.0 - sc.finance.depreciation);
     double units = capacity_rule::orders(rule, detail::firm_growth_factor(st, i), target, at_start, f.capital_in_progress[i] / kappa);
-    if (st.now[s].capacity_cut > 0.0 && f.localized[i] != 0) {
+    if (k.capacity_cut > 0.0 && f.localized[i] != 0) {
         // Under a capacity-removal programme new capacity is approved only to replace what depreciated.
         units = std::min(units, sc.finance.depreciation * at_start);
     }
@@ -567,7 +609,7 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
     const double need = cost * (1.0 - subsidy_rate);
     double loan = 0.0;
     if (need > internal) {
-        loan = loan_supply(model, st, i, need - internal, f.capital[i] + cost);
+        loan = loan_supply(model, st, i, need - internal, f.capital[i] + cost, k);
         if (internal + loan < need) {
             cost *= (internal + loan) / need;
             units = cost / kappa;
@@ -603,10 +645,13 @@ void invest_firm(const Model& model, State& st, std::size_t i, const InvestmentP
 void clear_investment(State& st, std::size_t i) { st.firms.investment[i] = 0.0; }
 
 /*! The local part of the investment subsidy invest_firm booked for firm i this quarter, recomputed
- *  from the investment it stored: no input of the rates changes after it. */
-double local_investment_subsidy(const Model& model, const State& st, std::size_t i) {
+ *  from the investment it stored: no input of the rates changes after it (weights: the table of
+ *  detail::support_weight_table). */
+[[gnu::always_inline]] inline double local_investment_subsidy(const Model& model, const State& st, std::size_t i, const InvestmentTerms* terms,
+                                                              const std::vector<double>& weights) {
     double central_part = 0.0;
-    const double subsidy_rate = investment_subsidy_rate(model, st, i, detail::local_support_weight(model, st, i), central_part);
+    const double central_rate = terms[static_cast<std::size_t>(st.firms.sector[i])].investment_subsidy;
+    const double subsidy_rate = investment_subsidy_rate(model, st, i, detail::local_support_weight_on(model, st, i, weights), central_rate, central_part);
     const auto [subsidy, central_subsidy] = investment_subsidies(subsidy_rate, central_part, st.firms.investment[i]);
     return subsidy - central_subsidy;
 }
@@ -614,18 +659,20 @@ double local_investment_subsidy(const Model& model, const State& st, std::size_t
 #if IPSIM_VECTOR_MATH
 /*! invest_firm for the rows [lo, lo + rows), rows <= vector_math::kBlock, with the newsvendor
  *  factors of the live ones taken over arrays (newsvendor::capacity_factors). */
-void invest_block(const Model& model, State& st, std::size_t lo, std::size_t rows, std::array<double, kCounterparts + 1>& to) {
+void invest_block(const Model& model, State& st, std::size_t lo, std::size_t rows, const InvestmentTerms* terms, const std::vector<double>& weights,
+                  std::array<double, kCounterparts + 1>& to) {
     namespace vm = detail::vector_math;
     const auto& f = st.firms;
     std::array<InvestmentPlan, vm::kBlock> plans;
-    alignas(32) std::array<double, vm::kBlock> sigma;
-    alignas(32) std::array<double, vm::kBlock> cost_ratio;
+    // Cleared: GCC cannot see that capacity_factors (a call, for AVX2) reads only the first width.
+    alignas(32) std::array<double, vm::kBlock> sigma{};
+    alignas(32) std::array<double, vm::kBlock> cost_ratio{};
     alignas(32) std::array<double, vm::kBlock> factor;
     const std::size_t width = vm::padded(rows);
     for (std::size_t j = 0; j < width; ++j) {
         const bool live = j < rows && f.alive[lo + j] != 0;
         if (live) {
-            plans[j] = plan_investment(model, st, lo + j);
+            plans[j] = plan_investment(model, st, lo + j, terms, weights);
         }
         // A lane without a live firm gets a ratio at the bound: no quantile to refine.
         sigma[j] = live ? plans[j].target.sigma : 0.0;
@@ -709,11 +756,9 @@ void initialise_histories(const Model& model, State& st) {
 double planning_uncertainty(const Model& model, const State& st, std::size_t i) noexcept { return detail::planning_uncertainty(model, st, i); }
 
 double target_capacity(const Model& model, const State& st, std::size_t i) noexcept {
-    double central_part = 0.0;
-    const double support = local_support_weight(model, st, i);
-    const double subsidy_rate = investment_subsidy_rate(model, st, i, support, central_part);
-    const auto t = capacity_terms(model, st, i, subsidy_rate, st.capital_per_unit(model, i), support);
-    return target_from(model, st, i, t, newsvendor::capacity_factor(t.sigma, t.cost_ratio));
+    const auto k = sector_investment_terms(model, st, static_cast<std::size_t>(st.firms.sector[i]));
+    const auto plan = plan_investment(model, st, i, k, local_support_weight(model, st, i));
+    return target_from(model, plan.target, newsvendor::capacity_factor(plan.target.sigma, plan.target.cost_ratio), k);
 }
 
 capacity_rule::Rule ordering_rule(const Scenario& sc, std::size_t s) noexcept {
@@ -732,10 +777,13 @@ double no_policy_cost_ratio(const Model& model, const State& st, std::size_t s) 
 
 void invest_capacity(const Model& model, State& st) {
     auto& f = st.firms;
+    // The governments' focus and multipliers stand still in this phase: one table serves every firm.
+    const auto weights = detail::support_weight_table(model, st);
+    const auto terms = investment_terms(model, st);
 #if !IPSIM_VECTOR_MATH
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (f.alive[i] != 0) {
-            const auto plan = plan_investment(model, st, i);
+            const auto plan = plan_investment(model, st, i, terms.data(), weights);
             invest_firm(model, st, i, plan, newsvendor::capacity_factor(plan.target.sigma, plan.target.cost_ratio), to);
         } else {
             clear_investment(st, i);
@@ -748,7 +796,7 @@ void invest_capacity(const Model& model, State& st) {
     static_assert(core::kReduceChunk % block == 0);
     const auto totals = core::deterministic_sums<kCounterparts + 1>(f.size(), [&](std::size_t i, std::array<double, kCounterparts + 1>& to) {
         if (i % block == 0) {
-            invest_block(model, st, i, std::min(block, f.size() - i), to);
+            invest_block(model, st, i, std::min(block, f.size() - i), terms.data(), weights, to);
         }
     });
 #endif
@@ -758,7 +806,7 @@ void invest_capacity(const Model& model, State& st) {
     retire_ordered_capacity(model, st);
     // Recomputed per firm rather than kept in a firm-sized buffer, which set the full-scale peak.
     std::vector<std::array<double, 1>> per_government;
-    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_investment_subsidy(model, st, i); });
+    st.government_sums<1>(per_government, [&](std::size_t i, std::array<double, 1>& acc) { acc[0] += local_investment_subsidy(model, st, i, terms.data(), weights); });
     for (std::size_t g = 0; g < st.governments.size(); ++g) {
         st.governments.debt[g] += per_government[g][0];
         st.governments.support_spent[g] += per_government[g][0];

@@ -19,6 +19,10 @@
 #include "model/detail/vector_math.hpp"
 #include "model/newsvendor.hpp"
 
+// As in firms.cpp: newsvendor::capacity_factors_avx2 instantiates lanes.hpp's Double4 functions,
+// and GCC warns at the end of the file (hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 using namespace ipsim::model;
 namespace vm = detail::vector_math;
 
@@ -120,6 +124,33 @@ TEST(VectorMath, BlockOfCapacityFactorsAgreesWithTheScalarRule) {
     for (std::size_t j = 0; j < ratio.size(); ++j) {
         const double scalar = newsvendor::capacity_factor(sigma[j], ratio[j]);
         EXPECT_NEAR(factor[j], scalar, 1e-14 * scalar) << "sigma " << sigma[j] << ", cost ratio " << ratio[j];
+    }
+}
+
+TEST(VectorMath, CapacityFactorsFourAtATimeEqualTheOneAtATimePassesBitForBit) {
+    // capacity_factors' AVX2 lanes against its SSE2 loops: cost ratios at and beyond both bounds,
+    // in both tails of approximate_quantile, in its central region and NaN (inside the bounds).
+    if (!vm::uses_avx2()) {
+        GTEST_SKIP() << "no AVX2";
+    }
+    std::vector<double> ratio = {newsvendor::kMinRatio, 1.0 - newsvendor::kMinRatio, 0.021, 0.979, 0.0242, 0.976, 0.5, std::nan("")};
+    for (std::size_t j = 0; ratio.size() < vm::kBlock; ++j) {
+        ratio.push_back(-0.05 + 1.1 * static_cast<double>(j) / static_cast<double>(vm::kBlock));
+    }
+    std::vector<double> sigma(ratio.size());
+    for (std::size_t j = 0; j < sigma.size(); ++j) {
+        sigma[j] = 0.01 + 0.6 * static_cast<double>(j % 13) / 12.0;
+    }
+    std::vector<double> lanes(ratio.size());
+    std::vector<double> scalar(ratio.size());
+    newsvendor::capacity_factors_avx2(sigma.data(), ratio.data(), lanes.data(), ratio.size());
+    newsvendor::capacity_factors_scalar(sigma.data(), ratio.data(), scalar.data(), ratio.size());
+    for (std::size_t j = 0; j < ratio.size(); ++j) {
+        if (std::isnan(scalar[j])) {
+            EXPECT_TRUE(std::isnan(lanes[j])) << "cost ratio " << ratio[j];
+        } else {
+            EXPECT_EQ(lanes[j], scalar[j]) << "sigma " << sigma[j] << ", cost ratio " << ratio[j];
+        }
     }
 }
 
