@@ -24,6 +24,7 @@
 #include <limits>
 #include <numeric>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -285,6 +286,19 @@ public:
     [[nodiscard]] const std::uint32_t* end(std::size_t g) const noexcept { return members_.data() + offsets_[g + 1]; }
     /*! @brief j-th member of group g. */
     [[nodiscard]] std::uint32_t member(std::size_t g, std::size_t j) const noexcept { return members_[offsets_[g] + j]; }
+    /*! @brief The agent rows from the first member of groups [first, first + count) to past their
+     *  last, as {lo, hi}; {max, 0} if they have none. Members of a group are in row order. */
+    [[nodiscard]] std::pair<std::size_t, std::size_t> row_span(std::size_t first, std::size_t count) const noexcept {
+        std::size_t lo = std::numeric_limits<std::size_t>::max();
+        std::size_t hi = 0;
+        for (std::size_t g = first; g < first + count; ++g) {
+            if (size(g) > 0) {
+                lo = std::min<std::size_t>(lo, *begin(g));
+                hi = std::max<std::size_t>(hi, *(end(g) - 1) + 1);
+            }
+        }
+        return {lo, hi};
+    }
     /*! @brief Number of agent rows the row map covers (members and skipped agents); 0 for an index
      *  over fewer than kScatteredMinRows rows, which keeps no row map. */
     [[nodiscard]] std::size_t rows() const noexcept { return group_of_.size(); }
@@ -410,14 +424,7 @@ void group_sums(const GroupIndex& index, std::vector<std::array<double, K>>& out
             [&](std::size_t p) {
                 const std::size_t lo_group = first[p];
                 const std::size_t count = first[p + 1] - lo_group;
-                std::size_t lo = index.rows();
-                std::size_t hi = 0;
-                for (std::size_t g = lo_group; g < lo_group + count; ++g) {
-                    if (index.size(g) > 0) {
-                        lo = std::min<std::size_t>(lo, *index.begin(g));
-                        hi = std::max<std::size_t>(hi, *(index.end(g) - 1) + 1);
-                    }
-                }
+                const auto [lo, hi] = index.row_span(lo_group, count);
                 for (std::size_t i = lo; i < hi; ++i) {
                     // Agents of other parts' groups wrap to large values; agents in none carry the
                     // map's largest value, at or past groups, so past this part's groups too.
@@ -471,14 +478,7 @@ void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<
                 // The groups [lo_group, lo_group + count) make this part's coarse groups.
                 const std::size_t lo_group = first[p] * per;
                 const std::size_t count = (first[p + 1] - first[p]) * per;
-                std::size_t lo = std::numeric_limits<std::size_t>::max();
-                std::size_t hi = 0;
-                for (std::size_t g = lo_group; g < lo_group + count; ++g) {
-                    if (index.size(g) > 0) {
-                        lo = std::min<std::size_t>(lo, *index.begin(g));
-                        hi = std::max<std::size_t>(hi, *(index.end(g) - 1) + 1);
-                    }
-                }
+                const auto [lo, hi] = index.row_span(lo_group, count);
                 for (std::size_t i = lo; i < hi; ++i) {
                     const auto fine = static_cast<std::size_t>(group_of[i]);
                     if (fine - lo_group < count) {  // agents in no group or in other parts' groups wrap past count
@@ -492,12 +492,7 @@ void coarse_group_sums(const GroupIndex& index, std::size_t coarse, std::vector<
         index.visit_row_map([&](const auto* group_of, auto) { sweep(group_of); });
         return;
     }
-    std::size_t rows = 0;  // past the last member: the rows any part sweeps
-    for (std::size_t g = 0; g < index.groups(); ++g) {
-        if (index.size(g) > 0) {
-            rows = std::max<std::size_t>(rows, *(index.end(g) - 1) + 1);
-        }
-    }
+    const std::size_t rows = index.row_span(0, index.groups()).second;  // the rows any part sweeps
     RowMap map;
     map.assign(rows, index.groups());
     for (std::size_t g = 0; g < index.groups(); ++g) {

@@ -286,3 +286,14 @@ TEST(GroupIndex, ScatteredSumsAfterUpdateSkipLeavers) {
         check_scattered_update(n0, n0 + 5000);
     }
 }
+
+TEST(GroupIndex, RowSpanRunsFromTheFirstMemberToPastTheLast) {
+    // Rows 0..99 in groups by i % 4, except group 2, which is empty, and rows past 90, in none.
+    GroupIndex index;
+    index.build(100, 4, [](std::size_t i) { return i > 90 || i % 4 == 2 ? -1 : static_cast<int>(i % 4); });
+    EXPECT_EQ(index.row_span(0, 4), std::make_pair(std::size_t{0}, std::size_t{90}));
+    EXPECT_EQ(index.row_span(1, 1), std::make_pair(std::size_t{1}, std::size_t{90}));
+    EXPECT_EQ(index.row_span(3, 1), std::make_pair(std::size_t{3}, std::size_t{88}));
+    const auto none = index.row_span(2, 1);
+    EXPECT_GE(none.first, none.second);  // an empty span: a sweep from lo to hi visits no row
+}
